@@ -17,6 +17,11 @@ export interface SandboxCredential {
   expiresAtMs?: number
   /** The identity reported by GetCallerIdentity. */
   arn: string
+  /**
+   * IAM-style actions this credential is refused, e.g. 's3:DeleteObject' or 's3:*'. Lets tests and demos
+   * show a permission error from the server without a policy engine.
+   */
+  deniedActions?: string[]
 }
 
 export type CredentialLookup =

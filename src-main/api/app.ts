@@ -1,0 +1,24 @@
+/** App-level operations: facts about the installation, and the guarded way out to the OS browser. */
+import { z } from 'zod'
+import { operation } from './contract'
+
+export const appApi = {
+  /** Version, platform, OS locale and the sandbox's state, for the shell and the About box. */
+  info: operation({
+    input: z.object({}).strict(),
+    output: z.object({
+      version: z.string(),
+      platform: z.string(),
+      osLocale: z.string(),
+      sandbox: z.object({
+        state: z.enum(['starting', 'running', 'stopped', 'failed']),
+        message: z.string().optional(),
+      }),
+    }),
+  }),
+  /** Opens a URL in the OS browser if it is on the allow-list (AWS console and docs). */
+  openExternal: operation({
+    input: z.object({ url: z.string().max(2048, 'url must be at most 2048 characters') }).strict(),
+    output: z.object({ opened: z.literal(true) }),
+  }),
+}

@@ -1,0 +1,9 @@
+/** Events main pushes to the renderer. One union, so a listener's switch is checked exhaustively. */
+import type { ProfileSummary } from './profiles'
+
+export type ConnectivityState = 'online' | 'offline' | 'signed-out' | 'unknown'
+
+export type AppEvent =
+  | { type: 'profiles.changed'; profiles: ProfileSummary[]; activeId: string }
+  | { type: 'connectivity.changed'; profileId: string; state: ConnectivityState; checkedAtMs: number }
+  | { type: 'sandbox.changed'; state: 'starting' | 'running' | 'stopped' | 'failed'; message?: string }

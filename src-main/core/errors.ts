@@ -1,0 +1,111 @@
+/**
+ * One place that turns anything thrown in main into the `{ code, message, retryable }` that crosses IPC.
+ * Messages say what happened and what to do about it.
+ */
+import type { ApiError, ErrorCode } from '../api/contract'
+
+/** An error main raises on purpose, already in the shape the renderer understands. */
+export class HaneulError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly retryable = false,
+  ) {
+    super(message)
+    this.name = 'HaneulError'
+  }
+}
+
+const networkCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+])
+
+interface ErrorLike {
+  name?: string
+  code?: string
+  message?: string
+  $metadata?: { httpStatusCode?: number }
+  $retryable?: unknown
+  cause?: unknown
+}
+
+function networkCodeOf(error: ErrorLike, depth = 0): string | undefined {
+  if (error.code && networkCodes.has(error.code)) return error.code
+  if (depth < 3 && error.cause && typeof error.cause === 'object') return networkCodeOf(error.cause as ErrorLike, depth + 1)
+  return undefined
+}
+
+/** Maps AWS SDK, network, validation and programming errors onto the contract's error codes. */
+export function toApiError(thrown: unknown): ApiError {
+  if (thrown instanceof HaneulError) {
+    return { code: thrown.code, message: thrown.message, retryable: thrown.retryable }
+  }
+  const error: ErrorLike = typeof thrown === 'object' && thrown !== null ? (thrown as ErrorLike) : { message: String(thrown) }
+  const name = error.name ?? ''
+  const status = error.$metadata?.httpStatusCode
+  const detail = error.message && error.message !== 'UnknownError' ? ` (${error.message})` : ''
+
+  if (name === 'AbortError' || error.code === 'ABORT_ERR') {
+    return { code: 'cancelled', message: 'Cancelled.', retryable: false }
+  }
+  const networkCode = networkCodeOf(error)
+  if (networkCode || name === 'TimeoutError' || name === 'RequestTimeout') {
+    return {
+      code: 'offline',
+      message: `Could not reach the service (${networkCode ?? name}). Check your network or VPN; Haneul retries when it is back.`,
+      retryable: true,
+    }
+  }
+  switch (name) {
+    case 'ExpiredToken':
+    case 'ExpiredTokenException':
+    case 'TokenRefreshRequired':
+    case 'RequestExpired':
+      return { code: 'credentials-expired', message: `The profile's session has expired${detail}. Sign in again or refresh the credentials.`, retryable: false }
+    case 'InvalidAccessKeyId':
+    case 'SignatureDoesNotMatch':
+    case 'UnrecognizedClientException':
+    case 'InvalidClientTokenId':
+    case 'InvalidToken':
+      return { code: 'credentials-invalid', message: `AWS did not accept the profile's credentials${detail}. Check the access key and secret for this profile.`, retryable: false }
+    case 'CredentialsProviderError':
+      return { code: 'credentials-missing', message: `No usable credentials for this profile${detail}.`, retryable: false }
+    case 'AccessDenied':
+    case 'AccessDeniedException':
+    case 'Forbidden':
+    case 'AllAccessDisabled':
+      return { code: 'access-denied', message: `Access denied${detail}. The profile's IAM policy does not allow this action.`, retryable: false }
+    case 'NoSuchBucket':
+      return { code: 'not-found', message: `The bucket does not exist or belongs to another account${detail}.`, retryable: false }
+    case 'NoSuchKey':
+    case 'NotFound':
+    case 'NoSuchUpload':
+    case 'NoSuchVersion':
+      return { code: 'not-found', message: `Not found${detail}. It may have been deleted or moved.`, retryable: false }
+    case 'BucketAlreadyExists':
+    case 'BucketAlreadyOwnedByYou':
+      return { code: 'already-exists', message: `That name is taken${detail}. Bucket names are global across all AWS accounts.`, retryable: false }
+    case 'SlowDown':
+    case 'Throttling':
+    case 'ThrottlingException':
+    case 'TooManyRequestsException':
+    case 'RequestLimitExceeded':
+      return { code: 'throttled', message: `AWS asked Haneul to slow down${detail}. It retries with backoff.`, retryable: true }
+    case 'ZodError':
+      return { code: 'bad-request', message: error.message ?? 'Invalid input.', retryable: false }
+  }
+  if (status === 403) return { code: 'access-denied', message: `Access denied (HTTP 403)${detail}.`, retryable: false }
+  if (status === 404) return { code: 'not-found', message: `Not found (HTTP 404)${detail}.`, retryable: false }
+  if (status !== undefined && status >= 500) {
+    return { code: 'internal', message: `The service failed (HTTP ${status})${detail}. Try again.`, retryable: true }
+  }
+  return { code: 'internal', message: `Unexpected error${detail || `: ${name || 'unknown'}`}.`, retryable: false }
+}

@@ -1,0 +1,40 @@
+/**
+ * Small app settings that main owns (the active profile, for now), kept in one JSON file written
+ * crash-safely and validated when read: a damaged file falls back to defaults instead of stopping the app.
+ */
+import { z } from 'zod'
+import { readJsonFile, writeFileAtomic } from './atomic-file'
+
+export const Settings = z.object({
+  activeProfileId: z.string().optional(),
+})
+export type Settings = z.infer<typeof Settings>
+
+export class SettingsStore {
+  private current: Settings = {}
+  private writing: Promise<void> = Promise.resolve()
+
+  constructor(private readonly path: string) {}
+
+  async load(): Promise<Settings> {
+    try {
+      const parsed = Settings.safeParse(await readJsonFile(this.path))
+      this.current = parsed.success ? parsed.data : {}
+    } catch {
+      this.current = {}
+    }
+    return this.current
+  }
+
+  get(): Settings {
+    return this.current
+  }
+
+  /** Applies a change and persists it; writes are serialized so the last change always wins on disk. */
+  update(change: Partial<Settings>): Promise<void> {
+    this.current = { ...this.current, ...change }
+    const snapshot = JSON.stringify(this.current, null, 2)
+    this.writing = this.writing.catch(() => {}).then(() => writeFileAtomic(this.path, snapshot))
+    return this.writing
+  }
+}

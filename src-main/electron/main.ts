@@ -1,0 +1,89 @@
+/**
+ * Electron entry: lifecycle, the window, and handing Electron's pieces to the plain-Node services.
+ * Everything interesting happens in createAppServices; this file only wires.
+ */
+import { app, BrowserWindow, session, shell } from 'electron'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createAppServices, type AppServices } from '../app-services'
+import { isAllowedExternalUrl } from '../core/external-links'
+import { contentSecurityPolicy } from './csp'
+import { registerIpc } from './ipc'
+import { APP_ORIGIN, registerAppScheme, serveRenderer } from './protocol'
+import { utilityProcessWorker } from './sandbox-worker'
+import { createMainWindow, hardenSession, hardenWebContents } from './window'
+
+const here = fileURLToPath(new URL('.', import.meta.url))
+const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined
+const appOrigin = devServerUrl ? new URL(devServerUrl).origin : APP_ORIGIN
+const isAppUrl = (url: string) => {
+  try {
+    return new URL(url).origin === appOrigin
+  } catch {
+    return false
+  }
+}
+const openExternalIfAllowed = (url: string) => {
+  if (isAllowedExternalUrl(url)) void shell.openExternal(url)
+}
+
+registerAppScheme()
+if (!app.requestSingleInstanceLock()) app.quit()
+
+let services: AppServices | undefined
+
+async function start(): Promise<void> {
+  await app.whenReady()
+  hardenSession(session.defaultSession)
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, isAppUrl, openExternalIfAllowed))
+
+  const csp = contentSecurityPolicy(devServerUrl ? 'development' : 'production', devServerUrl ? appOrigin : undefined)
+  if (devServerUrl) {
+    session.defaultSession.webRequest.onHeadersReceived((details, callback) =>
+      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } }),
+    )
+  } else {
+    serveRenderer(join(here, '../renderer'), csp)
+  }
+
+  let broadcast: (event: Parameters<ReturnType<typeof registerIpc>['broadcast']>[0]) => void = () => {}
+  services = await createAppServices({
+    dataDir: app.getPath('userData'),
+    sandboxAssetsDir: app.isPackaged ? join(process.resourcesPath, 'sandbox') : join(app.getAppPath(), 'assets', 'sandbox'),
+    spawnSandbox: utilityProcessWorker(join(here, 'sandbox.js')),
+    env: process.env,
+    isTrustedSender: isAppUrl,
+    openExternal: (url) => shell.openExternal(url),
+    emit: (event) => broadcast(event),
+    appInfo: { version: app.getVersion(), platform: process.platform, osLocale: app.getPreferredSystemLanguages()[0] ?? app.getLocale() },
+    log: (message) => console.error(message),
+  })
+  broadcast = registerIpc(services.router).broadcast
+
+  const window = createMainWindow(join(here, '../preload/preload.cjs'), join(app.getAppPath(), 'assets', 'icon.png'))
+  await window.loadURL(devServerUrl ?? `${APP_ORIGIN}/index.html`)
+}
+
+app.on('second-instance', () => {
+  const [window] = BrowserWindow.getAllWindows()
+  if (window) {
+    if (window.isMinimized()) window.restore()
+    window.focus()
+  }
+})
+
+app.on('window-all-closed', () => app.quit())
+
+let quitting = false
+app.on('before-quit', (event) => {
+  if (quitting || !services) return
+  // Stop the sandbox child before exiting so no server outlives the app.
+  event.preventDefault()
+  quitting = true
+  void services.close().finally(() => app.quit())
+})
+
+start().catch((error: unknown) => {
+  console.error(error)
+  app.exit(1)
+})

@@ -1,0 +1,24 @@
+/**
+ * The only bridge between the page and main: `window.haneul`, one function per contract operation,
+ * plus cancel and event subscription. Nothing else from Electron or Node reaches the page.
+ */
+import { contextBridge, ipcRenderer } from 'electron'
+import { buildBridge, channels } from '../api/bridge'
+import type { AppEvent } from '../api/events'
+
+const listeners = new Set<(event: AppEvent) => void>()
+ipcRenderer.on(channels.event, (_event, appEvent: AppEvent) => {
+  for (const listener of listeners) listener(appEvent)
+})
+
+contextBridge.exposeInMainWorld(
+  'haneul',
+  buildBridge({
+    invoke: (operation, payload, requestId) => ipcRenderer.invoke(channels.operation(operation), payload, requestId),
+    cancel: (requestId) => ipcRenderer.send(channels.cancel, requestId),
+    subscribe: (listener) => {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+  }),
+)

@@ -1,0 +1,46 @@
+/**
+ * The AWS JSON protocols (1.0 for CloudWatch, 1.1 for CodePipeline): POST / with
+ * `X-Amz-Target: <Prefix>.<Operation>` and a JSON body; errors as `{ "__type": code, "message": ... }`.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { CredentialRegistry, SandboxCredential } from '../credentials'
+import { EmulatedError } from './emulated-error'
+import { authenticate, readSmallBody, requestId, send } from './http'
+
+export type JsonOperation = (input: Record<string, unknown>, caller: SandboxCredential) => unknown
+
+export interface JsonServiceDefinition {
+  /** e.g. 'CodePipeline_20150709' or 'GraniteServiceVersion20100801'. */
+  targetPrefix: string
+  version: '1.0' | '1.1'
+  operations: Record<string, JsonOperation>
+  credentials: CredentialRegistry
+}
+
+export function jsonService(definition: JsonServiceDefinition) {
+  const contentType = `application/x-amz-json-${definition.version}`
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const id = requestId()
+    try {
+      const caller = authenticate(req, definition.credentials)
+      const target = String(req.headers['x-amz-target'] ?? '')
+      const [prefix, name] = target.split('.')
+      const operation = prefix === definition.targetPrefix && name ? definition.operations[name] : undefined
+      if (req.method !== 'POST' || !operation) {
+        throw new EmulatedError('UnknownOperationException', `Unknown operation ${target || '(no X-Amz-Target)'}`, 400)
+      }
+      const body = await readSmallBody(req)
+      let input: Record<string, unknown>
+      try {
+        input = body.length ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {}
+      } catch {
+        throw new EmulatedError('SerializationException', 'Request body is not valid JSON.', 400)
+      }
+      const output = (await operation(input, caller)) ?? {}
+      send(res, 200, { 'content-type': contentType, 'x-amzn-requestid': id }, JSON.stringify(output))
+    } catch (error) {
+      const e = error instanceof EmulatedError ? error : new EmulatedError('InternalFailure', String(error), 500)
+      send(res, e.status, { 'content-type': contentType, 'x-amzn-requestid': id, 'x-amzn-errortype': e.code }, JSON.stringify({ __type: e.code, message: e.message }))
+    }
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Entry point of the sandbox child process. Main forks it so that a big upload to the sandbox loads this
+ * process's event loop, not main's. Protocol (process messages): we send `{ type: 'ready', endpoints }`
+ * or `{ type: 'failed', message }`; we stop on `{ type: 'stop' }` or when main goes away.
+ */
+import { startSandbox } from './servers'
+
+interface Port {
+  postMessage(message: unknown): void
+  on(event: 'message', listener: (message: unknown) => void): void
+}
+
+/** Electron's utilityProcess gives `process.parentPort`; Node's fork gives `process.send`. */
+function parentPort(): Port {
+  const electronPort = (process as unknown as { parentPort?: { postMessage(m: unknown): void; on(e: 'message', l: (e: { data: unknown }) => void): void } }).parentPort
+  if (electronPort) {
+    return { postMessage: (m) => electronPort.postMessage(m), on: (_e, listener) => electronPort.on('message', (event) => listener(event.data)) }
+  }
+  if (!process.send) throw new Error('The sandbox process must be started by Haneul (no parent channel).')
+  return { postMessage: (m) => process.send!(m), on: (_e, listener) => process.on('message', listener) }
+}
+
+async function main(): Promise<void> {
+  const [dataDir, assetsDir] = process.argv.slice(2)
+  const port = parentPort()
+  if (!dataDir || !assetsDir) {
+    port.postMessage({ type: 'failed', message: 'usage: process-entry <dataDir> <assetsDir>' })
+    process.exit(2)
+  }
+  try {
+    const sandbox = await startSandbox({ dataDir, assetsDir })
+    let stopping = false
+    const stop = async () => {
+      if (stopping) return
+      stopping = true
+      await sandbox.close()
+      process.exit(0)
+    }
+    port.on('message', (message) => {
+      if ((message as { type?: string })?.type === 'stop') void stop()
+    })
+    process.on('disconnect', () => void stop())
+    process.on('SIGTERM', () => void stop())
+    port.postMessage({ type: 'ready', endpoints: sandbox.endpoints })
+  } catch (error) {
+    port.postMessage({ type: 'failed', message: error instanceof Error ? error.message : String(error) })
+    process.exit(1)
+  }
+}
+
+void main()

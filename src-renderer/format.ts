@@ -1,0 +1,23 @@
+/** Display formatting shared by views. Sizes use binary units (KiB = 1,024 bytes) and say so. */
+const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB']
+
+export function formatBytes(bytes: number, locale: string): string {
+  let value = bytes
+  let unit = 0
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024
+    unit++
+  }
+  const digits = unit === 0 || value >= 100 ? 0 : 1
+  return `${value.toLocaleString(locale, { maximumFractionDigits: digits, minimumFractionDigits: digits })} ${units[unit]}`
+}
+
+export function formatDate(ms: number | undefined, locale: string): string {
+  if (ms === undefined) return '—'
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(ms)
+}
+
+/** The last path segment of a key or prefix, keeping a folder's trailing slash. */
+export function leafName(keyOrPrefix: string, parent: string): string {
+  return keyOrPrefix.startsWith(parent) ? keyOrPrefix.slice(parent.length) : keyOrPrefix
+}

@@ -1,0 +1,40 @@
+/** Facts about the running app that the shell shows: version, the sandbox's state, connectivity. */
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import type { AppEvent } from '../../src-main/api/index'
+import type { ConnectivityState } from '../../src-main/api/events'
+import { api, onEvent } from '../api'
+import { useUiStore } from './ui'
+
+type SandboxState = 'starting' | 'running' | 'stopped' | 'failed'
+
+export const useAppStore = defineStore('app', () => {
+  /** Haneul's version, for the About line. */
+  const version = ref('')
+  /** The sandbox child process's state, as main last reported it. */
+  const sandboxState = ref<SandboxState>('starting')
+  const sandboxMessage = ref<string | undefined>()
+  /** Reachability per profile id, pushed by main. */
+  const connectivity = ref<Record<string, ConnectivityState>>({})
+
+  /** Loads app facts once and keeps them current from main's events. */
+  async function start(): Promise<void> {
+    onEvent(handle)
+    const info = await api.app.info({})
+    version.value = info.version
+    sandboxState.value = info.sandbox.state
+    sandboxMessage.value = info.sandbox.message
+    useUiStore().osLocale = info.osLocale
+  }
+
+  function handle(event: AppEvent): void {
+    if (event.type === 'sandbox.changed') {
+      sandboxState.value = event.state
+      sandboxMessage.value = event.message
+    } else if (event.type === 'connectivity.changed') {
+      connectivity.value = { ...connectivity.value, [event.profileId]: event.state }
+    }
+  }
+
+  return { version, sandboxState, sandboxMessage, connectivity, start }
+})
