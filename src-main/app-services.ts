@@ -1,7 +1,7 @@
 /**
  * Builds main's services and the router from the side effects handed in. The Electron glue calls this
- * with Electron's pieces (utilityProcess, shell, app paths); tests call it with plain Node ones. Nothing
- * here imports 'electron'.
+ * with Electron's pieces (utilityProcess, safeStorage, shell, app paths); tests call it with plain Node
+ * ones. Nothing here imports 'electron'.
  */
 import { join } from 'node:path'
 import { fromEnv, fromIni } from '@aws-sdk/credential-providers'
@@ -9,8 +9,14 @@ import type { AppEvent } from './api/events'
 import { HaneulError } from './core/errors'
 import { isAllowedExternalUrl } from './core/external-links'
 import { SettingsStore } from './core/settings'
-import { configPaths, discoverProfiles, type DiscoveredProfile } from './profiles/discovery'
+import { ConnectivityMonitor } from './offline/connectivity'
+import { OfflineFirst } from './offline/offline-first'
+import { tcpProbe } from './offline/probe'
+import { DEFAULT_SNAPSHOT_MAX_BYTES, SnapshotStore } from './offline/snapshot-store'
+import { AppProfileStore, type SecretVault } from './profiles/app-profiles'
 import { AwsClients } from './profiles/clients'
+import { configPaths, discoverProfiles, type DiscoveredProfile } from './profiles/discovery'
+import { MfaPrompts } from './profiles/mfa-prompts'
 import { ProfileService } from './profiles/profile-service'
 import { createRouter, type Handlers, type Router } from './router'
 import { S3Service } from './s3/s3-service'
@@ -18,11 +24,13 @@ import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from './sandbox/cred
 import { SandboxHost, type SpawnSandboxWorker } from './sandbox/host'
 
 export interface AppServicesOptions {
-  /** Where Haneul keeps its own state (settings, sandbox data, later snapshots and journals). */
+  /** Where Haneul keeps its own state (settings, snapshots, sandbox data, transfer journals). */
   dataDir: string
   /** assets/sandbox, the sandbox's seed data. */
   sandboxAssetsDir: string
   spawnSandbox: SpawnSandboxWorker
+  /** Encrypts Haneul-profile secrets (Electron safeStorage in the app). */
+  vault: SecretVault
   env: Record<string, string | undefined>
   homeDir?: string
   isTrustedSender: (url: string) => boolean
@@ -30,6 +38,7 @@ export interface AppServicesOptions {
   /** Pushes an event to every window. */
   emit: (event: AppEvent) => void
   appInfo: { version: string; platform: string; osLocale: string }
+  snapshotMaxBytes?: number
   log?: (message: string) => void
 }
 
@@ -38,38 +47,68 @@ export interface AppServices {
   profiles: ProfileService
   sandbox: SandboxHost
   clients: AwsClients
+  connectivity: ConnectivityMonitor
+  snapshots: SnapshotStore
   close(): Promise<void>
 }
 
 export async function createAppServices(options: AppServicesOptions): Promise<AppServices> {
   const { env, emit } = options
+  const log = options.log ?? (() => {})
   const settings = new SettingsStore(join(options.dataDir, 'settings.json'))
   await settings.load()
+  const appProfiles = new AppProfileStore(join(options.dataDir, 'profiles.json'), options.vault)
+  await appProfiles.load()
+  const snapshots = await SnapshotStore.open({ dir: join(options.dataDir, 'snapshots'), maxBytes: options.snapshotMaxBytes ?? DEFAULT_SNAPSHOT_MAX_BYTES })
 
   const sandbox = new SandboxHost(options.spawnSandbox, join(options.dataDir, 'sandbox'), options.sandboxAssetsDir)
-  sandbox.onChange((state, message) => emit({ type: 'sandbox.changed', state, message }))
-
+  const mfa = new MfaPrompts(emit)
   const paths = configPaths({ env, homeDir: options.homeDir })
-  const credentialsFor = (profile: DiscoveredProfile) =>
+  const credentialsFor = (profile: DiscoveredProfile, askMfa: (serial: string) => Promise<string>) =>
     profile.source === 'environment'
       ? fromEnv()
-      : fromIni({ profile: profile.name, filepath: paths.credentialsFile, configFilepath: paths.configFile, ignoreCache: true })
+      : fromIni({
+          profile: profile.name,
+          filepath: paths.credentialsFile,
+          configFilepath: paths.configFile,
+          ignoreCache: true,
+          mfaCodeProvider: askMfa,
+          // The STS client that signs AssumeRole follows the profile's endpoint overrides too.
+          clientConfig: profile.endpoints.sts ? { endpoint: profile.endpoints.sts, region: profile.region ?? 'us-east-1' } : undefined,
+        })
 
   const profiles = new ProfileService({
     discover: () => discoverProfiles({ env, homeDir: options.homeDir }),
     credentialsFor,
+    appProfiles,
     sandbox,
     sandboxCredentials: async () => ({ accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: SANDBOX_SECRET_ACCESS_KEY }),
     settings,
+    mfa,
     envProfile: env.AWS_PROFILE,
     emit,
   })
-  await profiles.refresh()
-  // Starting the sandbox must not delay the window; callers that need it wait in resolve().
-  sandbox.start().then(
-    () => profiles.refresh(),
-    (error: Error) => options.log?.(`sandbox: ${error.message}`),
-  )
+  await profiles.reload()
+
+  const connectivity = new ConnectivityMonitor({
+    async probe(profileId) {
+      const profile = await profiles.resolve(profileId).catch(() => undefined)
+      const endpoint = profile?.endpoints.s3 ?? (profile ? `https://s3.${profile.region}.amazonaws.com` : undefined)
+      return endpoint ? tcpProbe(endpoint) : 'offline'
+    },
+    onChange: (profileId, state) => emit({ type: 'connectivity.changed', profileId, state, checkedAtMs: Date.now() }),
+  })
+  const offline = new OfflineFirst(snapshots, connectivity, log)
+
+  sandbox.onChange((state, message) => {
+    emit({ type: 'sandbox.changed', state, message })
+    // The sandbox profile's endpoint is part of its summary.
+    profiles.emitChanged()
+    if (state === 'running') connectivity.reportOnline('sandbox')
+    else if (state !== 'starting') connectivity.reportOffline('sandbox')
+  })
+  // Starting the sandbox must not delay the window; calls that need it wait in resolve().
+  sandbox.start().catch((error: Error) => log(`sandbox: ${error.message}`))
 
   const clients = new AwsClients(profiles)
   const s3 = new S3Service(clients)
@@ -89,19 +128,60 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     profiles: {
       list: async () => profiles.list(),
       setActive: async ({ profileId }) => ({ activeId: await profiles.setActive(profileId) }),
+      reload: async () => {
+        await profiles.reload()
+        clients.forget()
+        return profiles.list()
+      },
+      secretStorage: async () => profiles.secretStorage(),
+      add: async ({ acceptWeakStorage, accessKeyId, secretAccessKey, sessionToken, ...rest }) => ({
+        profile: await profiles.addAppProfile({ ...rest, keys: { accessKeyId, secretAccessKey, sessionToken } }, acceptWeakStorage),
+      }),
+      update: async ({ profileId, acceptWeakStorage, accessKeyId, secretAccessKey, sessionToken, ...rest }) => {
+        const keys = accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey, sessionToken } : undefined
+        const profile = await profiles.updateAppProfile(profileId, { ...rest, keys }, acceptWeakStorage)
+        clients.forget(profileId)
+        return { profile }
+      },
+      remove: async ({ profileId }) => {
+        await profiles.removeAppProfile(profileId)
+        clients.forget(profileId)
+        await snapshots.removeProfile(profileId)
+        return { removed: true as const }
+      },
+      submitMfa: async ({ promptId, code }) => {
+        mfa.submit(promptId, code)
+        return { accepted: true as const }
+      },
+      cancelMfa: async ({ promptId }) => {
+        mfa.cancel(promptId)
+        return { cancelled: true as const }
+      },
+      signIn: async ({ profileId }) => {
+        const command = profiles.signInCommand(profileId)
+        profiles.forgetCredentials(profileId)
+        return { command }
+      },
     },
     s3: {
-      listBuckets: async ({ profileId }, { signal }) => ({ buckets: await s3.listBuckets(profileId, signal) }),
-      listObjects: async (input, { signal }) => s3.listObjects(input, signal),
+      listBuckets: async ({ profileId, source }, { signal }) =>
+        offline.listing(profileId, 'buckets', source, async () => ({ buckets: await s3.listBuckets(profileId, signal) })),
+      listObjects: async ({ source, ...input }, { signal }) =>
+        offline.listing(input.profileId, `objects\n${input.bucket}\n${input.prefix}\n${input.delimiter ?? ''}\n${input.nextToken ?? ''}\n${input.pageSize}`, source, () =>
+          s3.listObjects(input, signal),
+        ),
     },
   }
 
   return {
-    router: createRouter({ handlers, isTrustedSender: options.isTrustedSender, log: options.log }),
+    router: createRouter({ handlers, isTrustedSender: options.isTrustedSender, log }),
     profiles,
     sandbox,
     clients,
+    connectivity,
+    snapshots,
     async close() {
+      connectivity.close()
       clients.forget()
       await sandbox.stop()
     },

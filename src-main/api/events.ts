@@ -7,3 +7,6 @@ export type AppEvent =
   | { type: 'profiles.changed'; profiles: ProfileSummary[]; activeId: string }
   | { type: 'connectivity.changed'; profileId: string; state: ConnectivityState; checkedAtMs: number }
   | { type: 'sandbox.changed'; state: 'starting' | 'running' | 'stopped' | 'failed'; message?: string }
+  /** An assume-role profile needs a one-time code; answer with profiles.submitMfa. */
+  | { type: 'mfa.requested'; promptId: string; profileId: string; profileName: string; serial: string }
+  | { type: 'mfa.settled'; promptId: string }

@@ -1,7 +1,7 @@
 /** Profiles: where credentials come from. Only descriptions cross; secrets stay in main. */
 import { z } from 'zod'
 import { operation } from './contract'
-import { ProfileId } from './common'
+import { ProfileId, Region } from './common'
 
 export const profileKinds = [
   'sandbox', // the built-in local AWS
@@ -29,8 +29,55 @@ export const ProfileSummary = z.object({
   needsMfa: z.boolean(),
   /** Why the profile cannot be used, in words a person can act on. */
   problem: z.string().optional(),
+  /** Haneul profiles: "AKIA…WXYZ", to recognise the key without revealing it. */
+  accessKeyHint: z.string().optional(),
+  forcePathStyle: z.boolean().optional(),
 })
 export type ProfileSummary = z.infer<typeof ProfileSummary>
+
+const ProfileName = z
+  .string()
+  .trim()
+  .min(1, 'name must not be empty')
+  .max(64, 'name must be at most 64 characters')
+  .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'name must not contain control characters')
+
+/** Custom S3 endpoint (MinIO, Ceph, R2, Wasabi…): http(s), no credentials inside the URL. */
+export const EndpointUrl = z
+  .string()
+  .max(2048)
+  .refine((raw) => {
+    try {
+      const url = new URL(raw)
+      return (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password
+    } catch {
+      return false
+    }
+  }, 'endpoint must be an http:// or https:// URL without user or password')
+
+const Keys = {
+  accessKeyId: z
+    .string()
+    .trim()
+    .min(3, 'access key id must be at least 3 characters')
+    .max(128, 'access key id must be at most 128 characters')
+    .regex(/^[\x21-\x7e]+$/, 'access key id must be printable ASCII without spaces'),
+  secretAccessKey: z
+    .string()
+    .min(1, 'secret access key must not be empty')
+    .max(256, 'secret access key must be at most 256 characters')
+    .regex(/^[\x21-\x7e]+$/, 'secret access key must be printable ASCII without spaces'),
+  sessionToken: z.string().max(8192, 'session token must be at most 8192 characters').optional(),
+}
+
+export const SecretStorageInfo = z.object({
+  /** Electron safeStorage backend: keychain, dpapi, gnome_libsecret, kwallet…, basic_text, none. */
+  backend: z.string(),
+  /** Secrets can be stored now (a keychain exists, or the user accepted weak storage). */
+  available: z.boolean(),
+  /** The backend gives no real protection (Linux without a keyring). */
+  weak: z.boolean(),
+})
 
 export const profilesApi = {
   list: operation({
@@ -40,5 +87,62 @@ export const profilesApi = {
   setActive: operation({
     input: z.object({ profileId: ProfileId }).strict(),
     output: z.object({ activeId: ProfileId }),
+  }),
+  /** Re-reads ~/.aws/config and ~/.aws/credentials (no network). */
+  reload: operation({
+    input: z.object({}).strict(),
+    output: z.object({ profiles: z.array(ProfileSummary), activeId: ProfileId }),
+  }),
+  secretStorage: operation({ input: z.object({}).strict(), output: SecretStorageInfo }),
+  /** Adds a Haneul profile. Keys cross inward only; replies never contain them. */
+  add: operation({
+    input: z
+      .object({
+        name: ProfileName,
+        region: Region,
+        ...Keys,
+        endpoint: EndpointUrl.optional(),
+        forcePathStyle: z.boolean().optional(),
+        /** The user ticked "store without a keychain" after reading the warning. */
+        acceptWeakStorage: z.boolean().default(false),
+      })
+      .strict(),
+    output: z.object({ profile: ProfileSummary }),
+  }),
+  /** Changes a Haneul profile; keys are replaced only when both are given. */
+  update: operation({
+    input: z
+      .object({
+        profileId: ProfileId,
+        name: ProfileName.optional(),
+        region: Region.optional(),
+        accessKeyId: Keys.accessKeyId.optional(),
+        secretAccessKey: Keys.secretAccessKey.optional(),
+        sessionToken: Keys.sessionToken,
+        endpoint: EndpointUrl.nullable().optional(),
+        forcePathStyle: z.boolean().optional(),
+        acceptWeakStorage: z.boolean().default(false),
+      })
+      .strict()
+      .refine((v) => (v.accessKeyId === undefined) === (v.secretAccessKey === undefined), 'give both accessKeyId and secretAccessKey, or neither'),
+    output: z.object({ profile: ProfileSummary }),
+  }),
+  remove: operation({
+    input: z.object({ profileId: ProfileId }).strict(),
+    output: z.object({ removed: z.literal(true) }),
+  }),
+  /** Answers an `mfa.requested` event with the device's one-time code. */
+  submitMfa: operation({
+    input: z.object({ promptId: z.string().max(64), code: z.string().regex(/^\d{6}$/, 'code must be 6 digits') }).strict(),
+    output: z.object({ accepted: z.literal(true) }),
+  }),
+  cancelMfa: operation({
+    input: z.object({ promptId: z.string().max(64) }).strict(),
+    output: z.object({ cancelled: z.literal(true) }),
+  }),
+  /** SSO: what to run to sign in; afterwards the profile's cached credentials are dropped. */
+  signIn: operation({
+    input: z.object({ profileId: ProfileId }).strict(),
+    output: z.object({ command: z.string() }),
   }),
 }

@@ -48,19 +48,27 @@ export const ObjectSummary = z.object({
 })
 export type ObjectSummary = z.infer<typeof ObjectSummary>
 
+/**
+ * Where a listing comes from. 'network' asks S3 and, if the profile is offline, falls back to the last
+ * snapshot; 'cache' answers from the snapshot only, at once, without touching the network.
+ */
+export const ListingSource = z.enum(['network', 'cache']).default('network')
+
 export const ObjectPage = z.object({
   /** Folder-like common prefixes at this level (only with a delimiter). */
   prefixes: z.array(z.string()),
   objects: z.array(ObjectSummary),
   /** Pass back to get the next page; absent on the last page. */
   nextToken: z.string().optional(),
+  /** Set when the page came from the offline snapshot: when it was saved. */
+  cachedAtMs: TimestampMs.optional(),
 })
 export type ObjectPage = z.infer<typeof ObjectPage>
 
 export const s3Api = {
   listBuckets: operation({
-    input: z.object({ profileId: ProfileId }).strict(),
-    output: z.object({ buckets: z.array(BucketSummary) }),
+    input: z.object({ profileId: ProfileId, source: ListingSource }).strict(),
+    output: z.object({ buckets: z.array(BucketSummary), cachedAtMs: TimestampMs.optional() }),
   }),
   /** One page of a prefix listing. The renderer pages by passing `nextToken` back. */
   listObjects: operation({
@@ -73,6 +81,7 @@ export const s3Api = {
         delimiter: z.literal('/').optional(),
         nextToken: z.string().max(4096).optional(),
         pageSize: z.number().int().min(1).max(1000, 'pageSize must be at most 1000').default(1000),
+        source: ListingSource,
       })
       .strict(),
     output: ObjectPage,

@@ -7,6 +7,8 @@ import { readJsonFile, writeFileAtomic } from './atomic-file'
 
 export const Settings = z.object({
   activeProfileId: z.string().optional(),
+  /** The user accepted storing secrets without an OS keychain (Linux basic_text). */
+  acceptWeakSecretStorage: z.boolean().optional(),
 })
 export type Settings = z.infer<typeof Settings>
 

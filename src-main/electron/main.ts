@@ -7,22 +7,18 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createAppServices, type AppServices } from '../app-services'
 import { isAllowedExternalUrl } from '../core/external-links'
+import { sameOrigin } from '../core/origin'
 import { contentSecurityPolicy } from './csp'
 import { registerIpc } from './ipc'
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './protocol'
 import { utilityProcessWorker } from './sandbox-worker'
+import { safeStorageVault } from './secret-vault'
 import { createMainWindow, hardenSession, hardenWebContents } from './window'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined
 const appOrigin = devServerUrl ? new URL(devServerUrl).origin : APP_ORIGIN
-const isAppUrl = (url: string) => {
-  try {
-    return new URL(url).origin === appOrigin
-  } catch {
-    return false
-  }
-}
+const isAppUrl = sameOrigin(appOrigin)
 const openExternalIfAllowed = (url: string) => {
   if (isAllowedExternalUrl(url)) void shell.openExternal(url)
 }
@@ -51,6 +47,7 @@ async function start(): Promise<void> {
     dataDir: app.getPath('userData'),
     sandboxAssetsDir: app.isPackaged ? join(process.resourcesPath, 'sandbox') : join(app.getAppPath(), 'assets', 'sandbox'),
     spawnSandbox: utilityProcessWorker(join(here, 'sandbox.js')),
+    vault: safeStorageVault,
     env: process.env,
     isTrustedSender: isAppUrl,
     openExternal: (url) => shell.openExternal(url),

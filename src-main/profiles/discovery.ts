@@ -13,7 +13,10 @@ export interface DiscoveredProfile {
   kind: Exclude<ProfileKind, 'sandbox' | 'app'>
   source: 'aws-config' | 'environment'
   region?: string
-  endpoint?: string
+  /** Endpoint overrides from endpoint_url or a [services] section (S3-compatible stores, local emulators). */
+  endpoints: { s3?: string; sts?: string }
+  /** `s3 = addressing_style = path` in the profile. */
+  forcePathStyle: boolean
   needsMfa: boolean
   problem?: string
   /** For assume-role: the profile (or credential_source) whose credentials sign AssumeRole. */
@@ -82,6 +85,8 @@ export async function discoverProfiles(environment: DiscoveryEnvironment): Promi
       kind: 'env',
       source: 'environment',
       region: env.AWS_REGION || env.AWS_DEFAULT_REGION,
+      endpoints: env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL ? { s3: env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL } : {},
+      forcePathStyle: false,
       needsMfa: false,
       problem: env.AWS_SECRET_ACCESS_KEY ? undefined : 'AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not.',
     })
@@ -96,16 +101,27 @@ function describe(
   ssoSessions: Map<string, Record<string, string | undefined>>,
   services: Map<string, Record<string, string | undefined>>,
 ): DiscoveredProfile {
+  const serviceSection = settings.services ? services.get(settings.services) : undefined
+  const endpointFor = (service: string) =>
+    settings.ignore_configured_endpoint_urls === 'true' ? undefined : (serviceSection?.[`${service}.endpoint_url`] ?? settings.endpoint_url)
+  const endpoints = Object.fromEntries(
+    (['s3', 'sts'] as const).flatMap((service) => {
+      const url = endpointFor(service)
+      return url ? [[service, url]] : []
+    }),
+  ) as DiscoveredProfile['endpoints']
   const base = {
     name,
     source: 'aws-config' as const,
     region: settings.region,
-    endpoint: settings.endpoint_url ?? (settings.services ? services.get(settings.services)?.['s3.endpoint_url'] ?? services.get(settings.services)?.endpoint_url : undefined),
+    endpoints,
+    forcePathStyle: settings['s3.addressing_style'] === 'path',
     needsMfa: Boolean(settings.mfa_serial),
   }
+  const servicesProblem = settings.services && !serviceSection ? `services "${settings.services}" has no [services ${settings.services}] section.` : undefined
   const unknown = Object.keys(settings).filter((key) => !knownSettings.has(key.split('.')[0]!))
   const withUnknown = (problem: string | undefined) =>
-    problem ?? (unknown.length ? `Unknown setting${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}; check the spelling.` : undefined)
+    problem ?? servicesProblem ?? (unknown.length ? `Unknown setting${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}; check the spelling.` : undefined)
 
   if (settings.role_arn) {
     let problem: string | undefined

@@ -1,15 +1,18 @@
 /**
- * The list of profiles the app can use and which one is active. Combines the built-in sandbox with
- * what discovery finds on disk; credentials are resolved here, in main, and never leave it.
+ * The profiles the app can use and which one is active: the built-in sandbox, what discovery finds in
+ * ~/.aws, and profiles added in Haneul. Credentials are resolved here, in main, shared per profile (one
+ * refresh in flight), and never leave main: the renderer only ever sees ProfileSummary.
  */
-import type { AwsCredentialIdentityProvider } from '@aws-sdk/types'
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types'
 import type { ProfileSummary } from '../api/profiles'
 import type { AppEvent } from '../api/events'
 import { HaneulError } from '../core/errors'
 import type { SettingsStore } from '../core/settings'
-import type { SandboxEndpoints } from '../sandbox/endpoints'
-import { SANDBOX_REGION } from '../sandbox/endpoints'
+import { SANDBOX_REGION, type SandboxEndpoints } from '../sandbox/endpoints'
+import type { AppProfileChange, AppProfileStore, AppProfileInput, AppProfileKeys } from './app-profiles'
+import { shareCredentials, type SharedCredentials } from './credential-cache'
 import type { DiscoveredProfile } from './discovery'
+import type { MfaPrompts } from './mfa-prompts'
 
 export const SANDBOX_PROFILE_ID = 'sandbox'
 const DEFAULT_REGION = 'us-east-1'
@@ -18,7 +21,7 @@ const DEFAULT_REGION = 'us-east-1'
 export interface ResolvedProfile {
   summary: ProfileSummary
   region: string
-  credentials: AwsCredentialIdentityProvider
+  credentials: SharedCredentials['provider']
   /** Per-service endpoint overrides (the sandbox, or an S3-compatible store). */
   endpoints: Partial<SandboxEndpoints>
   forcePathStyle: boolean
@@ -27,16 +30,19 @@ export interface ResolvedProfile {
 /** The sandbox as the profile service sees it: its endpoints once running, and a way to wait for them. */
 export interface SandboxAccess {
   readonly endpoints: SandboxEndpoints | undefined
-  start(): Promise<SandboxEndpoints>
+  /** Waits while starting; rejects when stopped or failed (Haneul does not restart it behind the user's back). */
+  whenReady(): Promise<SandboxEndpoints>
 }
 
 export interface ProfileServiceDeps {
   discover: () => Promise<DiscoveredProfile[]>
   /** Builds the SDK credential provider for a discovered profile (fromIni, fromEnv, …). */
-  credentialsFor: (profile: DiscoveredProfile) => AwsCredentialIdentityProvider
+  credentialsFor: (profile: DiscoveredProfile, askMfa: (serial: string) => Promise<string>) => AwsCredentialIdentityProvider
+  appProfiles: AppProfileStore
   sandbox: SandboxAccess
   sandboxCredentials: AwsCredentialIdentityProvider
   settings: SettingsStore
+  mfa: MfaPrompts
   /** AWS_PROFILE, honoured as the initial choice like the CLI does. */
   envProfile?: string
   emit: (event: AppEvent) => void
@@ -47,29 +53,33 @@ const idOf = (profile: DiscoveredProfile) => (profile.source === 'environment' ?
 export class ProfileService {
   private discovered: DiscoveredProfile[] = []
   private activeId = SANDBOX_PROFILE_ID
+  /** Shared credentials per profile id, with the configuration they were built from. */
+  private readonly credentials = new Map<string, { fingerprint: string; shared: SharedCredentials }>()
 
   constructor(private readonly deps: ProfileServiceDeps) {}
 
-  /** Re-reads the AWS config files (no network) and settles which profile is active. */
-  async refresh(): Promise<void> {
+  /** Re-reads ~/.aws (no network) and settles which profile is active. */
+  async reload(): Promise<void> {
     this.discovered = await this.deps.discover()
     const ids = new Set(this.summaries().map((p) => p.id))
+    for (const id of this.credentials.keys()) if (!ids.has(id)) this.credentials.delete(id)
     const saved = this.deps.settings.get().activeProfileId
     const fromEnv = this.deps.envProfile ? `aws:${this.deps.envProfile}` : undefined
     const usable = this.summaries().find((p) => p.id !== SANDBOX_PROFILE_ID && !p.problem)
-    this.activeId =
-      saved && ids.has(saved)
-        ? saved
-        : fromEnv && ids.has(fromEnv)
-          ? fromEnv
-          : ids.has('aws:default')
-            ? 'aws:default'
-            : (usable?.id ?? SANDBOX_PROFILE_ID)
+    if (saved && ids.has(saved)) this.activeId = saved
+    else if (fromEnv && ids.has(fromEnv)) this.activeId = fromEnv
+    else if (ids.has('aws:default')) this.activeId = 'aws:default'
+    else this.activeId = usable?.id ?? SANDBOX_PROFILE_ID
     this.emitChanged()
   }
 
   list(): { profiles: ProfileSummary[]; activeId: string } {
     return { profiles: this.summaries(), activeId: this.activeId }
+  }
+
+  /** Tells the renderer that summaries changed (e.g. the sandbox's endpoint became known). */
+  emitChanged(): void {
+    this.deps.emit({ type: 'profiles.changed', ...this.list() })
   }
 
   async setActive(profileId: string): Promise<string> {
@@ -87,25 +97,114 @@ export class ProfileService {
     if (profileId === SANDBOX_PROFILE_ID) {
       let endpoints: SandboxEndpoints
       try {
-        endpoints = this.deps.sandbox.endpoints ?? (await this.deps.sandbox.start())
+        endpoints = await this.deps.sandbox.whenReady()
       } catch (error) {
         throw new HaneulError('offline', `The sandbox is not running: ${(error as Error).message}`, true)
       }
-      return { summary, region: SANDBOX_REGION, credentials: this.deps.sandboxCredentials, endpoints, forcePathStyle: true }
+      return { summary, region: SANDBOX_REGION, credentials: this.shared(profileId, 'sandbox', () => this.deps.sandboxCredentials).provider, endpoints, forcePathStyle: true }
+    }
+    if (summary.source === 'app') {
+      const app = this.deps.appProfiles.list().find((p) => p.id === profileId)!
+      const provider = this.shared(profileId, JSON.stringify(app), () => {
+        const keys = this.deps.appProfiles.keys(profileId)
+        return async () => keys
+      })
+      return { summary, region: app.region, credentials: provider.provider, endpoints: app.endpoint ? { s3: app.endpoint } : {}, forcePathStyle: app.forcePathStyle }
     }
     const profile = this.discovered.find((p) => idOf(p) === profileId)!
+    const shared = this.shared(profileId, JSON.stringify(profile), () => this.discoveredCredentials(profile, summary))
     return {
       summary,
       region: profile.region ?? DEFAULT_REGION,
-      credentials: this.deps.credentialsFor(profile),
-      endpoints: profile.endpoint ? { s3: profile.endpoint } : {},
-      forcePathStyle: Boolean(profile.endpoint),
+      credentials: shared.provider,
+      endpoints: profile.endpoints,
+      forcePathStyle: profile.forcePathStyle || Boolean(profile.endpoints.s3),
+    }
+  }
+
+  /** Drops cached credentials so the next call refreshes them (e.g. after `aws sso login`). */
+  forgetCredentials(profileId: string): void {
+    this.credentials.get(profileId)?.shared.invalidate()
+  }
+
+  secretStorage() {
+    return this.deps.appProfiles.storage(this.deps.settings.get().acceptWeakSecretStorage ?? false)
+  }
+
+  async addAppProfile(input: AppProfileInput & { keys: AppProfileKeys }, acceptWeak: boolean): Promise<ProfileSummary> {
+    await this.rememberWeakConsent(acceptWeak)
+    const profile = await this.deps.appProfiles.add(input, this.acceptsWeak())
+    this.emitChanged()
+    return this.summary(profile.id)
+  }
+
+  async updateAppProfile(profileId: string, change: AppProfileChange, acceptWeak: boolean): Promise<ProfileSummary> {
+    this.requireApp(profileId)
+    await this.rememberWeakConsent(acceptWeak)
+    await this.deps.appProfiles.update(profileId, change, this.acceptsWeak())
+    this.credentials.delete(profileId)
+    this.emitChanged()
+    return this.summary(profileId)
+  }
+
+  async removeAppProfile(profileId: string): Promise<void> {
+    this.requireApp(profileId)
+    await this.deps.appProfiles.remove(profileId)
+    this.credentials.delete(profileId)
+    if (this.activeId === profileId) await this.setActive(SANDBOX_PROFILE_ID)
+    else this.emitChanged()
+  }
+
+  /** How to sign in to an SSO profile: the exact command, run outside Haneul. */
+  signInCommand(profileId: string): string {
+    const summary = this.summary(profileId)
+    if (summary.kind !== 'sso') throw new HaneulError('unsupported', `"${summary.name}" is not an SSO profile; it needs no sign-in.`)
+    return `aws sso login --profile ${summary.name}`
+  }
+
+  private acceptsWeak(): boolean {
+    return this.deps.settings.get().acceptWeakSecretStorage ?? false
+  }
+
+  private async rememberWeakConsent(acceptWeak: boolean): Promise<void> {
+    if (acceptWeak && !this.acceptsWeak()) await this.deps.settings.update({ acceptWeakSecretStorage: true })
+  }
+
+  private requireApp(profileId: string): void {
+    if (this.summary(profileId).source !== 'app') throw new HaneulError('unsupported', 'Only profiles added in Haneul can be edited here; edit ~/.aws/config for the others.')
+  }
+
+  private shared(profileId: string, fingerprint: string, build: () => AwsCredentialIdentityProvider): SharedCredentials {
+    const existing = this.credentials.get(profileId)
+    if (existing && existing.fingerprint === fingerprint) return existing.shared
+    const shared = shareCredentials(build())
+    this.credentials.set(profileId, { fingerprint, shared })
+    return shared
+  }
+
+  /** The SDK provider for a ~/.aws profile, with errors rewritten into what the user should do. */
+  private discoveredCredentials(profile: DiscoveredProfile, summary: ProfileSummary): AwsCredentialIdentityProvider {
+    const provider = this.deps.credentialsFor(profile, (serial) => this.deps.mfa.ask(summary, serial))
+    return async (): Promise<AwsCredentialIdentity> => {
+      try {
+        return await provider()
+      } catch (error) {
+        if (error instanceof HaneulError) throw error
+        const message = (error as Error).message ?? String(error)
+        if (profile.kind === 'sso') {
+          throw new HaneulError('credentials-expired', `The SSO session for "${profile.name}" has expired or was never started. Run \`aws sso login --profile ${profile.name}\` in a terminal, then try again.`)
+        }
+        if (profile.kind === 'process') {
+          throw new HaneulError('credentials-missing', `credential_process for "${profile.name}" failed: ${message}`)
+        }
+        throw error
+      }
     }
   }
 
   private summary(profileId: string): ProfileSummary {
     const found = this.summaries().find((p) => p.id === profileId)
-    if (!found) throw new HaneulError('not-found', `There is no profile "${profileId}". It may have been removed from ~/.aws/config.`)
+    if (!found) throw new HaneulError('not-found', `There is no profile "${profileId}". It may have been removed.`)
     return found
   }
 
@@ -119,22 +218,31 @@ export class ProfileService {
       endpoint: this.deps.sandbox.endpoints?.s3,
       needsMfa: false,
     }
-    return [
-      sandbox,
-      ...this.discovered.map((p) => ({
+    const discovered = this.discovered.map(
+      (p): ProfileSummary => ({
         id: idOf(p),
         name: p.name,
         kind: p.kind,
         source: p.source,
         region: p.region,
-        endpoint: p.endpoint,
+        endpoint: p.endpoints.s3,
         needsMfa: p.needsMfa,
         problem: p.problem,
-      })),
-    ]
-  }
-
-  private emitChanged(): void {
-    this.deps.emit({ type: 'profiles.changed', ...this.list() })
+      }),
+    )
+    const app = this.deps.appProfiles.list().map(
+      (p): ProfileSummary => ({
+        id: p.id,
+        name: p.name,
+        kind: 'app',
+        source: 'app',
+        region: p.region,
+        endpoint: p.endpoint,
+        needsMfa: false,
+        accessKeyHint: p.accessKeyHint,
+        forcePathStyle: p.forcePathStyle,
+      }),
+    )
+    return [sandbox, ...discovered, ...app]
   }
 }

@@ -61,6 +61,13 @@ export class SandboxHost {
     return this.currentEndpoints
   }
 
+  /** The endpoints, waiting while the sandbox starts; rejects when it is stopped or failed. */
+  whenReady(): Promise<SandboxEndpoints> {
+    if (this.currentEndpoints) return Promise.resolve(this.currentEndpoints)
+    if (this.ready && this.currentState === 'starting') return this.ready
+    return Promise.reject(new Error(this.currentMessage ?? `the sandbox is ${this.currentState}`))
+  }
+
   onChange(listener: (state: SandboxState, message?: string) => void): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)

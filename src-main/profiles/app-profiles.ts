@@ -1,0 +1,161 @@
+/**
+ * Profiles added in Haneul itself (access keys for AWS or an S3-compatible store such as MinIO, Ceph,
+ * R2 or Wasabi). The keys are encrypted with the OS keychain through Electron's safeStorage — handed in
+ * as a SecretVault — and only ever decrypted in main. Where the OS offers no real keychain (Linux with the
+ * `basic_text` backend) Haneul refuses to store secrets unless the user knowingly accepts it.
+ */
+import { randomUUID } from 'node:crypto'
+import { z } from 'zod'
+import { readJsonFile, writeFileAtomic } from '../core/atomic-file'
+import { HaneulError } from '../core/errors'
+
+/** What Electron's safeStorage gives us, narrowed to what we use. */
+export interface SecretVault {
+  isEncryptionAvailable(): boolean
+  /** 'keychain' (macOS), 'dpapi' (Windows), 'gnome_libsecret', 'kwallet*', or 'basic_text' (no keychain). */
+  backend(): string
+  encrypt(plain: string): Buffer
+  decrypt(encrypted: Buffer): string
+}
+
+export const WEAK_BACKENDS = new Set(['basic_text', 'unknown'])
+
+const StoredProfile = z.object({
+  id: z.string(),
+  name: z.string(),
+  region: z.string(),
+  endpoint: z.string().optional(),
+  forcePathStyle: z.boolean(),
+  /** "AKIA…WXYZ": enough to recognise the key, not to use it. */
+  accessKeyHint: z.string(),
+  /** base64 of vault-encrypted JSON { accessKeyId, secretAccessKey, sessionToken? }. */
+  sealed: z.string(),
+  createdAtMs: z.number(),
+})
+type StoredProfile = z.infer<typeof StoredProfile>
+const StoredFile = z.object({ version: z.literal(1), profiles: z.array(StoredProfile) })
+
+export interface AppProfileKeys {
+  accessKeyId: string
+  secretAccessKey: string
+  sessionToken?: string
+}
+
+export interface AppProfileInput {
+  name: string
+  region: string
+  endpoint?: string
+  forcePathStyle?: boolean
+  keys?: AppProfileKeys
+}
+
+export type AppProfile = Omit<StoredProfile, 'sealed'>
+
+/** A change to a Haneul profile; `endpoint: null` removes the custom endpoint. */
+export type AppProfileChange = Omit<Partial<AppProfileInput>, 'endpoint'> & { endpoint?: string | null }
+
+export const hintOf = (accessKeyId: string) => (accessKeyId.length > 8 ? `${accessKeyId.slice(0, 4)}…${accessKeyId.slice(-4)}` : '…')
+
+export class AppProfileStore {
+  private profiles: StoredProfile[] = []
+
+  constructor(
+    private readonly path: string,
+    private readonly vault: SecretVault,
+  ) {}
+
+  async load(): Promise<void> {
+    const parsed = StoredFile.safeParse(await readJsonFile(this.path).catch(() => undefined))
+    this.profiles = parsed.success ? parsed.data.profiles : []
+  }
+
+  list(): AppProfile[] {
+    return this.profiles.map(({ sealed: _sealed, ...rest }) => rest)
+  }
+
+  /** Whether secrets can be stored now, and why not. */
+  storage(acceptWeak: boolean): { backend: string; available: boolean; weak: boolean } {
+    const available = this.vault.isEncryptionAvailable()
+    const backend = available ? this.vault.backend() : 'none'
+    const weak = WEAK_BACKENDS.has(backend)
+    return { backend, available: available && (!weak || acceptWeak), weak }
+  }
+
+  async add(input: AppProfileInput & { keys: AppProfileKeys }, acceptWeak: boolean): Promise<AppProfile> {
+    this.checkName(input.name)
+    const profile: StoredProfile = {
+      id: `app:${randomUUID()}`,
+      name: input.name,
+      region: input.region,
+      endpoint: input.endpoint,
+      forcePathStyle: input.forcePathStyle ?? Boolean(input.endpoint),
+      accessKeyHint: hintOf(input.keys.accessKeyId),
+      sealed: this.seal(input.keys, acceptWeak),
+      createdAtMs: Date.now(),
+    }
+    this.profiles.push(profile)
+    await this.save()
+    return this.list().find((p) => p.id === profile.id)!
+  }
+
+  /** Changes a profile; keys are replaced only when given, so editing the region keeps the secret. */
+  async update(id: string, change: AppProfileChange, acceptWeak: boolean): Promise<AppProfile> {
+    const profile = this.find(id)
+    if (change.name !== undefined && change.name !== profile.name) this.checkName(change.name)
+    const updated: StoredProfile = {
+      ...profile,
+      ...(change.name !== undefined ? { name: change.name } : {}),
+      ...(change.region !== undefined ? { region: change.region } : {}),
+      ...(change.endpoint !== undefined ? { endpoint: change.endpoint ?? undefined } : {}),
+      ...(change.forcePathStyle !== undefined ? { forcePathStyle: change.forcePathStyle } : {}),
+      ...(change.keys ? { sealed: this.seal(change.keys, acceptWeak), accessKeyHint: hintOf(change.keys.accessKeyId) } : {}),
+    }
+    this.profiles = this.profiles.map((p) => (p.id === id ? updated : p))
+    await this.save()
+    return this.list().find((p) => p.id === id)!
+  }
+
+  async remove(id: string): Promise<void> {
+    this.find(id)
+    this.profiles = this.profiles.filter((p) => p.id !== id)
+    await this.save()
+  }
+
+  /** Decrypts a profile's keys; main only, for signing requests. */
+  keys(id: string): AppProfileKeys {
+    const profile = this.find(id)
+    try {
+      return JSON.parse(this.vault.decrypt(Buffer.from(profile.sealed, 'base64'))) as AppProfileKeys
+    } catch {
+      throw new HaneulError('credentials-missing', `The keys of "${profile.name}" cannot be decrypted (the OS keychain changed?). Edit the profile and enter them again.`)
+    }
+  }
+
+  private seal(keys: AppProfileKeys, acceptWeak: boolean): string {
+    const storage = this.storage(acceptWeak)
+    if (!this.vault.isEncryptionAvailable()) {
+      throw new HaneulError('unsupported', 'The OS keychain is not available, so Haneul cannot store secret keys. Use a profile in ~/.aws/credentials instead.')
+    }
+    if (!storage.available) {
+      throw new HaneulError(
+        'unsupported',
+        `This system has no keychain (Electron backend "${storage.backend}"): a stored secret would be readable by anyone who can read your files. Install a keyring (gnome-keyring or KWallet), or accept weak storage explicitly.`,
+      )
+    }
+    return this.vault.encrypt(JSON.stringify(keys)).toString('base64')
+  }
+
+  private find(id: string): StoredProfile {
+    const profile = this.profiles.find((p) => p.id === id)
+    if (!profile) throw new HaneulError('not-found', `There is no Haneul profile "${id}".`)
+    return profile
+  }
+
+  private checkName(name: string): void {
+    if (this.profiles.some((p) => p.name === name)) throw new HaneulError('already-exists', `A Haneul profile named "${name}" already exists.`)
+  }
+
+  private save(): Promise<void> {
+    return writeFileAtomic(this.path, JSON.stringify({ version: 1, profiles: this.profiles }, null, 2))
+  }
+}

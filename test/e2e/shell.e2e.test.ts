@@ -1,0 +1,74 @@
+/**
+ * The shell in real headless Chromium: the built renderer under the production CSP, bridged to the real
+ * router, listing the sandbox through the real SDK. Saves screenshots to test-results/screenshots.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openApp, type AppPage } from './browser'
+
+describe('app shell in Chromium', () => {
+  let app: AppPage
+
+  beforeAll(async () => {
+    app = await openApp({ locale: 'en-US' })
+  })
+  afterAll(async () => {
+    await app?.close()
+  })
+
+  it('starts on the sandbox profile and lists its buckets', async () => {
+    const { page } = app
+    await page.locator('[data-bucket="haneul-demo-site"]').waitFor()
+    await expect(page.locator('[data-testid="profile-switcher"]').textContent()).resolves.toContain('Sandbox')
+    const buckets = await page.locator('[data-bucket]').evaluateAll((els) => els.map((el) => el.getAttribute('data-bucket')))
+    expect(buckets).toEqual(['haneul-demo-logs', 'haneul-demo-site'])
+    await expect(page.locator('footer[role="status"]').textContent()).resolves.toContain('Sandbox running')
+  })
+
+  it('switches to Korean and lists the site bucket through the contract', async () => {
+    const { page } = app
+    await page.locator('[data-testid="language"]').selectOption('ko')
+    await page.locator('nav button[data-section="storage"]', { hasText: '스토리지' }).waitFor()
+    await page.locator('[data-bucket="haneul-demo-site"]').click()
+    await page.locator('[data-folder="blog/"]').waitFor()
+    await page.locator('[data-testid="objects"] caption', { hasText: '항목' }).waitFor()
+    const folders = await page.locator('[data-folder]').evaluateAll((els) => els.map((el) => el.getAttribute('data-folder')))
+    expect(folders).toEqual(expect.arrayContaining(['archive/', 'blog/', 'css/', 'gallery/', 'media/', '문서/']))
+    const keys = await page.locator('tr[data-key]').evaluateAll((els) => els.map((el) => el.getAttribute('data-key')))
+    expect(keys).toEqual(expect.arrayContaining(['404.html', 'index.html', 'robots.txt']))
+    await expect(page.locator('th').first().textContent()).resolves.toBe('이름')
+    await app.screenshot('shell-ko-site-bucket')
+  })
+
+  it('shows NFC and NFD Korean keys as two distinct objects, exactly as stored', async () => {
+    const { page } = app
+    await page.locator('[data-folder="문서/"]').click()
+    await page.locator('tr[data-key]').first().waitFor()
+    const keys = await page.locator('tr[data-key]').evaluateAll((els) => els.map((el) => el.getAttribute('data-key')))
+    expect(keys).toContain('문서/한글 문서.txt'.normalize('NFC'))
+    expect(keys).toContain(`문서/${'한글 문서'.normalize('NFD')}.txt`)
+    expect(keys).toContain('문서/시작하기.html')
+    await app.screenshot('shell-ko-korean-folder')
+  })
+
+  it('says plainly which screens are not built yet', async () => {
+    const { page } = app
+    for (const section of ['costs', 'cloudfront', 'dns', 'pipelines']) {
+      await page.locator(`nav button[data-section="${section}"]`).click()
+      await expect(page.locator(`[data-pending="${section}"] h2`).textContent()).resolves.toContain('아직 만들어지지 않았습니다')
+    }
+    await page.locator('nav button[data-section="storage"]').click()
+  })
+
+  it('switches theme to dark', async () => {
+    const { page } = app
+    await page.locator('[data-testid="theme"]').selectOption('dark')
+    await expect(page.evaluate(() => document.documentElement.dataset.theme)).resolves.toBe('dark')
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor)
+    expect(background).toBe('rgb(15, 21, 32)')
+    await app.screenshot('shell-ko-dark')
+  })
+
+  it('ran without console errors or CSP violations', () => {
+    expect(app.consoleErrors).toEqual([])
+  })
+})

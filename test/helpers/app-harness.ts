@@ -1,0 +1,77 @@
+/**
+ * Runs main's real services under plain Node for tests: the real router, profile discovery against a
+ * fixture home folder, and the sandbox in a real child process (forked with tsx). What the app does in
+ * Electron, minus Electron.
+ */
+import { mkdtempSync, mkdirSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import type { AppEvent } from '../../src-main/api/events'
+import { createAppServices, type AppServices } from '../../src-main/app-services'
+import { forkWithNode } from '../../src-main/sandbox/host'
+import { sameOrigin } from '../../src-main/core/origin'
+import type { SecretVault } from '../../src-main/profiles/app-profiles'
+import { testVault } from './test-vault'
+
+export const repoRoot = resolve(import.meta.dirname, '../..')
+export const sandboxEntry = join(repoRoot, 'src-main/sandbox/process-entry.ts')
+export const sandboxAssets = join(repoRoot, 'assets/sandbox')
+
+export interface Harness {
+  services: AppServices
+  events: AppEvent[]
+  dataDir: string
+  homeDir: string
+  trustedOrigin: string
+  close(): Promise<void>
+}
+
+export interface HarnessOptions {
+  /** Environment seen by profile discovery; HOME points at an empty fixture folder by default. */
+  env?: Record<string, string | undefined>
+  homeDir?: string
+  /** Origin the router trusts as "the app's page". */
+  trustedOrigin?: string
+  /** Called for every event main emits (the browser bridge forwards them to the page). */
+  onEvent?: (event: AppEvent) => void
+  vault?: SecretVault
+  /** Reuse a data folder (to restart "the app" on the same state). */
+  dataDir?: string
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'haneul-data-'))
+  const homeDir = options.homeDir ?? mkdtempSync(join(tmpdir(), 'haneul-home-'))
+  mkdirSync(join(homeDir, '.aws'), { recursive: true })
+  const trustedOrigin = options.trustedOrigin ?? 'app://haneul'
+  const events: AppEvent[] = []
+  const services = await createAppServices({
+    dataDir,
+    sandboxAssetsDir: sandboxAssets,
+    spawnSandbox: forkWithNode(sandboxEntry, ['--import', 'tsx']),
+    vault: options.vault ?? testVault(),
+    env: { HOME: homeDir, ...options.env },
+    homeDir,
+    isTrustedSender: sameOrigin(trustedOrigin),
+    openExternal: async () => {},
+    emit: (event) => {
+      events.push(event)
+      options.onEvent?.(event)
+    },
+    appInfo: { version: '0.0.0-test', platform: process.platform, osLocale: 'en-US' },
+    log: () => {},
+  })
+  await services.sandbox.whenReady()
+  return {
+    services,
+    events,
+    dataDir,
+    homeDir,
+    trustedOrigin,
+    async close() {
+      await services.close()
+      await rm(dataDir, { recursive: true, force: true })
+    },
+  }
+}
