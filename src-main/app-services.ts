@@ -35,6 +35,7 @@ export interface AppServicesOptions {
   homeDir?: string
   isTrustedSender: (url: string) => boolean
   openExternal: (url: string) => Promise<void>
+  writeClipboard: (text: string) => void
   /** Pushes an event to every window. */
   emit: (event: AppEvent) => void
   appInfo: { version: string; platform: string; osLocale: string }
@@ -49,6 +50,8 @@ export interface AppServices {
   clients: AwsClients
   connectivity: ConnectivityMonitor
   snapshots: SnapshotStore
+  /** Drops a profile's cached credentials and clients, so the next call signs in afresh. */
+  forgetCredentials(profileId: string): void
   close(): Promise<void>
 }
 
@@ -112,13 +115,23 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
 
   const clients = new AwsClients(profiles)
   const s3 = new S3Service(clients)
+  const forgetCredentials = (profileId: string) => {
+    profiles.forgetCredentials(profileId)
+    // SDK clients memoize credentials too: drop them with the profile's.
+    clients.forget(profileId)
+  }
 
   const handlers: Handlers = {
     app: {
       info: async () => ({
         ...options.appInfo,
         sandbox: { state: sandbox.state, ...(sandbox.message ? { message: sandbox.message } : {}) },
+        connectivity: connectivity.states(),
       }),
+      copyText: async ({ text }) => {
+        options.writeClipboard(text)
+        return { copied: true as const }
+      },
       openExternal: async ({ url }) => {
         if (!isAllowedExternalUrl(url)) throw new HaneulError('access-denied', 'Haneul opens only AWS console and documentation links.')
         await options.openExternal(url)
@@ -159,7 +172,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       },
       signIn: async ({ profileId }) => {
         const command = profiles.signInCommand(profileId)
-        profiles.forgetCredentials(profileId)
+        forgetCredentials(profileId)
         return { command }
       },
     },
@@ -180,10 +193,11 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     clients,
     connectivity,
     snapshots,
+    forgetCredentials,
     async close() {
       connectivity.close()
       clients.forget()
-      await sandbox.stop()
+      await Promise.all([sandbox.stop(), snapshots.flush()])
     },
   }
 }

@@ -21,3 +21,19 @@ export function formatDate(ms: number | undefined, locale: string): string {
 export function leafName(keyOrPrefix: string, parent: string): string {
   return keyOrPrefix.startsWith(parent) ? keyOrPrefix.slice(parent.length) : keyOrPrefix
 }
+
+/** "3 minutes ago" / "3분 전", from the newest unit that fits. */
+export function formatAge(thenMs: number, nowMs: number, locale: string): string {
+  // A snapshot saved after the ticking clock's last update is "now", never "in 1 second".
+  const seconds = Math.round((Math.min(thenMs, nowMs) - nowMs) / 1000)
+  const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' })
+  const steps: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+    ['day', 86_400],
+    ['hour', 3_600],
+    ['minute', 60],
+  ]
+  for (const [unit, size] of steps) {
+    if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit)
+  }
+  return format.format(seconds, 'second')
+}

@@ -14,7 +14,14 @@ export const appApi = {
         state: z.enum(['starting', 'running', 'stopped', 'failed']),
         message: z.string().optional(),
       }),
+      /** Reachability of every profile seen so far; changes arrive as connectivity.changed events. */
+      connectivity: z.record(z.string(), z.enum(['online', 'offline', 'signed-out', 'unknown'])),
     }),
+  }),
+  /** Puts text on the OS clipboard (the page itself is denied clipboard permission). */
+  copyText: operation({
+    input: z.object({ text: z.string().max(64 * 1024, 'text must be at most 64 KiB') }).strict(),
+    output: z.object({ copied: z.literal(true) }),
   }),
   /** Opens a URL in the OS browser if it is on the allow-list (AWS console and docs). */
   openExternal: operation({

@@ -2,7 +2,7 @@
  * Electron entry: lifecycle, the window, and handing Electron's pieces to the plain-Node services.
  * Everything interesting happens in createAppServices; this file only wires.
  */
-import { app, BrowserWindow, session, shell } from 'electron'
+import { app, BrowserWindow, clipboard, session, shell } from 'electron'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createAppServices, type AppServices } from '../app-services'
@@ -51,6 +51,7 @@ async function start(): Promise<void> {
     env: process.env,
     isTrustedSender: isAppUrl,
     openExternal: (url) => shell.openExternal(url),
+    writeClipboard: (text) => clipboard.writeText(text),
     emit: (event) => broadcast(event),
     appInfo: { version: app.getVersion(), platform: process.platform, osLocale: app.getPreferredSystemLanguages()[0] ?? app.getLocale() },
     log: (message) => console.error(message),

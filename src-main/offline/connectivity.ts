@@ -47,6 +47,11 @@ export class ConnectivityMonitor {
     return this.profiles.get(profileId)?.state ?? 'unknown'
   }
 
+  /** Every profile's state, for a window that (re)loads and missed the events. */
+  states(): Record<string, ConnectivityState> {
+    return Object.fromEntries([...this.profiles].map(([id, profile]) => [id, profile.state]))
+  }
+
   /** A call for this profile reached its endpoint. */
   reportOnline(profileId: string): void {
     this.set(profileId, 'online')

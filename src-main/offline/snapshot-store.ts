@@ -111,6 +111,11 @@ export class SnapshotStore {
     return write
   }
 
+  /** Waits for writes in flight (shutdown). */
+  async flush(): Promise<void> {
+    await Promise.allSettled([...this.writes.values()])
+  }
+
   /** Drops every snapshot of a profile, e.g. when the profile is removed. */
   async removeProfile(profileId: string): Promise<void> {
     const folder = join(this.options.dir, hash(profileId, 16))

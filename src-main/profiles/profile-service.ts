@@ -53,6 +53,7 @@ const idOf = (profile: DiscoveredProfile) => (profile.source === 'environment' ?
 export class ProfileService {
   private discovered: DiscoveredProfile[] = []
   private activeId = SANDBOX_PROFILE_ID
+  private loaded = false
   /** Shared credentials per profile id, with the configuration they were built from. */
   private readonly credentials = new Map<string, { fingerprint: string; shared: SharedCredentials }>()
 
@@ -63,14 +64,21 @@ export class ProfileService {
     this.discovered = await this.deps.discover()
     const ids = new Set(this.summaries().map((p) => p.id))
     for (const id of this.credentials.keys()) if (!ids.has(id)) this.credentials.delete(id)
+    this.activeId = this.chooseActive(ids)
+    this.loaded = true
+    this.emitChanged()
+  }
+
+  /**
+   * The profile to work with: the current one if it still exists (a reload never moves the user), else
+   * the last one used, AWS_PROFILE, `default`, the first usable one, and the sandbox when there is none.
+   */
+  private chooseActive(ids: Set<string>): string {
+    if (this.loaded && ids.has(this.activeId)) return this.activeId
     const saved = this.deps.settings.get().activeProfileId
     const fromEnv = this.deps.envProfile ? `aws:${this.deps.envProfile}` : undefined
-    const usable = this.summaries().find((p) => p.id !== SANDBOX_PROFILE_ID && !p.problem)
-    if (saved && ids.has(saved)) this.activeId = saved
-    else if (fromEnv && ids.has(fromEnv)) this.activeId = fromEnv
-    else if (ids.has('aws:default')) this.activeId = 'aws:default'
-    else this.activeId = usable?.id ?? SANDBOX_PROFILE_ID
-    this.emitChanged()
+    for (const candidate of [saved, fromEnv, 'aws:default']) if (candidate && ids.has(candidate)) return candidate
+    return this.summaries().find((p) => p.id !== SANDBOX_PROFILE_ID && !p.problem)?.id ?? SANDBOX_PROFILE_ID
   }
 
   list(): { profiles: ProfileSummary[]; activeId: string } {

@@ -24,6 +24,7 @@ export const useAppStore = defineStore('app', () => {
     version.value = info.version
     sandboxState.value = info.sandbox.state
     sandboxMessage.value = info.sandbox.message
+    connectivity.value = { ...info.connectivity, ...connectivity.value }
     useUiStore().osLocale = info.osLocale
   }
 

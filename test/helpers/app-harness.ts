@@ -21,6 +21,8 @@ export const sandboxAssets = join(repoRoot, 'assets/sandbox')
 export interface Harness {
   services: AppServices
   events: AppEvent[]
+  /** What the app put on the clipboard, newest last. */
+  clipboard: string[]
   dataDir: string
   homeDir: string
   trustedOrigin: string
@@ -46,6 +48,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   mkdirSync(join(homeDir, '.aws'), { recursive: true })
   const trustedOrigin = options.trustedOrigin ?? 'app://haneul'
   const events: AppEvent[] = []
+  const clipboard: string[] = []
   const services = await createAppServices({
     dataDir,
     sandboxAssetsDir: sandboxAssets,
@@ -55,6 +58,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     homeDir,
     isTrustedSender: sameOrigin(trustedOrigin),
     openExternal: async () => {},
+    writeClipboard: (text) => void clipboard.push(text),
     emit: (event) => {
       events.push(event)
       options.onEvent?.(event)
@@ -66,6 +70,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   return {
     services,
     events,
+    clipboard,
     dataDir,
     homeDir,
     trustedOrigin,

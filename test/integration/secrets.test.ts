@@ -13,15 +13,29 @@ import { startHarness, type Harness } from '../helpers/app-harness'
 
 const rejectedSecret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY1'
 const rejectedToken = 'IQoJb3JpZ2luX2VjEBAaCXVzLWVhc3QtMSJHMEUCIQ-SESSION-TOKEN-SECRET'
-const secrets = [SANDBOX_SECRET_ACCESS_KEY, rejectedSecret, rejectedToken]
+const addedSecret = 'added-profile-secret-0123456789abcdefghij'
+const addedToken = 'added-profile-session-token-0123456789'
+const secrets = [SANDBOX_SECRET_ACCESS_KEY, rejectedSecret, rejectedToken, addedSecret, addedToken]
 
 /** A valid input for every operation; the test fails if an operation is added without one here. */
-function sampleInputs(profileId: string): Record<string, unknown[]> {
+function sampleInputs(profileId: string, s3Endpoint = 'http://127.0.0.1:9'): Record<string, unknown[]> {
   return {
     'app.info': [{}],
+    'app.copyText': [{ text: 'hello' }],
     'app.openExternal': [{ url: 'https://docs.aws.amazon.com/s3/' }, { url: 'https://evil.example/' }],
     'profiles.list': [{}],
     'profiles.setActive': [{ profileId }],
+    'profiles.reload': [{}],
+    'profiles.secretStorage': [{}],
+    'profiles.add': [
+      { name: `added-${profileId}`, region: 'us-east-1', accessKeyId: 'AKIAADDEDEXAMPLE0001', secretAccessKey: addedSecret, sessionToken: addedToken, endpoint: s3Endpoint },
+      { name: `working-${profileId}`, region: 'us-east-1', accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: SANDBOX_SECRET_ACCESS_KEY, endpoint: s3Endpoint },
+    ],
+    'profiles.update': [{ profileId, region: 'us-west-2' }],
+    'profiles.remove': [{ profileId: 'app:does-not-exist' }],
+    'profiles.submitMfa': [{ promptId: 'nope', code: '123456' }],
+    'profiles.cancelMfa': [{ promptId: 'nope' }],
+    'profiles.signIn': [{ profileId }],
     's3.listBuckets': [{ profileId }],
     's3.listObjects': [
       { profileId, bucket: 'haneul-demo-site' },
@@ -66,8 +80,10 @@ describe('no secret crosses to the renderer', () => {
   it('keeps secrets out of every reply, error and event', async () => {
     const context = { senderUrl: 'app://haneul/index.html', signal: new AbortController().signal }
     const outcomes = new Map<string, boolean>()
-    for (const profileId of ['sandbox', 'aws:works', 'aws:rejected']) {
-      for (const [operation, inputs] of Object.entries(sampleInputs(profileId))) {
+    const s3Endpoint = harness.services.sandbox.endpoints!.s3
+    const run = async (profileId: string, only?: string) => {
+      for (const [operation, inputs] of Object.entries(sampleInputs(profileId, s3Endpoint))) {
+        if (only && !operation.startsWith(only)) continue
         for (const input of inputs) {
           const result = await harness.services.router.handle(operation, input, context)
           replies.push(result)
@@ -75,6 +91,12 @@ describe('no secret crosses to the renderer', () => {
         }
       }
     }
+    for (const profileId of ['sandbox', 'aws:works', 'aws:rejected']) await run(profileId)
+    // The Haneul profiles just added (keys in the vault) are used for every S3 operation too.
+    const added = harness.services.profiles.list().profiles.filter((p) => p.source === 'app')
+    expect(added.length).toBe(6)
+    for (const profile of added) await run(profile.id, 's3.')
+    expect(outcomes.get(`${added.find((p) => p.name === 'working-sandbox')!.id} s3.listBuckets`)).toBe(true)
     // The scan means something only if real data came back: the working profiles listed the sandbox.
     expect(outcomes.get('aws:works s3.listBuckets')).toBe(true)
     expect(outcomes.get('sandbox s3.listObjects')).toBe(true)
