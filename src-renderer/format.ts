@@ -17,11 +17,6 @@ export function formatDate(ms: number | undefined, locale: string): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(ms)
 }
 
-/** The last path segment of a key or prefix, keeping a folder's trailing slash. */
-export function leafName(keyOrPrefix: string, parent: string): string {
-  return keyOrPrefix.startsWith(parent) ? keyOrPrefix.slice(parent.length) : keyOrPrefix
-}
-
 /** "3 minutes ago" / "3분 전", from the newest unit that fits. */
 export function formatAge(thenMs: number, nowMs: number, locale: string): string {
   // A snapshot saved after the ticking clock's last update is "now", never "in 1 second".

@@ -18,6 +18,28 @@ export const appApi = {
       connectivity: z.record(z.string(), z.enum(['online', 'offline', 'signed-out', 'unknown'])),
     }),
   }),
+  /**
+   * Storage classes with what they cost and the rules that make changing class expensive (minimum
+   * storage duration, minimum billable size, archive retrieval), from the dated price table shipped
+   * with Haneul.
+   */
+  storageClasses: operation({
+    input: z.object({ region: z.string().max(32) }).strict(),
+    output: z.object({
+      priceTableDate: z.string(),
+      region: z.string(),
+      classes: z.array(
+        z.object({
+          storageClass: z.string(),
+          usdPerGbMonth: z.number(),
+          minStorageDays: z.number().int(),
+          minBillableBytes: z.number().int(),
+          /** GLACIER and DEEP_ARCHIVE: objects must be restored before they can be read or copied. */
+          archived: z.boolean(),
+        }),
+      ),
+    }),
+  }),
   /** Puts text on the OS clipboard (the page itself is denied clipboard permission). */
   copyText: operation({
     input: z.object({ text: z.string().max(64 * 1024, 'text must be at most 64 KiB') }).strict(),

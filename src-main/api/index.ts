@@ -3,6 +3,7 @@
  * the only way to make it callable; the router, preload and test bridge all derive from this object.
  */
 import { appApi } from './app'
+import { jobsApi } from './jobs'
 import { profilesApi } from './profiles'
 import { s3Api } from './s3'
 import type { InputOf, OutputOf, Result } from './contract'
@@ -12,6 +13,7 @@ export const contract = {
   app: appApi,
   profiles: profilesApi,
   s3: s3Api,
+  jobs: jobsApi,
 } as const
 
 export type Contract = typeof contract

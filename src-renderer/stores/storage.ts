@@ -1,14 +1,15 @@
 /**
- * The storage browser's state: buckets of the active profile and the listing of one bucket prefix.
- * Offline-first: the last snapshot shows at once (marked with its age), then the live listing streams in
- * page by page and replaces it. A generation number tags every request so a late reply for a previous
- * profile or folder is dropped instead of mixing into the current view.
+ * The storage browser's state: buckets of the active profile, the open folder's listing, navigation
+ * history, selection, sort and filter. Offline-first: the last snapshot shows at once (with its age),
+ * then the live listing streams in page by page and replaces it. A generation number tags every request
+ * so a late reply for a previous profile or folder is dropped instead of mixing into the current view.
  */
 import { defineStore } from 'pinia'
-import { ref, shallowRef } from 'vue'
+import { computed, ref, shallowRef, triggerRef } from 'vue'
 import type { BucketSummary, ObjectSummary } from '../../src-main/api/s3'
 import { api, ApiCallError } from '../api'
 import { useProfilesStore } from './profiles'
+import { buildRows, type Row, type Sort } from './rows'
 
 export interface ListingError {
   code: string
@@ -16,7 +17,12 @@ export interface ListingError {
   retryable: boolean
 }
 
-const toError = (error: unknown): ListingError =>
+interface Place {
+  bucket?: string
+  prefix: string
+}
+
+export const toError = (error: unknown): ListingError =>
   error instanceof ApiCallError
     ? { code: error.code, message: error.message, retryable: error.retryable }
     : { code: 'internal', message: String(error), retryable: false }
@@ -32,7 +38,7 @@ export const useStorageStore = defineStore('storage', () => {
   const bucket = ref<string | undefined>()
   /** The open folder inside the bucket: '' or a prefix ending in '/'. */
   const prefix = ref('')
-  /** Sub-folders (common prefixes) and objects at the open folder, in S3's order. */
+  /** Sub-folders (common prefixes) and objects at the open folder, in S3's order. Appended in place. */
   const folders = shallowRef<string[]>([])
   const objects = shallowRef<ObjectSummary[]>([])
   /** True until the last live page of the listing has arrived (or the attempt ended). */
@@ -42,11 +48,34 @@ export const useStorageStore = defineStore('storage', () => {
   const cachedAtMs = ref<number | undefined>()
   /** The profile is offline and nothing was cached for what the user asked. */
   const offlineEmpty = ref(false)
+  /** Time from opening the folder to its first rows and to the last page, for the status line. */
+  const timings = ref<{ firstRowsMs?: number; completeMs?: number }>({})
+
+  /** Name filter (this folder's loaded rows) and sort order. */
+  const filter = ref('')
+  const sort = ref<Sort>({ key: 'name', descending: false })
+  /** Selected row ids ('p:' + prefix or 'o:' + key), and the anchor for shift-selection. */
+  const selection = ref(new Set<string>())
+  const anchor = ref<string | undefined>()
+
+  /** Deep search under the open folder; while set, the table shows its results instead of the folder. */
+  const search = ref<{ query: string; objects: ObjectSummary[]; scanned: number; stoppedAt?: 'max-results' | 'max-scanned'; running: boolean }>()
+
+  /** Places visited, for back and forward. */
+  const history = ref<Place[]>([{ prefix: '' }])
+  const historyIndex = ref(0)
+
+  const rows = computed<Row[]>(() =>
+    search.value ? buildRows([], search.value.objects, prefix.value, filter.value, sort.value) : buildRows(folders.value, objects.value, prefix.value, filter.value, sort.value),
+  )
+  const selectedRows = computed(() => rows.value.filter((row) => selection.value.has(row.id)))
+  const canGoBack = computed(() => historyIndex.value > 0)
+  const canGoForward = computed(() => historyIndex.value < history.value.length - 1)
 
   let generation = 0
   let controller: AbortController | undefined
 
-  function begin(): { mine: number; current: () => boolean; signal: AbortSignal } {
+  function begin(): { current: () => boolean; signal: AbortSignal } {
     const mine = ++generation
     controller?.abort()
     controller = new AbortController()
@@ -55,13 +84,26 @@ export const useStorageStore = defineStore('storage', () => {
     offlineEmpty.value = false
     // Whatever was streaming belongs to the previous view now.
     listing.value = false
-    return { mine, current: () => mine === generation, signal }
+    selection.value = new Set()
+    anchor.value = undefined
+    search.value = undefined
+    return { current: () => mine === generation, signal }
   }
 
-  async function loadBuckets(): Promise<void> {
+  function remember(place: Place): void {
+    const here = history.value[historyIndex.value]
+    if (here && here.bucket === place.bucket && here.prefix === place.prefix) return
+    history.value = [...history.value.slice(0, historyIndex.value + 1), place]
+    historyIndex.value = history.value.length - 1
+  }
+
+  async function loadBuckets(record = true): Promise<void> {
     const profileId = useProfilesStore().activeId
     const { current } = begin()
+    if (record) remember({ prefix: '' })
     bucket.value = undefined
+    prefix.value = ''
+    filter.value = ''
     buckets.value = []
     bucketsError.value = undefined
     bucketsLoading.value = true
@@ -87,21 +129,36 @@ export const useStorageStore = defineStore('storage', () => {
   }
 
   /** Opens a folder: its snapshot at once, then the live listing, one page of up to 1,000 at a time. */
-  async function open(bucketName: string, folder = ''): Promise<void> {
+  async function open(bucketName: string, folder = '', record = true): Promise<void> {
     const profileId = useProfilesStore().activeId
     const { current, signal } = begin()
+    if (record) remember({ bucket: bucketName, prefix: folder })
+    const started = performance.now()
     bucket.value = bucketName
     prefix.value = folder
+    filter.value = ''
     folders.value = []
     objects.value = []
     listingError.value = undefined
+    timings.value = {}
     listing.value = true
     const request = { profileId, bucket: bucketName, prefix: folder, delimiter: '/' as const }
     const show = (pageFolders: string[], pageObjects: ObjectSummary[], replace: boolean) => {
       // The folder's own placeholder object ("photos/") is the folder itself, not a child.
       const children = pageObjects.filter((o) => o.key !== folder)
-      folders.value = replace ? pageFolders : folders.value.concat(pageFolders)
-      objects.value = replace ? children : objects.value.concat(children)
+      if (replace) {
+        folders.value = pageFolders.slice()
+        objects.value = children
+      } else {
+        // Append in place: copying 100,000 rows on every page would make streaming quadratic.
+        folders.value.push(...pageFolders)
+        objects.value.push(...children)
+        triggerRef(folders)
+        triggerRef(objects)
+      }
+      if (timings.value.firstRowsMs === undefined && folders.value.length + objects.value.length > 0) {
+        timings.value = { firstRowsMs: performance.now() - started }
+      }
     }
 
     let cached = false
@@ -110,7 +167,7 @@ export const useStorageStore = defineStore('storage', () => {
       const page = await api.s3.listObjects({ ...request, nextToken: token, source: 'cache' }).catch(() => undefined)
       if (!current()) return
       if (!page) break
-      show(page.prefixes, page.objects, false)
+      show(page.prefixes, page.objects, !cached)
       cachedAtMs.value ??= page.cachedAtMs
       cached = true
       token = page.nextToken
@@ -128,6 +185,7 @@ export const useStorageStore = defineStore('storage', () => {
         first = false
         token = page.nextToken
       } while (token)
+      timings.value = { ...timings.value, completeMs: performance.now() - started }
     } catch (error) {
       if (!current() || isCode(error, 'cancelled')) return
       if (isCode(error, 'offline') && cached) return
@@ -136,6 +194,22 @@ export const useStorageStore = defineStore('storage', () => {
     } finally {
       if (current()) listing.value = false
     }
+  }
+
+  function goTo(place: Place, record = true): Promise<void> {
+    return place.bucket ? open(place.bucket, place.prefix, record) : loadBuckets(record)
+  }
+
+  function back(): Promise<void> {
+    if (!canGoBack.value) return Promise.resolve()
+    historyIndex.value--
+    return goTo(history.value[historyIndex.value]!, false)
+  }
+
+  function forward(): Promise<void> {
+    if (!canGoForward.value) return Promise.resolve()
+    historyIndex.value++
+    return goTo(history.value[historyIndex.value]!, false)
   }
 
   function up(): Promise<void> {
@@ -147,7 +221,63 @@ export const useStorageStore = defineStore('storage', () => {
   }
 
   function refresh(): Promise<void> {
-    return bucket.value ? open(bucket.value, prefix.value) : loadBuckets()
+    return bucket.value ? open(bucket.value, prefix.value, false) : loadBuckets(false)
+  }
+
+  /** Starts over for a new profile: its bucket list, with a fresh history. */
+  function reset(): Promise<void> {
+    history.value = [{ prefix: '' }]
+    historyIndex.value = 0
+    return loadBuckets(false)
+  }
+
+  /** Click selects one; Ctrl/Cmd toggles; Shift extends from the anchor, as in a file manager. */
+  function select(id: string, mode: 'single' | 'toggle' | 'range' = 'single'): void {
+    const next = new Set(mode === 'single' ? [] : selection.value)
+    if (mode === 'range' && anchor.value) {
+      const ids = rows.value.map((row) => row.id)
+      const [from, to] = [ids.indexOf(anchor.value), ids.indexOf(id)].sort((a, b) => a - b)
+      if (from! >= 0) for (const rowId of ids.slice(from, to! + 1)) next.add(rowId)
+    } else if (mode === 'toggle' && next.has(id)) {
+      next.delete(id)
+    } else {
+      next.add(id)
+    }
+    if (mode !== 'range') anchor.value = id
+    selection.value = next
+  }
+
+  function selectAll(): void {
+    selection.value = new Set(rows.value.map((row) => row.id))
+  }
+
+  function clearSelection(): void {
+    selection.value = new Set()
+  }
+
+  /** Searches keys under the open folder whose name contains the query (bounded; main says where it stopped). */
+  async function deepSearch(query: string): Promise<void> {
+    if (!bucket.value) return
+    const { current, signal } = begin()
+    search.value = { query, objects: [], scanned: 0, running: true }
+    try {
+      const result = await api.s3.searchObjects({ profileId: useProfilesStore().activeId, bucket: bucket.value, prefix: prefix.value, query }, { signal })
+      if (current()) search.value = { query, ...result, running: false }
+    } catch (error) {
+      if (!current()) return
+      search.value = undefined
+      if (!isCode(error, 'cancelled')) listingError.value = toError(error)
+    }
+  }
+
+  function clearSearch(): void {
+    controller?.abort()
+    search.value = undefined
+    selection.value = new Set()
+  }
+
+  function sortBy(key: Sort['key']): void {
+    sort.value = sort.value.key === key ? { key, descending: !sort.value.descending } : { key, descending: false }
   }
 
   return {
@@ -162,9 +292,28 @@ export const useStorageStore = defineStore('storage', () => {
     listingError,
     cachedAtMs,
     offlineEmpty,
+    timings,
+    filter,
+    sort,
+    selection,
+    rows,
+    selectedRows,
+    search,
+    deepSearch,
+    clearSearch,
+    history,
+    canGoBack,
+    canGoForward,
     loadBuckets,
     open,
+    back,
+    forward,
     up,
     refresh,
+    reset,
+    select,
+    selectAll,
+    clearSelection,
+    sortBy,
   }
 })

@@ -22,7 +22,7 @@ export async function readSmallBody(req: IncomingMessage): Promise<Buffer> {
  * Identifies the caller from a SigV4 Authorization header (access key and session token), the way AWS
  * rejects unknown keys and expired sessions before looking at the request.
  */
-export function authenticate(req: IncomingMessage, credentials: CredentialRegistry): SandboxCredential {
+export function authenticate(req: IncomingMessage, credentials: CredentialRegistry, unknownKeyCode = 'UnrecognizedClientException'): SandboxCredential {
   const header = req.headers.authorization ?? ''
   const match = /Credential=([^/,\s]+)\//.exec(header)
   if (!match?.[1]) throw new EmulatedError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403)
@@ -30,8 +30,8 @@ export function authenticate(req: IncomingMessage, credentials: CredentialRegist
   const found = credentials.lookup(match[1], Array.isArray(token) ? token[0] : token)
   if (!found.ok) {
     const status = found.code === 'InvalidAccessKeyId' ? 403 : 400
-    // Non-S3 services name the bad-key error differently from S3.
-    const code = found.code === 'InvalidAccessKeyId' ? 'UnrecognizedClientException' : found.code === 'ExpiredToken' ? 'ExpiredTokenException' : 'InvalidClientTokenId'
+    // Each service family names the bad-key error its own way (S3 has its own emulator).
+    const code = found.code === 'InvalidAccessKeyId' ? unknownKeyCode : found.code === 'ExpiredToken' ? 'ExpiredTokenException' : 'InvalidClientTokenId'
     throw new EmulatedError(code, found.message, status)
   }
   return found.credential

@@ -1,0 +1,37 @@
+/**
+ * Bulk operations (copy, move, delete of many keys) run in main as jobs: the call returns a job id at
+ * once, progress arrives as `job.progress` events (throttled), and the final summary — including every
+ * key that failed and why — as `job.done`. Cancelling stops the job between keys; finished keys stay done.
+ */
+import { z } from 'zod'
+import { operation } from './contract'
+import { KeyFailure } from './s3'
+
+export const JobKind = z.enum(['copy', 'move', 'delete'])
+
+export const JobSnapshot = z.object({
+  jobId: z.string(),
+  kind: JobKind,
+  profileId: z.string(),
+  bucket: z.string(),
+  state: z.enum(['running', 'done', 'failed', 'cancelled']),
+  /** Keys found so far (grows while prefixes are listed). */
+  total: z.number().int().nonnegative(),
+  /** Keys finished, successfully or not. */
+  done: z.number().int().nonnegative(),
+  bytesDone: z.number().int().nonnegative(),
+  /** The first failures (up to 1,000), and how many there were in all. */
+  failures: z.array(KeyFailure),
+  failureCount: z.number().int().nonnegative(),
+  /** Delete in a versioned bucket: objects got delete markers, older versions remain. */
+  deleteMarkers: z.boolean().optional(),
+  /** Conflicts found with onConflict 'fail' (nothing was changed). */
+  conflicts: z.array(z.string()).optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+})
+export type JobSnapshot = z.infer<typeof JobSnapshot>
+
+export const jobsApi = {
+  list: operation({ input: z.object({}).strict(), output: z.object({ jobs: z.array(JobSnapshot) }) }),
+  cancel: operation({ input: z.object({ jobId: z.string().max(64) }).strict(), output: z.object({ cancelled: z.boolean() }) }),
+}

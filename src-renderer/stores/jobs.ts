@@ -1,0 +1,39 @@
+/** Bulk jobs (copy, move, delete) running in main, as their events report them. */
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import type { JobSnapshot } from '../../src-main/api/jobs'
+import { api, onEvent } from '../api'
+
+export const useJobsStore = defineStore('jobs', () => {
+  /** Every job seen in this session, newest last. */
+  const jobs = ref<JobSnapshot[]>([])
+  const running = computed(() => jobs.value.filter((job) => job.state === 'running'))
+  const listeners = new Set<(job: JobSnapshot) => void>()
+
+  onEvent((event) => {
+    if (event.type !== 'job.progress' && event.type !== 'job.done') return
+    const index = jobs.value.findIndex((job) => job.jobId === event.job.jobId)
+    jobs.value = index < 0 ? [...jobs.value, event.job] : jobs.value.map((job, i) => (i === index ? event.job : job))
+    if (event.type === 'job.done') for (const listener of listeners) listener(event.job)
+  })
+
+  /** Resolves when the job ends, with its final snapshot (the view refreshes then). */
+  function whenDone(jobId: string): Promise<JobSnapshot> {
+    const finished = jobs.value.find((job) => job.jobId === jobId && job.state !== 'running')
+    if (finished) return Promise.resolve(finished)
+    return new Promise((resolve) => {
+      const listener = (job: JobSnapshot) => {
+        if (job.jobId !== jobId) return
+        listeners.delete(listener)
+        resolve(job)
+      }
+      listeners.add(listener)
+    })
+  }
+
+  function dismiss(jobId: string): void {
+    jobs.value = jobs.value.filter((job) => job.jobId !== jobId)
+  }
+
+  return { jobs, running, whenDone, dismiss, cancel: (jobId: string) => api.jobs.cancel({ jobId }) }
+})
