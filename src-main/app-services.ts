@@ -19,9 +19,17 @@ import { configPaths, discoverProfiles, type DiscoveredProfile } from './profile
 import { MfaPrompts } from './profiles/mfa-prompts'
 import { ProfileService } from './profiles/profile-service'
 import { createRouter, type Handlers, type Router } from './router'
-import { S3Service } from './s3/s3-service'
+import { storageClassTable } from './costs/prices'
+import { createJobsHandlers } from './jobs/handlers'
+import { JobRunner } from './jobs/job-runner'
+import { createS3Handlers } from './s3/handlers'
 import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from './sandbox/credentials'
 import { SandboxHost, type SpawnSandboxWorker } from './sandbox/host'
+import { TransferEngine } from './transfers/engine'
+import { DropRegistry } from './transfers/drops'
+import { TransfersService } from './transfers/service'
+import { DragOutServer } from './transfers/drag-out'
+import { presignGet } from './s3/presign'
 
 export interface AppServicesOptions {
   /** Where Haneul keeps its own state (settings, snapshots, sandbox data, transfer journals). */
@@ -36,6 +44,12 @@ export interface AppServicesOptions {
   isTrustedSender: (url: string) => boolean
   openExternal: (url: string) => Promise<void>
   writeClipboard: (text: string) => void
+  /** The OS file dialog: files (or folders) to upload; empty when the user cancels. */
+  chooseFiles: (folders: boolean) => Promise<string[]>
+  /** The OS folder dialog for downloads; undefined when the user cancels. */
+  chooseFolder: () => Promise<string | undefined>
+  notify: (title: string, body: string) => void
+  showInFolder: (path: string) => void
   /** Pushes an event to every window. */
   emit: (event: AppEvent) => void
   appInfo: { version: string; platform: string; osLocale: string }
@@ -50,6 +64,8 @@ export interface AppServices {
   clients: AwsClients
   connectivity: ConnectivityMonitor
   snapshots: SnapshotStore
+  transfers: TransfersService
+  engine: TransferEngine
   /** Drops a profile's cached credentials and clients, so the next call signs in afresh. */
   forgetCredentials(profileId: string): void
   close(): Promise<void>
@@ -114,13 +130,32 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   sandbox.start().catch((error: Error) => log(`sandbox: ${error.message}`))
 
   const clients = new AwsClients(profiles)
-  const s3 = new S3Service(clients)
   const forgetCredentials = (profileId: string) => {
     profiles.forgetCredentials(profileId)
     // SDK clients memoize credentials too: drop them with the profile's.
     clients.forget(profileId)
   }
 
+  const jobs = new JobRunner({ emit })
+  const engine = new TransferEngine({
+    clients,
+    journalDir: join(options.dataDir, 'transfers'),
+    // Transfers wait for a lost network instead of failing, and resume when it returns.
+    connectivity: { isOnline: (id) => connectivity.state(id) !== 'offline', waitUntilOnline: (id, signal) => connectivity.waitUntilOnline(id, signal) },
+  })
+  // Jobs a crash or quit interrupted come back and carry on where their journals stopped.
+  await engine.restore({ autoResume: true })
+  const transfers = new TransfersService({
+    engine,
+    drops: new DropRegistry(),
+    clients,
+    emit,
+    chooseFolder: options.chooseFolder,
+    notify: options.notify,
+    showInFolder: options.showInFolder,
+  })
+  const dragOut = new DragOutServer()
+  const s3Handlers = createS3Handlers({ clients, offline, jobs, writeClipboard: options.writeClipboard, log })
   const handlers: Handlers = {
     app: {
       info: async () => ({
@@ -128,6 +163,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
         sandbox: { state: sandbox.state, ...(sandbox.message ? { message: sandbox.message } : {}) },
         connectivity: connectivity.states(),
       }),
+      storageClasses: async ({ region }) => storageClassTable(region),
       copyText: async ({ text }) => {
         options.writeClipboard(text)
         return { copied: true as const }
@@ -176,13 +212,30 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
         return { command }
       },
     },
-    s3: {
-      listBuckets: async ({ profileId, source }, { signal }) =>
-        offline.listing(profileId, 'buckets', source, async () => ({ buckets: await s3.listBuckets(profileId, signal) })),
-      listObjects: async ({ source, ...input }, { signal }) =>
-        offline.listing(input.profileId, `objects\n${input.bucket}\n${input.prefix}\n${input.delimiter ?? ''}\n${input.nextToken ?? ''}\n${input.pageSize}`, source, () =>
-          s3.listObjects(input, signal),
-        ),
+    s3: s3Handlers,
+    jobs: createJobsHandlers(jobs),
+    transfers: {
+      list: async () => ({ transfers: transfers.list() }),
+      chooseFiles: async ({ folders }) => {
+        const paths = await options.chooseFiles(folders)
+        if (!paths.length) return { items: [] }
+        return { dropId: await transfers.registerDrop(paths), items: [] }
+      },
+      planUpload: async (input, { signal }) => offline.network(input.profileId, () => transfers.planUpload(input, signal)),
+      startUpload: async (input) => offline.network(input.profileId, () => transfers.startUpload(input)),
+      download: async (input) => transfers.download(input),
+      pause: async ({ jobId }) => (transfers.pause(jobId), { ok: true as const }),
+      resume: async ({ jobId }) => (transfers.resume(jobId), { ok: true as const }),
+      retry: async ({ jobId }) => (transfers.retry(jobId), { ok: true as const }),
+      cancel: async ({ jobId }) => (await transfers.cancel(jobId), { ok: true as const }),
+      clearFinished: async () => ({ removed: transfers.clearFinished() }),
+      showInFolder: async ({ jobId }) => (transfers.showInFolder(jobId), { ok: true as const }),
+      dragOut: async ({ profileId, bucket, key }) => {
+        const { url } = await offline.network(profileId, async () => presignGet(await clients.s3(profileId), { bucket, key, expiresInSeconds: 900 }))
+        // Chromium's DownloadURL format is "mime:filename:url"; a ':' in the name would break it.
+        const name = (key.split('/').filter(Boolean).pop() ?? 'download').replace(/:/g, '_')
+        return { downloadUrl: `application/octet-stream:${name}:${await dragOut.register(url, name)}` }
+      },
     },
   }
 
@@ -193,8 +246,15 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     clients,
     connectivity,
     snapshots,
+    transfers,
+    engine,
     forgetCredentials,
     async close() {
+      jobs.cancelAll()
+      transfers.close()
+      await dragOut.close()
+      // Transfers stop where their journals say; the next start resumes them.
+      await engine.close()
       connectivity.close()
       clients.forget()
       await Promise.all([sandbox.stop(), snapshots.flush()])

@@ -32,3 +32,14 @@ export function formatAge(thenMs: number, nowMs: number, locale: string): string
   }
   return format.format(seconds, 'second')
 }
+
+export const formatRate = (bytesPerSecond: number, locale: string) => `${formatBytes(bytesPerSecond, locale)}/s`
+
+/** Remaining time as "42s", "3m 05s" or "2h 10m"; a dash when unknown. */
+export function formatEta(seconds: number | undefined): string {
+  if (seconds === undefined || !Number.isFinite(seconds)) return '—'
+  const s = Math.max(0, Math.round(seconds))
+  if (s < 60) return `${s}s`
+  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`
+  return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`
+}

@@ -33,4 +33,6 @@ export const channels = {
   operation: (operation: string) => `haneul:${operation}`,
   cancel: 'haneul:cancel',
   event: 'haneul:event',
+  /** Preload → main only: paths of files the user really dropped (never exposed to the page). */
+  drop: 'haneul:drop',
 } as const

@@ -6,6 +6,7 @@ import { appApi } from './app'
 import { jobsApi } from './jobs'
 import { profilesApi } from './profiles'
 import { s3Api } from './s3'
+import { transfersApi } from './transfers'
 import type { InputOf, OutputOf, Result } from './contract'
 import type { AppEvent } from './events'
 
@@ -14,6 +15,7 @@ export const contract = {
   profiles: profilesApi,
   s3: s3Api,
   jobs: jobsApi,
+  transfers: transfersApi,
 } as const
 
 export type Contract = typeof contract

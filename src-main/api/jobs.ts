@@ -19,6 +19,8 @@ export const JobSnapshot = z.object({
   total: z.number().int().nonnegative(),
   /** Keys finished, successfully or not. */
   done: z.number().int().nonnegative(),
+  /** Of those, keys left alone because the destination existed (onConflict 'skip'). */
+  skipped: z.number().int().nonnegative().optional(),
   bytesDone: z.number().int().nonnegative(),
   /** The first failures (up to 1,000), and how many there were in all. */
   failures: z.array(KeyFailure),

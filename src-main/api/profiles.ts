@@ -40,7 +40,7 @@ const ProfileName = z
   .trim()
   .min(1, 'name must not be empty')
   .max(64, 'name must be at most 64 characters')
-  .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'name must not contain control characters')
+  .refine((name) => ![...name].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f), 'name must not contain control characters')
 
 /** Custom S3 endpoint (MinIO, Ceph, R2, Wasabi…): http(s), no credentials inside the URL. */
 export const EndpointUrl = z

@@ -132,7 +132,7 @@ export const ObjectDetails = z.object({
 })
 export type ObjectDetails = z.infer<typeof ObjectDetails>
 
-/** Editable system metadata (a copy-in-place keeps everything not named here). */
+/** Editable system metadata (a copy-in-place keeps everything not named here; an empty string removes a header). */
 export const SystemMetadataInput = z
   .object({
     contentType: z.string().max(1024).optional(),
@@ -145,14 +145,24 @@ export const SystemMetadataInput = z
   .strict()
 
 /** S3 user metadata: names are case-insensitive ASCII; the whole header block is limited to 2 KB. */
-export const UserMetadata = z
-  .record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'metadata names may contain only letters, digits and !#$%&\'*+.^_`|~-'), z.string().max(2048))
-  .refine((meta) => Object.entries(meta).reduce((n, [k, v]) => n + k.length + new TextEncoder().encode(v).length, 0) <= 2048, 'user metadata must be at most 2 KB in total')
+export const UserMetadata = z.record(z.string(), z.string().max(2048)).superRefine((meta, context) => {
+  for (const name of Object.keys(meta)) {
+    if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) {
+      context.addIssue({ code: 'custom', path: [name], message: "metadata names may contain only letters, digits and !#$%&'*+.^_`|~-" })
+    }
+  }
+  const size = Object.entries(meta).reduce((n, [k, v]) => n + k.length + new TextEncoder().encode(v).length, 0)
+  if (size > 2048) context.addIssue({ code: 'custom', message: 'user metadata must be at most 2 KB in total' })
+})
 
 /** S3 object tags: at most 10; keys ≤ 128 and values ≤ 256 Unicode characters. */
-export const Tags = z
-  .record(z.string().min(1, 'tag keys must not be empty').max(128, 'tag keys must be at most 128 characters'), z.string().max(256, 'tag values must be at most 256 characters'))
-  .refine((tags) => Object.keys(tags).length <= 10, 'an object can have at most 10 tags')
+export const Tags = z.record(z.string(), z.string().max(256, 'tag values must be at most 256 characters')).superRefine((tags, context) => {
+  for (const key of Object.keys(tags)) {
+    if (key.length === 0) context.addIssue({ code: 'custom', path: [key], message: 'tag keys must not be empty' })
+    else if ([...key].length > 128) context.addIssue({ code: 'custom', path: [key], message: 'tag keys must be at most 128 characters' })
+  }
+  if (Object.keys(tags).length > 10) context.addIssue({ code: 'custom', message: 'an object can have at most 10 tags' })
+})
 
 export const MultipartUploadSummary = z.object({
   key: z.string(),
@@ -294,7 +304,11 @@ export const s3Api = {
       .strict(),
     output: z.object({ status: z.enum(['started', 'already-restored', 'in-progress']) }),
   }),
-  /** A presigned GET URL; with copyToClipboard main also puts it on the clipboard. */
+  /**
+   * A presigned GET URL. With copyToClipboard main puts the full URL on the clipboard. When the profile
+   * signs with a session token, the URL carries it: the reply then shows it redacted (`redacted: true`)
+   * and only the clipboard holds the working URL, so the token never reaches the page.
+   */
   presignGet: operation({
     input: z
       .object({
@@ -306,7 +320,7 @@ export const s3Api = {
         copyToClipboard: z.boolean().default(false),
       })
       .strict(),
-    output: z.object({ url: z.string(), expiresAtMs: TimestampMs }),
+    output: z.object({ url: z.string(), expiresAtMs: TimestampMs, redacted: z.boolean() }),
   }),
   /** Creates the zero-byte "folder/" marker; refuses if it exists. */
   createFolder: operation({
@@ -381,6 +395,8 @@ export const s3Api = {
     input: z.object({ profileId: ProfileId, bucket: BucketName }).strict(),
     output: z.object({
       uploads: z.array(MultipartUploadSummary),
+      /** More than 10,000 uploads: only the first 10,000 are listed. */
+      truncated: z.boolean().optional(),
       /** Storage cost of the parts per month, from the bundled price table (dated). */
       monthlyCostUsd: z.number(),
       priceTableDate: z.string(),

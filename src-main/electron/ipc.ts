@@ -8,7 +8,14 @@ import type { AppEvent } from '../api/events'
 import { CallRegistry } from '../core/calls'
 import { operationNames, type Router } from '../router'
 
-export function registerIpc(router: Router): { broadcast: (event: AppEvent) => void } {
+export interface IpcOptions {
+  /** The same check the router makes, for the drop channel that does not go through it. */
+  isTrustedSender: (url: string) => boolean
+  /** Paths of files the user dropped on the window. */
+  onDrop: (paths: string[]) => void
+}
+
+export function registerIpc(router: Router, options: IpcOptions): { broadcast: (event: AppEvent) => void } {
   const calls = new CallRegistry()
   const watched = new Set<number>()
   // A page that reloads or closes abandons its calls; abort them so nothing runs for a dead page.
@@ -38,6 +45,10 @@ export function registerIpc(router: Router): { broadcast: (event: AppEvent) => v
   }
   ipcMain.on(channels.cancel, (event, requestId: unknown) => {
     if (typeof requestId === 'string') calls.cancel(event.sender.id, requestId)
+  })
+  ipcMain.on(channels.drop, (event, paths: unknown) => {
+    if (!options.isTrustedSender(event.senderFrame?.url ?? '')) return
+    if (Array.isArray(paths) && paths.length <= 10_000 && paths.every((p) => typeof p === 'string')) options.onDrop(paths)
   })
   return {
     broadcast(event) {

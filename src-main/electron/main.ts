@@ -2,7 +2,7 @@
  * Electron entry: lifecycle, the window, and handing Electron's pieces to the plain-Node services.
  * Everything interesting happens in createAppServices; this file only wires.
  */
-import { app, BrowserWindow, clipboard, session, shell } from 'electron'
+import { app, BrowserWindow, clipboard, dialog, Notification, session, shell } from 'electron'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createAppServices, type AppServices } from '../app-services'
@@ -52,11 +52,31 @@ async function start(): Promise<void> {
     isTrustedSender: isAppUrl,
     openExternal: (url) => shell.openExternal(url),
     writeClipboard: (text) => clipboard.writeText(text),
+    chooseFiles: async (folders) => {
+      const options: Electron.OpenDialogOptions = { properties: folders ? ['openDirectory', 'multiSelections'] : ['openFile', 'multiSelections'] }
+      const owner = BrowserWindow.getFocusedWindow()
+      const result = owner ? await dialog.showOpenDialog(owner, options) : await dialog.showOpenDialog(options)
+      return result.canceled ? [] : result.filePaths
+    },
+    chooseFolder: async () => {
+      const options: Electron.OpenDialogOptions = { properties: ['openDirectory', 'createDirectory'] }
+      const owner = BrowserWindow.getFocusedWindow()
+      const result = owner ? await dialog.showOpenDialog(owner, options) : await dialog.showOpenDialog(options)
+      return result.canceled ? undefined : result.filePaths[0]
+    },
+    notify: (title, body) => {
+      if (Notification.isSupported()) new Notification({ title, body }).show()
+    },
+    showInFolder: (path) => shell.showItemInFolder(path),
     emit: (event) => broadcast(event),
     appInfo: { version: app.getVersion(), platform: process.platform, osLocale: app.getPreferredSystemLanguages()[0] ?? app.getLocale() },
     log: (message) => console.error(message),
   })
-  broadcast = registerIpc(services.router).broadcast
+  const running = services
+  broadcast = registerIpc(services.router, {
+    isTrustedSender: isAppUrl,
+    onDrop: (paths) => void running.transfers.registerDrop(paths).catch((error: unknown) => console.error(error)),
+  }).broadcast
 
   const window = createMainWindow(join(here, '../preload/preload.cjs'), join(app.getAppPath(), 'assets', 'icon.png'))
   await window.loadURL(devServerUrl ?? `${APP_ORIGIN}/index.html`)

@@ -44,6 +44,8 @@ async function bridgeScript(): Promise<string> {
 export interface AppPage {
   page: Page
   harness: Harness
+  /** Files a synthetic drop of these names stands for (name → absolute path). */
+  dropFiles: Map<string, string>
   /** Console errors and CSP violations the page reported. */
   consoleErrors: string[]
   screenshot(name: string): Promise<string>
@@ -53,11 +55,12 @@ export interface AppPage {
 export async function openApp(options: HarnessOptions & { locale?: string } = {}): Promise<AppPage> {
   const server = await serveRenderer()
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  let page: Page | undefined
+  // Events from main go to the page once it exists.
+  const target: { page?: Page } = {}
   const harness = await startHarness({
     ...options,
     trustedOrigin: origin,
-    onEvent: (event) => void page?.evaluate((e) => (window as unknown as { __haneulEmit?: (e: unknown) => void }).__haneulEmit?.(e), event).catch(() => {}),
+    onEvent: (event) => void target.page?.evaluate((e) => (window as unknown as { __haneulEmit?: (e: unknown) => void }).__haneulEmit?.(e), event).catch(() => {}),
   })
   const browser: Browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -74,8 +77,14 @@ export async function openApp(options: HarnessOptions & { locale?: string } = {}
     }
   })
   await context.exposeBinding('__haneulCancel', async (_source, requestId: string) => calls.cancel('page', requestId))
+  const dropFiles = new Map<string, string>()
+  await context.exposeBinding('__haneulDrop', async (_source, names: string[]) => {
+    const paths = names.flatMap((name) => (dropFiles.has(name) ? [dropFiles.get(name)!] : []))
+    if (paths.length) await harness.services.transfers.registerDrop(paths)
+  })
   await context.addInitScript({ content: await bridgeScript() })
-  page = await context.newPage()
+  const page = await context.newPage()
+  target.page = page
   const consoleErrors: string[] = []
   page.on('console', (message) => {
     if (message.type() === 'error') consoleErrors.push(message.text())
@@ -86,10 +95,11 @@ export async function openApp(options: HarnessOptions & { locale?: string } = {}
   return {
     page,
     harness,
+    dropFiles,
     consoleErrors,
     async screenshot(name) {
       const path = join(screenshotDir, `${name}.png`)
-      await page!.screenshot({ path, fullPage: false })
+      await page.screenshot({ path, fullPage: false })
       return path
     },
     async close() {

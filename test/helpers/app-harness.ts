@@ -23,6 +23,8 @@ export interface Harness {
   events: AppEvent[]
   /** What the app put on the clipboard, newest last. */
   clipboard: string[]
+  /** OS notifications the app showed. */
+  notifications: string[]
   dataDir: string
   homeDir: string
   trustedOrigin: string
@@ -38,6 +40,9 @@ export interface HarnessOptions {
   /** Called for every event main emits (the browser bridge forwards them to the page). */
   onEvent?: (event: AppEvent) => void
   vault?: SecretVault
+  /** What the OS dialogs answer: files to upload, a download folder. */
+  chooseFiles?: () => string[]
+  chooseFolder?: () => string | undefined
   /** Reuse a data folder (to restart "the app" on the same state). */
   dataDir?: string
 }
@@ -49,6 +54,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const trustedOrigin = options.trustedOrigin ?? 'app://haneul'
   const events: AppEvent[] = []
   const clipboard: string[] = []
+  const notifications: string[] = []
   const services = await createAppServices({
     dataDir,
     sandboxAssetsDir: sandboxAssets,
@@ -59,6 +65,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     isTrustedSender: sameOrigin(trustedOrigin),
     openExternal: async () => {},
     writeClipboard: (text) => void clipboard.push(text),
+    chooseFiles: async () => options.chooseFiles?.() ?? [],
+    chooseFolder: async () => options.chooseFolder?.(),
+    notify: (title, body) => void notifications.push(`${title}: ${body}`),
+    showInFolder: () => {},
     emit: (event) => {
       events.push(event)
       options.onEvent?.(event)
@@ -71,6 +81,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     services,
     events,
     clipboard,
+    notifications,
     dataDir,
     homeDir,
     trustedOrigin,

@@ -1,26 +1,31 @@
 /**
- * Secrets never reach the renderer. Profiles with known secret keys and session tokens (one that works
- * against the sandbox, one the sandbox rejects) are used for every operation in the contract; no reply,
- * no error and no event may contain a secret, and neither may any file Haneul wrote.
+ * Secrets never reach the renderer. Profiles with known secret keys and session tokens — ones that work
+ * against the sandbox (static keys, and temporary credentials from its STS) and one it rejects — are used
+ * for every operation in the contract. No reply, no error and no event may contain a secret or a session
+ * token, and neither may any file Haneul wrote.
  */
-import { readdirSync, readFileSync, statSync, writeFileSync, mkdtempSync, mkdirSync } from 'node:fs'
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { operationNames } from '../../src-main/router'
 import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from '../../src-main/sandbox/credentials'
+import { SANDBOX_ADMIN_ROLE_ARN } from '../../src-main/sandbox/endpoints'
 import { startHarness, type Harness } from '../helpers/app-harness'
 
 const rejectedSecret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY1'
 const rejectedToken = 'IQoJb3JpZ2luX2VjEBAaCXVzLWVhc3QtMSJHMEUCIQ-SESSION-TOKEN-SECRET'
 const addedSecret = 'added-profile-secret-0123456789abcdefghij'
 const addedToken = 'added-profile-session-token-0123456789'
-const secrets = [SANDBOX_SECRET_ACCESS_KEY, rejectedSecret, rejectedToken, addedSecret, addedToken]
+const site = 'haneul-demo-site'
 
 /** A valid input for every operation; the test fails if an operation is added without one here. */
-function sampleInputs(profileId: string, s3Endpoint = 'http://127.0.0.1:9'): Record<string, unknown[]> {
+function sampleInputs(profileId: string, s3Endpoint: string, run: number): Record<string, unknown[]> {
+  const bucket = { profileId, bucket: site }
   return {
     'app.info': [{}],
+    'app.storageClasses': [{ region: 'us-east-1' }],
     'app.copyText': [{ text: 'hello' }],
     'app.openExternal': [{ url: 'https://docs.aws.amazon.com/s3/' }, { url: 'https://evil.example/' }],
     'profiles.list': [{}],
@@ -28,45 +33,90 @@ function sampleInputs(profileId: string, s3Endpoint = 'http://127.0.0.1:9'): Rec
     'profiles.reload': [{}],
     'profiles.secretStorage': [{}],
     'profiles.add': [
-      { name: `added-${profileId}`, region: 'us-east-1', accessKeyId: 'AKIAADDEDEXAMPLE0001', secretAccessKey: addedSecret, sessionToken: addedToken, endpoint: s3Endpoint },
-      { name: `working-${profileId}`, region: 'us-east-1', accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: SANDBOX_SECRET_ACCESS_KEY, endpoint: s3Endpoint },
+      { name: `added-${run}`, region: 'us-east-1', accessKeyId: 'AKIAADDEDEXAMPLE0001', secretAccessKey: addedSecret, sessionToken: addedToken, endpoint: s3Endpoint },
+      { name: `working-${run}`, region: 'us-east-1', accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: SANDBOX_SECRET_ACCESS_KEY, endpoint: s3Endpoint },
     ],
     'profiles.update': [{ profileId, region: 'us-west-2' }],
     'profiles.remove': [{ profileId: 'app:does-not-exist' }],
     'profiles.submitMfa': [{ promptId: 'nope', code: '123456' }],
     'profiles.cancelMfa': [{ promptId: 'nope' }],
     'profiles.signIn': [{ profileId }],
-    's3.listBuckets': [{ profileId }],
-    's3.listObjects': [
-      { profileId, bucket: 'haneul-demo-site' },
-      { profileId, bucket: 'haneul-demo-site', prefix: 'blog/', delimiter: '/', pageSize: 5 },
-      { profileId, bucket: 'no-such-bucket-here' },
-    ],
+    's3.listBuckets': [{ profileId }, { profileId, source: 'cache' }],
+    's3.listObjects': [{ ...bucket }, { ...bucket, prefix: 'blog/', delimiter: '/', pageSize: 5 }, { profileId, bucket: 'no-such-bucket-here' }],
+    's3.createBucket': [{ profileId, bucket: `secret-test-${run}`, region: 'us-east-1' }],
+    's3.deleteBucket': [{ profileId, bucket: `secret-test-${run}`, confirm: `secret-test-${run}` }],
+    's3.bucketInfo': [{ ...bucket }],
+    's3.searchObjects': [{ ...bucket, query: 'index' }],
+    's3.listVersions': [{ ...bucket, prefix: 'css/' }],
+    's3.objectDetails': [{ ...bucket, key: 'index.html' }],
+    's3.updateMetadata': [{ ...bucket, key: 'robots.txt', system: { cacheControl: 'max-age=60' }, metadata: { run: String(run) } }],
+    's3.putTags': [{ ...bucket, key: 'robots.txt', tags: { run: String(run) } }],
+    's3.changeStorageClass': [{ ...bucket, key: 'css/print.css', storageClass: run % 2 ? 'STANDARD_IA' : 'STANDARD' }],
+    's3.restoreObject': [{ ...bucket, key: 'archive/releases/site-v1.1.0.zip', days: 1, tier: 'Standard' }],
+    's3.presignGet': [{ ...bucket, key: 'index.html', expiresInSeconds: 60, copyToClipboard: true }],
+    's3.createFolder': [{ ...bucket, prefix: `secret-test-${run}/` }],
+    's3.copy': [{ ...bucket, keys: ['robots.txt'], destination: { profileId, bucket: site, prefix: `copies-${run}/` }, onConflict: 'overwrite' }],
+    's3.move': [{ ...bucket, keys: ['no-such-key.txt'], destination: { profileId, bucket: site, prefix: 'moved/' }, onConflict: 'overwrite' }],
+    's3.rename': [{ ...bucket, key: 'robots.txt', newKey: 'robots.txt.bak' }],
+    's3.delete': [{ ...bucket, keys: ['no-such-key.txt'] }],
+    's3.countPrefix': [{ ...bucket, prefixes: ['blog/'] }],
+    's3.listMultipartUploads': [{ ...bucket }],
+    's3.abortMultipartUploads': [{ ...bucket, uploads: [{ key: 'x', uploadId: 'nope' }] }],
+    's3.addAbortIncompleteRule': [{ ...bucket, days: 7 }],
+    'jobs.list': [{}],
+    'jobs.cancel': [{ jobId: 'nope' }],
+    'transfers.list': [{}],
+    'transfers.chooseFiles': [{}],
+    'transfers.planUpload': [{ dropId: 'nope', ...bucket, prefix: '' }],
+    'transfers.startUpload': [{ dropId: 'nope', ...bucket, prefix: '', onConflict: 'skip' }],
+    'transfers.download': [{ ...bucket, keys: ['index.html'] }],
+    'transfers.pause': [{ jobId: 'nope' }],
+    'transfers.resume': [{ jobId: 'nope' }],
+    'transfers.retry': [{ jobId: 'nope' }],
+    'transfers.cancel': [{ jobId: 'nope' }],
+    'transfers.clearFinished': [{}],
+    'transfers.showInFolder': [{ jobId: 'nope' }],
+    'transfers.dragOut': [{ ...bucket, key: 'index.html' }],
   }
 }
 
 describe('no secret crosses to the renderer', () => {
   let harness: Harness
+  let secrets: string[]
   const replies: unknown[] = []
 
   beforeAll(async () => {
     const homeDir = mkdtempSync(join(tmpdir(), 'haneul-home-'))
     mkdirSync(join(homeDir, '.aws'))
-    harness = await startHarness({ homeDir })
-    const s3 = harness.services.sandbox.endpoints!.s3
+    const downloads = mkdtempSync(join(tmpdir(), 'haneul-downloads-'))
+    harness = await startHarness({ homeDir, chooseFolder: () => downloads })
+    const { s3, sts } = harness.services.sandbox.endpoints!
+    // Temporary credentials with a session token, from the sandbox's own STS.
+    const assumed = await new STSClient({ endpoint: sts, region: 'us-east-1', credentials: { accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: SANDBOX_SECRET_ACCESS_KEY } }).send(
+      new AssumeRoleCommand({ RoleArn: SANDBOX_ADMIN_ROLE_ARN, RoleSessionName: 'secrets-test' }),
+    )
+    const session = assumed.Credentials!
+    secrets = [SANDBOX_SECRET_ACCESS_KEY, rejectedSecret, rejectedToken, addedSecret, addedToken, session.SecretAccessKey!, session.SessionToken!]
     writeFileSync(
       join(homeDir, '.aws', 'credentials'),
       [
         '[works]',
         `aws_access_key_id = ${SANDBOX_ACCESS_KEY_ID}`,
         `aws_secret_access_key = ${SANDBOX_SECRET_ACCESS_KEY}`,
+        '[session]',
+        `aws_access_key_id = ${session.AccessKeyId}`,
+        `aws_secret_access_key = ${session.SecretAccessKey}`,
+        `aws_session_token = ${session.SessionToken}`,
         '[rejected]',
         'aws_access_key_id = ASIAREJECTEDEXAMPLE1',
         `aws_secret_access_key = ${rejectedSecret}`,
         `aws_session_token = ${rejectedToken}`,
       ].join('\n'),
     )
-    writeFileSync(join(homeDir, '.aws', 'config'), ['[profile works]', 'region = us-east-1', `endpoint_url = ${s3}`, '[profile rejected]', 'region = us-east-1', `endpoint_url = ${s3}`].join('\n'))
+    writeFileSync(
+      join(homeDir, '.aws', 'config'),
+      ['works', 'session', 'rejected'].map((name) => `[profile ${name}]\nregion = us-east-1\nendpoint_url = ${s3}\n`).join(''),
+    )
     await harness.services.profiles.reload()
   })
   afterAll(async () => {
@@ -74,15 +124,17 @@ describe('no secret crosses to the renderer', () => {
   })
 
   it('covers every operation in the contract', () => {
-    expect(Object.keys(sampleInputs('x')).sort()).toEqual(operationNames().sort())
+    expect(Object.keys(sampleInputs('x', 'http://x', 0)).sort()).toEqual(operationNames().sort())
   })
 
   it('keeps secrets out of every reply, error and event', async () => {
     const context = { senderUrl: 'app://haneul/index.html', signal: new AbortController().signal }
     const outcomes = new Map<string, boolean>()
     const s3Endpoint = harness.services.sandbox.endpoints!.s3
-    const run = async (profileId: string, only?: string) => {
-      for (const [operation, inputs] of Object.entries(sampleInputs(profileId, s3Endpoint))) {
+    let run = 0
+    const exercise = async (profileId: string, only?: string) => {
+      run++
+      for (const [operation, inputs] of Object.entries(sampleInputs(profileId, s3Endpoint, run))) {
         if (only && !operation.startsWith(only)) continue
         for (const input of inputs) {
           const result = await harness.services.router.handle(operation, input, context)
@@ -91,23 +143,38 @@ describe('no secret crosses to the renderer', () => {
         }
       }
     }
-    for (const profileId of ['sandbox', 'aws:works', 'aws:rejected']) await run(profileId)
+    for (const profileId of ['sandbox', 'aws:works', 'aws:session', 'aws:rejected']) await exercise(profileId)
     // The Haneul profiles just added (keys in the vault) are used for every S3 operation too.
     const added = harness.services.profiles.list().profiles.filter((p) => p.source === 'app')
-    expect(added.length).toBe(6)
-    for (const profile of added) await run(profile.id, 's3.')
-    expect(outcomes.get(`${added.find((p) => p.name === 'working-sandbox')!.id} s3.listBuckets`)).toBe(true)
-    // The scan means something only if real data came back: the working profiles listed the sandbox.
-    expect(outcomes.get('aws:works s3.listBuckets')).toBe(true)
-    expect(outcomes.get('sandbox s3.listObjects')).toBe(true)
+    expect(added.length).toBe(8)
+    for (const profile of added) await exercise(profile.id, 's3.')
+    // Let the bulk jobs and downloads started above finish, so their events are part of the scan.
+    const unfinished = () =>
+      harness.services.engine.list().some((t) => !['done', 'failed', 'cancelled'].includes(t.state)) ||
+      harness.events.filter((e) => e.type === 'job.done').length < harness.events.filter((e) => e.type === 'job.progress').map((e) => (e as { job: { jobId: string } }).job.jobId).filter((id, i, all) => all.indexOf(id) === i).length
+    for (let i = 0; i < 200 && unfinished(); i++) await new Promise((resolve) => setTimeout(resolve, 50))
+    // One more progress tick, so the last transfers.updated events are in.
+    await new Promise((resolve) => setTimeout(resolve, 300))
+
+    // The scan means something only if real data came back, for static and session credentials alike.
+    for (const profileId of ['sandbox', 'aws:works', 'aws:session']) {
+      for (const operation of ['s3.listBuckets', 's3.objectDetails', 's3.presignGet', 's3.copy', 'transfers.download', 'transfers.dragOut']) {
+        expect(outcomes.get(`${profileId} ${operation}`), `${profileId} ${operation}`).toBe(true)
+      }
+    }
     expect(outcomes.get('aws:rejected s3.listBuckets')).toBe(false)
     const seen = JSON.stringify({ replies, events: harness.events })
     expect(seen).toContain('haneul-demo-site')
     expect(seen).toContain('credentials-invalid')
-    for (const secret of secrets) expect(seen).not.toContain(secret)
+    expect(seen).toContain('"redacted":true')
+    expect(harness.events.some((e) => e.type === 'job.done')).toBe(true)
+    expect(harness.events.some((e) => e.type === 'transfers.updated')).toBe(true)
+    for (const secret of secrets) expect(seen.includes(secret), `a secret (${secret.slice(0, 6)}…) reached the renderer`).toBe(false)
+    // The working presigned URL (with the session token) went only to the clipboard, as asked.
+    expect(harness.clipboard.some((text) => text.includes('X-Amz-Security-Token='))).toBe(true)
   })
 
-  it('keeps secrets out of every file Haneul wrote (settings, sandbox state)', () => {
+  it('keeps secrets out of every file Haneul wrote (settings, snapshots, journals, sandbox state)', () => {
     const files: string[] = []
     const walk = (dir: string) => {
       for (const name of readdirSync(dir)) {
@@ -117,7 +184,8 @@ describe('no secret crosses to the renderer', () => {
       }
     }
     walk(harness.dataDir)
-    expect(files.length).toBeGreaterThan(0)
+    expect(files.some((f) => f.includes('snapshots'))).toBe(true)
+    expect(files.some((f) => f.endsWith('profiles.json'))).toBe(true)
     for (const file of files) {
       const content = readFileSync(file, 'latin1')
       for (const secret of secrets) expect(content.includes(secret), `${file} contains a secret`).toBe(false)

@@ -35,6 +35,7 @@ vi.mock('electron', () => ({
     on: (channel: string, fn: (...args: unknown[]) => unknown) => electron.handlers.set(channel, fn),
   },
   contextBridge: { exposeInMainWorld: (key: string, value: unknown) => electron.exposed.set(key, value) },
+  webUtils: { getPathForFile: (file: { name: string }) => `/home/me/${file.name}` },
   ipcRenderer: {
     invoke: (...args: unknown[]) => {
       electron.invoke.push(args)
@@ -63,6 +64,7 @@ import { contentSecurityPolicy } from '../../src-main/electron/csp'
 import { serveRenderer } from '../../src-main/electron/protocol'
 import { registerIpc } from '../../src-main/electron/ipc'
 import { createRouter, operationNames, type Handlers } from '../../src-main/router'
+import { contract } from '../../src-main/api/index'
 
 beforeEach(() => {
   electron.handlers.clear()
@@ -179,6 +181,8 @@ describe('app:// protocol', () => {
 describe('preload', () => {
   it('exposes exactly one function per operation, plus cancel and onEvent, under window.haneul', async () => {
     electron.exposed.clear()
+    const windowListeners: Array<[string, (event: unknown) => void]> = []
+    ;(globalThis as unknown as { window: unknown }).window = { addEventListener: (type: string, fn: (event: unknown) => void) => windowListeners.push([type, fn]) }
     await import('../../src-main/electron/preload')
     expect([...electron.exposed.keys()]).toEqual(['haneul'])
     const bridge = electron.exposed.get('haneul') as Record<string, Record<string, (...args: unknown[]) => Promise<unknown>>>
@@ -191,6 +195,11 @@ describe('preload', () => {
     expect(electron.invoke).toEqual([['haneul:s3.listBuckets', { profileId: 'sandbox' }, 'r1']])
     ;(bridge.cancel as unknown as (id: string) => void)('r1')
     expect(electron.sent).toEqual([['haneul:cancel', 'r1']])
+    // Dropped files: only a trusted (user-made) drop sends paths to main; the page gets no path.
+    const [, onDrop] = windowListeners.find(([type]) => type === 'drop')!
+    onDrop({ isTrusted: false, dataTransfer: { files: [{ name: 'forged.txt' }] } })
+    onDrop({ isTrusted: true, dataTransfer: { files: [{ name: 'a.txt' }, { name: '사진.jpg' }] } })
+    expect(electron.sent.slice(1)).toEqual([['haneul:drop', ['/home/me/a.txt', '/home/me/사진.jpg']]])
   })
 })
 
@@ -198,9 +207,13 @@ describe('ipc wiring', () => {
   it('registers one channel per operation and passes the sender frame URL to the router', async () => {
     const calls: string[] = []
     const handlers = Object.fromEntries(
-      ['app', 'profiles', 's3'].map((service) => [service, new Proxy({}, { get: (_t, name) => async () => void calls.push(`${service}.${String(name)}`) })]),
+      Object.keys(contract).map((service) => [service, new Proxy({}, { get: (_t, name) => async () => void calls.push(`${service}.${String(name)}`) })]),
     ) as unknown as Handlers
-    registerIpc(createRouter({ handlers, isTrustedSender: (url) => url === 'app://haneul/index.html' }))
+    const drops: string[][] = []
+    registerIpc(createRouter({ handlers, isTrustedSender: (url) => url === 'app://haneul/index.html' }), {
+      isTrustedSender: (url) => url === 'app://haneul/index.html',
+      onDrop: (paths) => drops.push(paths),
+    })
     for (const name of operationNames()) expect(electron.handlers.has(`haneul:${name}`), name).toBe(true)
     const sender = Object.assign(new EventEmitter(), { id: 7 })
     const handler = electron.handlers.get('haneul:profiles.list')!
@@ -210,5 +223,12 @@ describe('ipc wiring', () => {
     const allowed = await handler({ sender, senderFrame: { url: 'app://haneul/index.html' } }, {}, 'r1')
     expect(allowed).toMatchObject({ ok: true })
     expect(calls).toEqual(['profiles.list'])
+    // The drop channel (preload only) checks the sender too, and the payload's shape.
+    const drop = electron.handlers.get('haneul:drop')!
+    drop({ sender, senderFrame: { url: 'https://evil.example/' } }, ['/etc/passwd'])
+    drop({ sender, senderFrame: { url: 'app://haneul/index.html' } }, 'not-a-list')
+    drop({ sender, senderFrame: { url: 'app://haneul/index.html' } }, [42])
+    drop({ sender, senderFrame: { url: 'app://haneul/index.html' } }, ['/home/me/photo.jpg'])
+    expect(drops).toEqual([['/home/me/photo.jpg']])
   })
 })

@@ -1,0 +1,109 @@
+/**
+ * Uploads and downloads. Local file paths stay in main: a drop (or the OS file dialog) is registered in
+ * main under a drop id, and the renderer only ever sees names and sizes. Progress arrives as
+ * `transfers.updated` events (≈ 5 per second) with bytes that never go backwards.
+ */
+import { z } from 'zod'
+import { operation } from './contract'
+import { ProfileId, TimestampMs } from './common'
+import { BucketName, ObjectKey, Prefix } from './s3'
+
+export const TransferState = z.enum(['queued', 'running', 'paused', 'waiting-for-network', 'verifying', 'done', 'failed', 'cancelled'])
+
+export const TransferView = z.object({
+  jobId: z.string(),
+  kind: z.enum(['upload', 'download']),
+  profileId: z.string(),
+  bucket: z.string(),
+  key: z.string(),
+  /** The local file's name (not its path). */
+  fileName: z.string(),
+  state: TransferState,
+  /** Bytes confirmed by S3 (uploads) or written and verified (downloads); never decreases. */
+  bytesDone: z.number().nonnegative(),
+  bytesTotal: z.number().nonnegative(),
+  bytesPerSecond: z.number().nonnegative(),
+  etaSeconds: z.number().nonnegative().optional(),
+  partsDone: z.number().int().nonnegative(),
+  partsTotal: z.number().int().nonnegative(),
+  checksum: z.object({ algorithm: z.string(), value: z.string(), verified: z.boolean() }).optional(),
+  /** Why the job started over (the source file changed), in words. */
+  restartReason: z.string().optional(),
+  error: z.object({ code: z.string(), message: z.string(), retryable: z.boolean() }).optional(),
+  batchId: z.string().optional(),
+  updatedAtMs: TimestampMs,
+})
+export type TransferView = z.infer<typeof TransferView>
+
+export const DroppedItem = z.object({ name: z.string(), isDirectory: z.boolean(), files: z.number().int(), bytes: z.number() })
+
+export const UploadConflictPolicy = z.enum(['overwrite', 'skip', 'rename'])
+
+const JobRef = z.object({ jobId: z.string().max(64) }).strict()
+
+export const transfersApi = {
+  list: operation({ input: z.object({}).strict(), output: z.object({ transfers: z.array(TransferView) }) }),
+  /** Opens the OS file dialog in main; the chosen files become a drop like a drag-and-drop. */
+  chooseFiles: operation({
+    input: z.object({ folders: z.boolean().default(false) }).strict(),
+    output: z.object({ dropId: z.string().optional(), items: z.array(DroppedItem) }),
+  }),
+  /** What uploading a drop into a folder would do: files, bytes, and keys that already exist. */
+  planUpload: operation({
+    input: z.object({ dropId: z.string().max(64), profileId: ProfileId, bucket: BucketName, prefix: Prefix }).strict(),
+    output: z.object({
+      files: z.number().int(),
+      bytes: z.number(),
+      /** Destination keys that exist already (the first 1,000), and how many in all. */
+      conflicts: z.array(z.string()),
+      conflictCount: z.number().int(),
+      /** Files that cannot be uploaded (unreadable, key over 1,024 bytes, over 5 TiB), with the reason. */
+      refused: z.array(z.object({ name: z.string(), reason: z.string() })),
+    }),
+    cancellable: true,
+  }),
+  /** Uploads a drop into a folder, keeping the dropped folders' structure. */
+  startUpload: operation({
+    input: z
+      .object({ dropId: z.string().max(64), profileId: ProfileId, bucket: BucketName, prefix: Prefix, onConflict: UploadConflictPolicy })
+      .strict(),
+    output: z.object({ batchId: z.string(), jobs: z.number().int(), skipped: z.number().int() }),
+  }),
+  /** Downloads keys and prefixes into a folder the user picks in the OS dialog (main opens it). */
+  download: operation({
+    input: z
+      .object({
+        profileId: ProfileId,
+        bucket: BucketName,
+        /** Local paths mirror keys below this prefix. */
+        sourcePrefix: Prefix.default(''),
+        keys: z.array(ObjectKey).max(100_000).default([]),
+        prefixes: z.array(Prefix).max(1_000).default([]),
+      })
+      .strict(),
+    output: z.object({
+      batchId: z.string().optional(),
+      jobs: z.number().int(),
+      /** Keys that cannot become local files (e.g. `../`), with the reason; nothing is written for them. */
+      refused: z.array(z.object({ key: z.string(), reason: z.string() })),
+      /** The user closed the folder dialog. */
+      cancelled: z.boolean(),
+    }),
+  }),
+  pause: operation({ input: JobRef, output: z.object({ ok: z.literal(true) }) }),
+  resume: operation({ input: JobRef, output: z.object({ ok: z.literal(true) }) }),
+  retry: operation({ input: JobRef, output: z.object({ ok: z.literal(true) }) }),
+  cancel: operation({ input: JobRef, output: z.object({ ok: z.literal(true) }) }),
+  /** Forgets finished jobs (done, failed, cancelled) from the panel. */
+  clearFinished: operation({ input: z.object({}).strict(), output: z.object({ removed: z.number().int() }) }),
+  /** Reveals a finished download in the OS file manager. */
+  showInFolder: operation({ input: JobRef, output: z.object({ ok: z.literal(true) }) }),
+  /**
+   * For dragging an object out of the window: a short-lived presigned URL in the `DownloadURL` format
+   * Chromium drags to the desktop (`mime:name:url`). Main watches the resulting download.
+   */
+  dragOut: operation({
+    input: z.object({ profileId: ProfileId, bucket: BucketName, key: ObjectKey }).strict(),
+    output: z.object({ downloadUrl: z.string() }),
+  }),
+}

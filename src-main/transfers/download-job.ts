@@ -1,0 +1,426 @@
+/**
+ * One download: HeadObject, then ranged GETs pinned to the object's ETag (If-Match) written at their offsets
+ * into `<destination>.haneul-partial`, then verification, fsync and a rename into place.
+ *
+ * A range counts as done once its bytes are fdatasync-ed and its record is in the journal (group commit, off the
+ * request slot), so a resumed download fetches only ranges that were in flight. Verification:
+ * - FULL_OBJECT CRC (CRC32, CRC32C, CRC64NVME): the range CRCs combine into the object's CRC, no second read.
+ * - COMPOSITE (multipart with checksums): part sizes and checksums come from GetObjectAttributes, one request per
+ *   1,000 parts, so ranges can still be any size (CRC ranges combine within their part; SHA parts are one range
+ *   each). Fetching by PartNumber instead would tie parallelism and resume granularity to the uploader's parts.
+ * - No checksum: MD5 of the file (a single-part ETag) or of each part (a multipart ETag whose parts, per
+ *   HeadObject PartNumber=1, are equal), read back once at the end.
+ * An object replaced mid-download answers 412 to If-Match; the job then starts over and says why.
+ */
+import { setMaxListeners } from 'node:events'
+import path from 'node:path'
+import type { Readable } from 'node:stream'
+import { GetObjectAttributesCommand, GetObjectCommand, HeadObjectCommand, type HeadObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3'
+import { HaneulError } from '../core/errors'
+import { combineCrcs, compositeOf, createHasher, isCrcAlgorithm, multipartEtag, type ChecksumAlgorithm, type Hasher } from './checksums'
+import { MiB, S3_LIMITS } from './config'
+import type { TransferFileHandle } from './deps'
+import { TransferJob, runAll, type JobContext, type JobIdentity } from './job'
+import { AppendLog, GroupCommit, createLog, readLog } from './journal'
+import type { ChecksumReport, DownloadRecord, DownloadRequest, DownloadVerification } from './model'
+import { planParts } from './part-plan'
+import { IntegrityError, withRetries, type RetryContext } from './retry'
+import { errorName, unquoteEtag } from './s3-io'
+
+type Header = Extract<DownloadRecord, { t: 'download' }>
+type RangeRecord = Extract<DownloadRecord, { t: 'range' }>
+
+interface Range {
+  i: number
+  offsetBytes: number
+  lengthBytes: number
+  /** Index of the object part the range lies in (0 when the object is checked as a whole). */
+  part: number
+}
+
+export const PARTIAL_SUFFIX = '.haneul-partial'
+const WRITE_BLOCK_BYTES = 1 * MiB
+const MAX_RESTARTS = 3
+const CHECKSUM_ALGORITHMS = ['CRC64NVME', 'CRC32', 'CRC32C', 'SHA256', 'SHA1'] as const
+
+/** The object is not the one the download started with (If-Match failed). */
+class ObjectChangedError extends Error {
+  override readonly name = 'ObjectChangedError'
+}
+
+export class DownloadJob extends TransferJob {
+  private header?: Header
+  private doneRanges = new Map<number, RangeRecord>()
+
+  constructor(
+    identity: JobIdentity,
+    ctx: JobContext,
+    readonly request: DownloadRequest,
+    private readonly registered: Promise<void>,
+  ) {
+    super(identity, ctx)
+  }
+
+  get partialPath(): string {
+    return this.request.destinationPath + PARTIAL_SUFFIX
+  }
+
+  get hasJournal(): boolean {
+    return this.header !== undefined
+  }
+
+  async load(): Promise<void> {
+    const records = (await readLog(this.ctx.fs, this.journalPath)) as DownloadRecord[] | undefined
+    const header = records?.[0]
+    if (!records || header?.t !== 'download') return
+    this.header = header
+    this.doneRanges = new Map(records.filter((r): r is RangeRecord => r.t === 'range').map((r) => [r.i, r]))
+    this.restartReason = header.restartReason
+    this.showProgressOf(header)
+  }
+
+  async run(signal: AbortSignal): Promise<void> {
+    const client = await this.ctx.clients.s3(this.identity.profileId)
+    const retry = this.retryContext(client, signal)
+    for (let restarts = 0; ; restarts++) {
+      try {
+        await this.download(client, retry, signal)
+        return
+      } catch (error) {
+        if (!(error instanceof ObjectChangedError) || restarts >= MAX_RESTARTS) throw error
+        await this.forgetProgress()
+        this.restart(`The object changed on S3 during the download (${error.message}); downloading the new version from the start.`)
+      }
+    }
+  }
+
+  async discard(): Promise<void> {
+    await this.forgetProgress()
+  }
+
+  private async forgetProgress(): Promise<void> {
+    await this.ctx.fs.rm(this.partialPath)
+    await this.ctx.fs.rm(this.journalPath)
+    this.header = undefined
+    this.doneRanges = new Map()
+  }
+
+  private showProgressOf(header: Header): void {
+    const ranges = planRanges(header)
+    this.bytesTotal = header.sizeBytes
+    this.partsTotal = ranges.length
+    this.partsDone = this.doneRanges.size
+    this.meter.start(ranges.filter((range) => this.doneRanges.has(range.i)).reduce((sum, range) => sum + range.lengthBytes, 0))
+  }
+
+  private async download(client: S3Client, retry: RetryContext, signal: AbortSignal): Promise<void> {
+    const { bucket, key } = this.identity
+    const head = await this.scheduled(retry, signal, (abortSignal) =>
+      client.send(new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: this.request.versionId, ChecksumMode: 'ENABLED' }), { abortSignal }),
+    )
+    const etag = unquoteEtag(head.ETag)
+    const sizeBytes = head.ContentLength ?? 0
+    if (this.header && (this.header.etag !== etag || this.header.sizeBytes !== sizeBytes)) {
+      const was = this.header.etag
+      await this.forgetProgress()
+      this.restart(`The object changed on S3 since the download started (ETag ${was} → ${etag}); downloading the new version from the start.`)
+    }
+    if (this.header && !(await this.partialFileFits(this.header))) {
+      await this.forgetProgress()
+      this.restart('The partial file of the earlier download is gone or has the wrong size; downloading from the start.')
+    }
+    let log: AppendLog
+    let header = this.header
+    if (!header) {
+      header = {
+        t: 'download',
+        etag,
+        versionId: head.VersionId ?? this.request.versionId,
+        sizeBytes,
+        // Ranges grow like upload parts do, so even a 5 TiB object is at most ~10,000 requests to track.
+        partSizeBytes: planParts(Math.min(sizeBytes, S3_LIMITS.maxObjectSizeBytes), this.ctx.config().partSizeBytes).partSizeBytes,
+        verification: await this.planVerification(client, head, retry, signal),
+        restartReason: this.restartReason,
+      }
+      await this.ctx.fs.mkdir(path.dirname(this.request.destinationPath))
+      const partial = await this.ctx.fs.open(this.partialPath, 'w')
+      try {
+        // A sparse file of the final size: ranges land at their offsets in any order.
+        await partial.truncate(sizeBytes)
+      } finally {
+        await partial.close()
+      }
+      await this.registered
+      log = await createLog(this.ctx.fs, this.journalPath, [header])
+      this.header = header
+    } else {
+      log = await AppendLog.open(this.ctx.fs, this.journalPath)
+    }
+    this.showProgressOf(header)
+    const ranges = planRanges(header)
+    const handle = await this.ctx.fs.open(this.partialPath, 'r+')
+    try {
+      await this.fetchRanges(client, handle, log, header, ranges, retry, signal)
+      this.setState('verifying')
+      this.checksum = await this.verify(handle, header, ranges)
+      await handle.sync()
+    } finally {
+      await handle.close()
+      await log.close()
+    }
+    await this.ctx.fs.rename(this.partialPath, this.request.destinationPath)
+    await this.ctx.fs.syncDir(path.dirname(this.request.destinationPath))
+  }
+
+  /** One request through the scheduler with retries; for calls that move no body we read ourselves. */
+  private scheduled<T>(retry: RetryContext, signal: AbortSignal, send: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+    return this.ctx.scheduler.run(this.id, () => withRetries((attempt) => send(attempt.signal), retry), signal)
+  }
+
+  private async partialFileFits(header: Header): Promise<boolean> {
+    try {
+      return (await this.ctx.fs.stat(this.partialPath)).size === header.sizeBytes
+    } catch {
+      return false
+    }
+  }
+
+  private async fetchRanges(
+    client: S3Client,
+    handle: TransferFileHandle,
+    log: AppendLog,
+    header: Header,
+    ranges: Range[],
+    retry: RetryContext,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const pending = ranges.filter((range) => !this.doneRanges.has(range.i))
+    if (pending.length === 0) return
+    const batch = new AbortController()
+    const batchSignal = AbortSignal.any([signal, batch.signal])
+    setMaxListeners(0, batchSignal)
+    const rangeRetry = { ...retry, signal: batchSignal }
+    // Ranges finishing together share one fdatasync of the partial file before their journal records.
+    const durable = new GroupCommit<RangeRecord>(async (records) => {
+      await handle.datasync()
+      await Promise.all(records.map((record) => log.append(record)))
+    })
+    await runAll(
+      pending.map((range) => async () => {
+        const checksum = await this.ctx.scheduler.run(this.id, () => this.fetchRange(client, handle, header, range, rangeRetry), batchSignal)
+        const record: RangeRecord = { t: 'range', i: range.i, checksum }
+        await durable.add(record)
+        this.doneRanges.set(range.i, record)
+        this.partsDone++
+        this.meter.confirm(range.lengthBytes)
+      }),
+      batch,
+    )
+  }
+
+  private fetchRange(client: S3Client, handle: TransferFileHandle, header: Header, range: Range, retry: RetryContext): Promise<string | undefined> {
+    const { bucket, key } = this.identity
+    const algorithm = rangeAlgorithm(header.verification)
+    return withRetries(async (attempt) => {
+      let out
+      try {
+        out = await client.send(
+          new GetObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            VersionId: header.versionId,
+            Range: `bytes=${range.offsetBytes}-${range.offsetBytes + range.lengthBytes - 1}`,
+            IfMatch: `"${header.etag}"`,
+          }),
+          { abortSignal: attempt.signal },
+        )
+      } catch (error) {
+        if (errorName(error) === 'PreconditionFailed') throw new ObjectChangedError(`If-Match "${header.etag}" failed`)
+        throw error
+      }
+      const hasher: Hasher | undefined = algorithm && createHasher(algorithm)
+      // Socket chunks are copied into one pooled block and written 1 MiB at a time: they die young that way,
+      // which costs far less garbage collection than keeping 16 of them alive until a writev.
+      const block = this.ctx.buffers.acquire(WRITE_BLOCK_BYTES)
+      let position = range.offsetBytes
+      let filled = 0
+      let received = 0
+      const flush = async () => {
+        if (filled === 0) return
+        await handle.writev([block.subarray(0, filled)], position)
+        position += filled
+        filled = 0
+      }
+      try {
+        for await (const chunk of out.Body as Readable as AsyncIterable<Buffer>) {
+          attempt.alive()
+          received += chunk.length
+          if (received > range.lengthBytes) throw new IntegrityError(`S3 sent more than the ${range.lengthBytes} bytes asked for at ${range.offsetBytes}`)
+          hasher?.update(chunk)
+          for (let offset = 0; offset < chunk.length; ) {
+            const copied = chunk.copy(block, filled, offset)
+            filled += copied
+            offset += copied
+            if (filled === block.length) await flush()
+          }
+          await this.ctx.bandwidth.take(chunk.length, attempt.signal)
+        }
+        await flush()
+      } finally {
+        this.ctx.buffers.release(block)
+      }
+      if (received !== range.lengthBytes) throw new IntegrityError(`the range at ${range.offsetBytes} ended after ${received} of ${range.lengthBytes} bytes`)
+      return hasher && (await hasher.digest()).toString('base64')
+    }, retry)
+  }
+
+  private async planVerification(client: S3Client, head: HeadObjectCommandOutput, retry: RetryContext, signal: AbortSignal): Promise<DownloadVerification> {
+    const algorithm = CHECKSUM_ALGORITHMS.find((name) => head[`Checksum${name}`])
+    const value = algorithm && head[`Checksum${algorithm}`]
+    if (algorithm && value) {
+      const composite = head.ChecksumType === 'COMPOSITE' || value.includes('-')
+      if (!composite && isCrcAlgorithm(algorithm)) return { method: 'full-crc', algorithm, expected: value }
+      if (!composite) return { method: 'parts', algorithm, parts: [{ sizeBytes: head.ContentLength ?? 0, checksum: value }] }
+      const parts = await this.objectParts(client, algorithm, retry, signal)
+      if (parts) return { method: 'parts', algorithm, expected: value, parts }
+    }
+    const etag = unquoteEtag(head.ETag)
+    if (String(head.ServerSideEncryption).startsWith('aws:kms')) return { method: 'none', reason: 'the object is KMS-encrypted and has no checksum, so its ETag is not an MD5' }
+    if (/^[0-9a-f]{32}$/.test(etag)) return { method: 'md5', expectedEtag: etag }
+    const multipart = /^[0-9a-f]{32}-(\d+)$/.exec(etag)
+    if (multipart) {
+      const { bucket, key } = this.identity
+      const first = await this.scheduled(retry, signal, (abortSignal) =>
+        client.send(new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: head.VersionId, PartNumber: 1 }), { abortSignal }),
+      )
+      const partSizeBytes = first.ContentLength ?? 0
+      const size = head.ContentLength ?? 0
+      if (partSizeBytes > 0 && Math.ceil(size / partSizeBytes) === Number(multipart[1])) return { method: 'md5', expectedEtag: etag, partSizeBytes }
+      return { method: 'none', reason: 'the object has no checksum and its multipart ETag is over parts of unequal size' }
+    }
+    return { method: 'none', reason: 'the object has neither a checksum nor an MD5 ETag' }
+  }
+
+  /** The object's parts with their checksums (GetObjectAttributes, 1,000 per page); undefined if S3 will not say. */
+  private async objectParts(client: S3Client, algorithm: ChecksumAlgorithm, retry: RetryContext, signal: AbortSignal): Promise<Array<{ sizeBytes: number; checksum: string }> | undefined> {
+    const { bucket, key } = this.identity
+    const parts: Array<{ sizeBytes: number; checksum: string }> = []
+    let marker: string | undefined
+    try {
+      do {
+        const page = await this.scheduled(retry, signal, (abortSignal) =>
+          client.send(
+            new GetObjectAttributesCommand({ Bucket: bucket, Key: key, VersionId: this.request.versionId, ObjectAttributes: ['ObjectParts'], MaxParts: 1000, PartNumberMarker: marker }),
+            { abortSignal },
+          ),
+        )
+        for (const part of page.ObjectParts?.Parts ?? []) {
+          const checksum = part[`Checksum${algorithm}`]
+          if (!checksum || part.Size === undefined) return undefined
+          parts.push({ sizeBytes: part.Size, checksum })
+        }
+        marker = page.ObjectParts?.IsTruncated ? page.ObjectParts.NextPartNumberMarker : undefined
+      } while (marker)
+    } catch (error) {
+      if (['AccessDenied', 'NotImplemented', 'MethodNotAllowed'].includes(errorName(error))) return undefined
+      throw error
+    }
+    return parts.length > 0 ? parts : undefined
+  }
+
+  private async verify(handle: TransferFileHandle, header: Header, ranges: Range[]): Promise<ChecksumReport> {
+    const verification = header.verification
+    const checksumOf = (range: Range) => Buffer.from(this.doneRanges.get(range.i)?.checksum ?? '', 'base64')
+    const mismatch = (what: string, expected: string, actual: string) =>
+      new HaneulError('internal', `The downloaded ${what} does not match S3's: expected ${expected}, got ${actual}. The partial file was removed; retry to download again.`)
+    let report: ChecksumReport
+    switch (verification.method) {
+      case 'full-crc': {
+        const actual = combineCrcs(verification.algorithm, ranges.map((range) => ({ crc: checksumOf(range), lengthBytes: range.lengthBytes }))).toString('base64')
+        if (actual !== verification.expected) throw await this.failVerification(mismatch(`object's ${verification.algorithm}`, verification.expected, actual))
+        report = { algorithm: verification.algorithm, type: 'FULL_OBJECT', value: actual, verified: true }
+        break
+      }
+      case 'parts': {
+        const { algorithm } = verification
+        const partChecksums: Buffer[] = []
+        for (const [index, part] of verification.parts.entries()) {
+          const inPart = ranges.filter((range) => range.part === index)
+          const actual = isCrcAlgorithm(algorithm)
+            ? combineCrcs(algorithm, inPart.map((range) => ({ crc: checksumOf(range), lengthBytes: range.lengthBytes })))
+            : inPart[0]
+              ? checksumOf(inPart[0])
+              : await createHasher(algorithm).digest()
+          if (actual.toString('base64') !== part.checksum) throw await this.failVerification(mismatch(`part ${index + 1}'s ${algorithm}`, part.checksum, actual.toString('base64')))
+          partChecksums.push(actual)
+        }
+        const expected = verification.expected ?? verification.parts[0]?.checksum ?? ''
+        const actual = verification.expected ? `${(await compositeOf(algorithm, partChecksums)).toString('base64')}-${partChecksums.length}` : (partChecksums[0]?.toString('base64') ?? '')
+        if (actual !== expected) throw await this.failVerification(mismatch(`object's ${algorithm}`, expected, actual))
+        report = { algorithm, type: verification.expected ? 'COMPOSITE' : 'FULL_OBJECT', value: actual, verified: true }
+        break
+      }
+      case 'md5': {
+        const actual = await md5Etag(handle, header.sizeBytes, verification.partSizeBytes)
+        if (actual !== verification.expectedEtag) throw await this.failVerification(mismatch('ETag (MD5)', verification.expectedEtag, actual))
+        report = { algorithm: 'MD5', value: actual, verified: true }
+        break
+      }
+      case 'none':
+        report = { algorithm: 'MD5', value: header.etag, verified: false }
+        break
+    }
+    return report
+  }
+
+  /** Bad bytes are not worth resuming: drop the partial file and journal, so a retry starts clean. */
+  private async failVerification(error: HaneulError): Promise<HaneulError> {
+    await this.forgetProgress()
+    return error
+  }
+}
+
+function rangeAlgorithm(verification: DownloadVerification): ChecksumAlgorithm | undefined {
+  return verification.method === 'full-crc' || verification.method === 'parts' ? verification.algorithm : undefined
+}
+
+/** Cuts the object into ranges: within each checksummed part for 'parts' (one range per SHA part), evenly otherwise. */
+export function planRanges(header: Pick<Header, 'sizeBytes' | 'partSizeBytes' | 'verification'>): Range[] {
+  const ranges: Range[] = []
+  const add = (start: number, length: number, step: number, part: number) => {
+    for (let offset = 0; offset < length; offset += step) {
+      ranges.push({ i: ranges.length, offsetBytes: start + offset, lengthBytes: Math.min(step, length - offset), part })
+    }
+  }
+  const { verification } = header
+  if (verification.method === 'parts') {
+    let start = 0
+    verification.parts.forEach((part, index) => {
+      add(start, part.sizeBytes, isCrcAlgorithm(verification.algorithm) ? header.partSizeBytes : Math.max(1, part.sizeBytes), index)
+      start += part.sizeBytes
+    })
+  } else {
+    add(0, header.sizeBytes, header.partSizeBytes, 0)
+  }
+  return ranges
+}
+
+/** Reads the file back once: its MD5, or S3's multipart ETag over parts of partSizeBytes. */
+async function md5Etag(handle: TransferFileHandle, sizeBytes: number, partSizeBytes?: number): Promise<string> {
+  const buffer = Buffer.allocUnsafe(MiB)
+  const partMd5s: string[] = []
+  const partSize = partSizeBytes ?? Math.max(sizeBytes, 1)
+  for (let partStart = 0; partStart < sizeBytes || partMd5s.length === 0; partStart += partSize) {
+    const hasher = createHasher('MD5')
+    const partEnd = Math.min(sizeBytes, partStart + partSize)
+    for (let position = partStart; position < partEnd; ) {
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, partEnd - position), position)
+      if (bytesRead === 0) throw new IntegrityError(`the partial file ended at ${position} of ${sizeBytes} bytes`)
+      hasher.update(buffer.subarray(0, bytesRead))
+      position += bytesRead
+    }
+    partMd5s.push((await hasher.digest()).toString('hex'))
+    if (partEnd >= sizeBytes) break
+  }
+  return partSizeBytes ? multipartEtag(partMd5s) : (partMd5s[0] as string)
+}

@@ -1,0 +1,15 @@
+/** What run.ts asks a benchmark child process to do. */
+import type { TransferConfig } from '../../src-main/transfers/index'
+
+export interface BenchJob {
+  endpoint: string
+  credentials: { accessKeyId: string; secretAccessKey: string }
+  mode: 'upload-file' | 'download-file' | 'upload-dir'
+  bucket: string
+  /** The object key, or the key prefix for upload-dir. */
+  key: string
+  /** The file to upload or download to, or the folder for upload-dir. */
+  localPath: string
+  /** Haneul only; the benchmark uses the defaults unless a flag says otherwise. */
+  config?: Partial<TransferConfig>
+}

@@ -1,0 +1,66 @@
+/**
+ * One benchmark transfer through Haneul's engine with its default settings, in its own process (bundled by
+ * run.ts). Prints {"elapsedMs", "lagP99Ms", "lagMaxMs", "retries", "verified"}: the event-loop lag is the main
+ * loop's, measured with monitorEventLoopDelay while the transfer runs.
+ */
+import http from 'node:http'
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { S3Client } from '@aws-sdk/client-s3'
+import { NodeHttpHandler } from '@smithy/node-http-handler'
+import { TransferEngine, type TransferSnapshot } from '../../src-main/transfers/index'
+import type { BenchJob } from './bench-job'
+
+async function main(): Promise<void> {
+  const job = JSON.parse(process.argv[2] ?? '{}') as BenchJob
+  const client = new S3Client({
+    endpoint: job.endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: job.credentials,
+    // As the app's AwsClients builds them: keep-alive, 64 sockets per profile.
+    requestHandler: new NodeHttpHandler({ httpAgent: new http.Agent({ keepAlive: true, maxSockets: 64 }) }),
+  })
+  const journalDir = await mkdtemp(path.join(tmpdir(), 'haneul-bench-journal-'))
+  const engine = new TransferEngine({ clients: { s3: async () => client }, journalDir, config: job.config })
+  const pending = new Map<string, (snapshot: TransferSnapshot) => void>()
+  engine.subscribe({ onDone: (snapshot) => pending.get(snapshot.jobId)?.(snapshot) })
+  const wait = (jobId: string) => new Promise<TransferSnapshot>((resolve) => pending.set(jobId, resolve))
+
+  const lag = monitorEventLoopDelay({ resolution: 10 })
+  lag.enable()
+  const started = performance.now()
+  let jobIds: string[]
+  if (job.mode === 'upload-file') {
+    jobIds = [engine.upload({ profileId: 'bench', bucket: job.bucket, key: job.key, filePath: job.localPath })]
+  } else if (job.mode === 'download-file') {
+    jobIds = [engine.download({ profileId: 'bench', bucket: job.bucket, key: job.key, destinationPath: job.localPath })]
+  } else {
+    const names = await readdir(job.localPath)
+    jobIds = names.map((name) => engine.upload({ profileId: 'bench', bucket: job.bucket, key: `${job.key}${name}`, filePath: path.join(job.localPath, name) }))
+  }
+  const results = await Promise.all(jobIds.map(wait))
+  const elapsedMs = performance.now() - started
+  lag.disable()
+  const failed = results.filter((r) => r.state !== 'done')
+  if (failed.length > 0) throw new Error(`${failed.length} transfers failed: ${failed[0]?.error?.message}`)
+  await engine.close()
+  client.destroy()
+  await rm(journalDir, { recursive: true, force: true })
+  process.stdout.write(
+    `${JSON.stringify({
+      elapsedMs,
+      lagP99Ms: lag.percentile(99) / 1e6,
+      lagMaxMs: lag.max / 1e6,
+      retries: results.reduce((sum, r) => sum + r.retries, 0),
+      verified: results.every((r) => r.checksum?.verified),
+    })}\n`,
+  )
+}
+
+main().catch((error: unknown) => {
+  console.error(error)
+  process.exit(1)
+})

@@ -1,0 +1,337 @@
+/**
+ * Transfer benchmark: the same data through Haneul's engine, the aws CLI v2, rclone and lib-storage's Upload,
+ * against one local S3 emulator running in its own process. `npm run bench [-- --runs=3 --rss-4g]`.
+ *
+ * Every tool runs in its own child process under GNU time, so throughput (bytes / wall time of the whole
+ * process, startup included), CPU seconds (user + sys) and peak RSS are measured the same way for all.
+ * Each figure is the median of --runs runs (default 3). Results: bench-results/ (markdown, JSON, PNG).
+ */
+import { spawn } from 'node:child_process'
+import { randomFillSync } from 'node:crypto'
+import http from 'node:http'
+import { mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { createInterface } from 'node:readline'
+import { build } from 'esbuild'
+import { CreateBucketCommand, DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3'
+import { NodeHttpHandler } from '@smithy/node-http-handler'
+import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from '../../src-main/sandbox/credentials'
+import { GiB, KiB, MiB, resolveTransferConfig } from '../../src-main/transfers/config'
+import type { BenchJob } from './bench-job'
+import { renderChart } from './chart'
+
+const repoRoot = path.resolve(import.meta.dirname, '../..')
+const BUCKET = 'bench'
+const credentials = { accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: SANDBOX_SECRET_ACCESS_KEY }
+const flags = new Map(process.argv.slice(2).map((arg): [string, string | undefined] => {
+  const [name = '', value] = arg.replace(/^--/, '').split('=')
+  return [name, value]
+}))
+const RUNS = Number(flags.get('runs') ?? 3)
+/**
+ * The environment every tool runs in. AWS_CA_BUNDLE (set on some machines) is dropped: the endpoint is plain
+ * HTTP, and rclone refuses to start with it ("unable to load custom CA bundle").
+ */
+const toolEnv: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'AWS_CA_BUNDLE'))
+const SMALL_FILES = 2_000
+const SMALL_FILE_BYTES = 64 * KiB
+
+type Workload = 'upload 1 GiB' | 'download 1 GiB' | 'upload 2,000 × 64 KiB' | 'upload 4 GiB'
+type ToolName = 'Haneul' | 'aws CLI v2' | 'rclone' | 'lib-storage'
+
+interface Measurement {
+  wallSeconds: number
+  cpuSeconds: number
+  peakRssMiB: number
+  /** Haneul only: the main event loop's lag while transferring. */
+  lagP99Ms?: number
+}
+
+interface Context {
+  workdir: string
+  endpoint: string
+  bigFile: string
+  smallDir: string
+  bin: { haneul: string; libStorage: string }
+  awsConfig: string
+}
+
+const WORKLOAD_BYTES: Record<Workload, number> = {
+  'upload 1 GiB': GiB,
+  'download 1 GiB': GiB,
+  'upload 2,000 × 64 KiB': SMALL_FILES * SMALL_FILE_BYTES,
+  'upload 4 GiB': 4 * GiB,
+}
+
+/** The command each tool runs for a workload, with the default settings of each (see the report's notes). */
+function command(tool: ToolName, workload: Workload, ctx: Context, run: number): { cmd: string; args: string[]; env?: NodeJS.ProcessEnv; cleanup: string } {
+  const tag = `${tool.replace(/\W+/g, '-').toLowerCase()}-${run}`
+  const downloadTo = path.join(ctx.workdir, `download-${tag}.bin`)
+  const upload = workload !== 'download 1 GiB'
+  const source = workload === 'upload 2,000 × 64 KiB' ? ctx.smallDir : workload === 'upload 4 GiB' ? path.join(ctx.workdir, 'big-4g.bin') : ctx.bigFile
+  const key = workload === 'upload 2,000 × 64 KiB' ? `${tag}/small/` : `${tag}/big`
+  const cleanup = upload ? key : downloadTo
+  switch (tool) {
+    case 'Haneul':
+    case 'lib-storage': {
+      const job: BenchJob = {
+        endpoint: ctx.endpoint,
+        credentials,
+        mode: workload === 'upload 2,000 × 64 KiB' ? 'upload-dir' : upload ? 'upload-file' : 'download-file',
+        bucket: BUCKET,
+        key: upload ? key : 'download/1g',
+        localPath: upload ? source : downloadTo,
+      }
+      return { cmd: process.execPath, args: [tool === 'Haneul' ? ctx.bin.haneul : ctx.bin.libStorage, JSON.stringify(job)], cleanup }
+    }
+    case 'aws CLI v2': {
+      const env = {
+        ...toolEnv,
+        AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+        AWS_CONFIG_FILE: ctx.awsConfig,
+        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+        AWS_EC2_METADATA_DISABLED: 'true',
+      }
+      const common = ['--endpoint-url', ctx.endpoint, '--only-show-errors']
+      if (workload === 'upload 2,000 × 64 KiB') return { cmd: '/usr/bin/aws', args: ['s3', 'cp', source, `s3://${BUCKET}/${key}`, '--recursive', ...common], env, cleanup }
+      if (upload) return { cmd: '/usr/bin/aws', args: ['s3', 'cp', source, `s3://${BUCKET}/${key}`, ...common], env, cleanup }
+      return { cmd: '/usr/bin/aws', args: ['s3', 'cp', `s3://${BUCKET}/download/1g`, downloadTo, ...common], env, cleanup }
+    }
+    case 'rclone': {
+      const remote = ['--s3-provider', 'Other', '--s3-endpoint', ctx.endpoint, '--s3-access-key-id', credentials.accessKeyId, '--s3-secret-access-key', credentials.secretAccessKey, '--s3-region', 'us-east-1', '--s3-force-path-style=true', '--config', '/dev/null', '-q']
+      if (workload === 'upload 2,000 × 64 KiB') return { cmd: '/usr/bin/rclone', args: ['copy', source, `:s3:${BUCKET}/${key}`, ...remote], cleanup }
+      if (upload) return { cmd: '/usr/bin/rclone', args: ['copyto', source, `:s3:${BUCKET}/${key}`, ...remote], cleanup }
+      return { cmd: '/usr/bin/rclone', args: ['copyto', `:s3:${BUCKET}/download/1g`, downloadTo, ...remote], cleanup }
+    }
+  }
+}
+
+/** Runs a command under GNU time; wall time from our own clock (GNU time rounds to 10 ms). */
+async function measure(cmd: string, args: string[], env: NodeJS.ProcessEnv | undefined, workdir: string): Promise<Measurement & { stdout: string }> {
+  const timeFile = path.join(workdir, 'time.txt')
+  const started = performance.now()
+  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn('/usr/bin/time', ['-f', '%U %S %M', '-o', timeFile, cmd, ...args], { env: env ?? toolEnv, stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    let err = ''
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
+    child.on('close', (exitCode) => resolve({ code: exitCode, stdout: out, stderr: err }))
+  })
+  const wallSeconds = (performance.now() - started) / 1000
+  if (code !== 0) throw new Error(`${path.basename(cmd)} ${args.slice(0, 3).join(' ')} failed (${code}): ${stderr.slice(-2000)}`)
+  const [user, system, maxRssKiB] = (await readFile(timeFile, 'utf8')).trim().split('\n').at(-1)?.split(' ').map(Number) ?? []
+  const lag = stdout.trim() ? (JSON.parse(stdout.trim().split('\n').at(-1) as string) as { lagP99Ms?: number }) : {}
+  return { wallSeconds, cpuSeconds: (user ?? 0) + (system ?? 0), peakRssMiB: (maxRssKiB ?? 0) / 1024, lagP99Ms: lag.lagP99Ms, stdout }
+}
+
+async function writeRandomFile(filePath: string, sizeBytes: number): Promise<void> {
+  const handle = await open(filePath, 'w')
+  const chunk = Buffer.allocUnsafe(8 * MiB)
+  try {
+    for (let written = 0; written < sizeBytes; written += chunk.length) {
+      randomFillSync(chunk)
+      await handle.write(chunk, 0, Math.min(chunk.length, sizeBytes - written), written)
+    }
+  } finally {
+    await handle.close()
+  }
+}
+
+async function startServer(dataDir: string, logFile: string): Promise<{ endpoint: string; stop(): Promise<void> }> {
+  const log = await open(logFile, 'w')
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'test/bench/s3-server.ts'), dataDir], { cwd: repoRoot, stdio: ['ignore', 'pipe', log.fd] })
+  const stdout = child.stdout
+  if (!stdout) throw new Error('the S3 server has no stdout')
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: stdout }).once('line', resolve)
+    child.once('exit', (code) => reject(new Error(`the S3 server exited (${code}); see ${logFile}`)))
+  })
+  const { port } = JSON.parse(line) as { port: number }
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      child.kill('SIGTERM')
+      await new Promise((resolve) => child.once('exit', resolve))
+      await log.close()
+    },
+  }
+}
+
+async function deleteTree(client: S3Client, prefix: string): Promise<void> {
+  let token: string | undefined
+  do {
+    const page = await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix, ContinuationToken: token }))
+    const keys = (page.Contents ?? []).map((object) => ({ Key: object.Key as string }))
+    if (keys.length > 0) await client.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: keys, Quiet: true } }))
+    token = page.NextContinuationToken
+  } while (token)
+}
+
+/** A single PUT and GET of the 1 GiB file with curl (SigV4, one stream): what the server alone can do. */
+async function serverCeiling(ctx: Context): Promise<{ putMiBps: number; getMiBps: number }> {
+  const sig = ['--aws-sigv4', 'aws:amz:us-east-1:s3', '--user', `${credentials.accessKeyId}:${credentials.secretAccessKey}`, '-H', 'x-amz-content-sha256: UNSIGNED-PAYLOAD', '-sS', '-f', '-o', '/dev/null']
+  const puts: number[] = []
+  const gets: number[] = []
+  for (let run = 0; run < RUNS; run++) {
+    puts.push((await measure('/usr/bin/curl', [...sig, '-T', ctx.bigFile, `${ctx.endpoint}/${BUCKET}/curl/1g`], undefined, ctx.workdir)).wallSeconds)
+    gets.push((await measure('/usr/bin/curl', [...sig, `${ctx.endpoint}/${BUCKET}/download/1g`], undefined, ctx.workdir)).wallSeconds)
+  }
+  return { putMiBps: 1024 / median(puts), getMiBps: 1024 / median(gets) }
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2
+}
+
+function summarize(measurements: Measurement[], bytes: number) {
+  return {
+    throughputMiBps: bytes / MiB / median(measurements.map((m) => m.wallSeconds)),
+    cpuSecondsPerGiB: median(measurements.map((m) => m.cpuSeconds)) / (bytes / GiB),
+    peakRssMiB: median(measurements.map((m) => m.peakRssMiB)),
+    lagP99Ms: measurements[0]?.lagP99Ms === undefined ? undefined : median(measurements.map((m) => m.lagP99Ms ?? 0)),
+  }
+}
+type Summary = ReturnType<typeof summarize>
+
+async function main(): Promise<void> {
+  const workdir = await mkdtemp(path.join(tmpdir(), 'haneul-bench-'))
+  const resultsDir = path.join(repoRoot, 'bench-results')
+  await mkdir(resultsDir, { recursive: true })
+  const bin = { haneul: path.join(workdir, 'bin', 'haneul-child.cjs'), libStorage: path.join(workdir, 'bin', 'lib-storage-child.cjs') }
+  // Bundled like the app ships its main process, so no tool pays for compiling TypeScript at startup.
+  await build({
+    entryPoints: [path.join(repoRoot, 'test/bench/haneul-child.ts'), path.join(repoRoot, 'test/bench/lib-storage-child.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outdir: path.join(workdir, 'bin'),
+    outExtension: { '.js': '.cjs' },
+    logLevel: 'warning',
+  })
+  const awsConfig = path.join(workdir, 'aws-config')
+  // The aws CLI's documented defaults, written out so nothing on this machine changes them.
+  await writeFile(awsConfig, ['[default]', 'region = us-east-1', 's3 =', '  addressing_style = path', '  max_concurrent_requests = 10', '  max_queue_size = 1000', '  multipart_threshold = 8MB', '  multipart_chunksize = 8MB', ''].join('\n'))
+
+  console.log(`preparing data in ${workdir} …`)
+  const bigFile = path.join(workdir, 'big-1g.bin')
+  await writeRandomFile(bigFile, GiB)
+  const smallDir = path.join(workdir, 'small')
+  await mkdir(smallDir)
+  for (let i = 0; i < SMALL_FILES; i++) await writeRandomFile(path.join(smallDir, `file-${String(i).padStart(4, '0')}.bin`), SMALL_FILE_BYTES)
+  if (flags.has('rss-4g')) await writeRandomFile(path.join(workdir, 'big-4g.bin'), 4 * GiB)
+
+  const server = await startServer(path.join(workdir, 's3-data'), path.join(workdir, 's3-server.log'))
+  const client = new S3Client({ endpoint: server.endpoint, region: 'us-east-1', forcePathStyle: true, credentials, requestHandler: new NodeHttpHandler({ httpAgent: new http.Agent({ keepAlive: true }) }) })
+  const ctx: Context = { workdir, endpoint: server.endpoint, bigFile, smallDir, bin, awsConfig }
+  try {
+    await client.send(new CreateBucketCommand({ Bucket: BUCKET }))
+    // The object every tool downloads, uploaded by Haneul so it carries a full-object CRC32 to verify against.
+    const seed: BenchJob = { endpoint: ctx.endpoint, credentials, mode: 'upload-file', bucket: BUCKET, key: 'download/1g', localPath: bigFile }
+    await measure(process.execPath, [bin.haneul, JSON.stringify(seed)], undefined, workdir)
+
+    const tools: ToolName[] = ['Haneul', 'aws CLI v2', 'rclone', 'lib-storage']
+    const workloads: Workload[] = ['upload 1 GiB', 'download 1 GiB', 'upload 2,000 × 64 KiB']
+    const raw = new Map<string, Measurement[]>()
+    for (let run = 1; run <= RUNS; run++) {
+      for (const workload of workloads) {
+        for (const tool of tools) {
+          const { cmd, args, env, cleanup } = command(tool, workload, ctx, run)
+          const result = await measure(cmd, args, env, workdir)
+          raw.set(`${workload}|${tool}`, [...(raw.get(`${workload}|${tool}`) ?? []), result])
+          console.log(`run ${run} ${workload.padEnd(24)} ${tool.padEnd(12)} ${(WORKLOAD_BYTES[workload] / MiB / result.wallSeconds).toFixed(0).padStart(5)} MiB/s  cpu ${result.cpuSeconds.toFixed(2)} s  rss ${result.peakRssMiB.toFixed(0)} MiB${result.lagP99Ms === undefined ? '' : `  lag p99 ${result.lagP99Ms.toFixed(1)} ms`}`)
+          if (cleanup.startsWith('/')) await rm(cleanup, { force: true })
+          else await deleteTree(client, cleanup)
+        }
+      }
+    }
+    const summaries = new Map<string, Summary>()
+    for (const [id, measurements] of raw) summaries.set(id, summarize(measurements, WORKLOAD_BYTES[id.split('|')[0] as Workload]))
+
+    let rss4g: Summary | undefined
+    if (flags.has('rss-4g')) {
+      const { cmd, args, cleanup } = command('Haneul', 'upload 4 GiB', ctx, 99)
+      rss4g = summarize([await measure(cmd, args, undefined, workdir)], 4 * GiB)
+      await deleteTree(client, cleanup)
+    }
+    const ceiling = await serverCeiling(ctx)
+    const report = renderReport(workloads, tools, summaries, ceiling, rss4g)
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-')
+    await writeFile(path.join(resultsDir, `bench-${stamp}.md`), report)
+    await writeFile(path.join(resultsDir, 'latest.md'), report)
+    await writeFile(path.join(resultsDir, 'latest.json'), JSON.stringify({ runs: RUNS, summaries: Object.fromEntries(summaries), ceiling, rss4g, raw: Object.fromEntries(raw) }, null, 2))
+    const png = await renderChart(
+      workloads.map((workload) => ({ label: workload, bars: tools.map((tool) => ({ label: tool, value: summaries.get(`${workload}|${tool}`)?.throughputMiBps ?? 0 })) })),
+      path.join(resultsDir, 'latest.png'),
+    )
+    console.log(`\n${report}`)
+    console.log(png ? `chart: ${png}` : 'chart: skipped (no Chromium)')
+  } finally {
+    client.destroy()
+    await server.stop()
+    await rm(workdir, { recursive: true, force: true })
+  }
+}
+
+function renderReport(workloads: Workload[], tools: ToolName[], summaries: Map<string, Summary>, ceiling: { putMiBps: number; getMiBps: number }, rss4g?: Summary): string {
+  const config = resolveTransferConfig()
+  const rssLimitMiB = 100 + (config.concurrency * config.partSizeBytes) / MiB
+  const lines = [
+    `# Transfer benchmark (median of ${RUNS} runs)`,
+    '',
+    'One local S3 emulator in its own process on 127.0.0.1; every tool in its own process. Throughput = bytes ÷ wall time of the whole process (startup included). CPU = user + sys of the tool\'s process.',
+    '',
+    '| Workload | Tool | Throughput (MiB/s) | Haneul ÷ tool | CPU s per GiB | Peak RSS (MiB) | Event-loop lag p99 (ms) |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+  ]
+  const checks: string[] = []
+  for (const workload of workloads) {
+    const haneul = summaries.get(`${workload}|Haneul`) as Summary
+    for (const tool of tools) {
+      const s = summaries.get(`${workload}|${tool}`) as Summary
+      const ratio = tool === 'Haneul' ? '—' : `${(haneul.throughputMiBps / s.throughputMiBps).toFixed(2)}×`
+      lines.push(`| ${workload} | ${tool} | ${s.throughputMiBps.toFixed(0)} | ${ratio} | ${s.cpuSecondsPerGiB.toFixed(2)} | ${s.peakRssMiB.toFixed(0)} | ${s.lagP99Ms === undefined ? '' : s.lagP99Ms.toFixed(1)} |`)
+    }
+    const peers = tools.filter((t) => t !== 'Haneul').map((t) => ({ tool: t, ...(summaries.get(`${workload}|${t}`) as Summary) }))
+    const best = peers.reduce((a, b) => (b.throughputMiBps > a.throughputMiBps ? b : a))
+    const lib = summaries.get(`${workload}|lib-storage`) as Summary
+    const aws = summaries.get(`${workload}|aws CLI v2`) as Summary
+    const mark = (ok: boolean) => (ok ? 'met' : 'MISSED')
+    checks.push(
+      `- ${workload}: throughput ≥ best peer (${best.tool}, ${best.throughputMiBps.toFixed(0)} MiB/s): ${mark(haneul.throughputMiBps >= best.throughputMiBps)} (${(haneul.throughputMiBps / best.throughputMiBps).toFixed(2)}×); ` +
+        `≥ 1.5× lib-storage: ${mark(haneul.throughputMiBps >= 1.5 * lib.throughputMiBps)} (${(haneul.throughputMiBps / lib.throughputMiBps).toFixed(2)}×); ` +
+        `CPU/GiB ≤ aws CLI (${aws.cpuSecondsPerGiB.toFixed(2)}): ${mark(haneul.cpuSecondsPerGiB <= aws.cpuSecondsPerGiB)} (${haneul.cpuSecondsPerGiB.toFixed(2)}); ` +
+        `peak RSS ≤ ${rssLimitMiB} MiB: ${mark(haneul.peakRssMiB <= rssLimitMiB)} (${haneul.peakRssMiB.toFixed(0)}); event-loop lag p99 < 50 ms: ${mark((haneul.lagP99Ms ?? 0) < 50)} (${haneul.lagP99Ms?.toFixed(1)})`,
+    )
+  }
+  lines.push('', '## Targets', '', ...checks)
+  if (rss4g) {
+    const oneGiB = summaries.get('upload 1 GiB|Haneul') as Summary
+    lines.push(`- Peak RSS flat from 1 to 4 GiB: ${oneGiB.peakRssMiB.toFixed(0)} MiB (1 GiB) → ${rss4g.peakRssMiB.toFixed(0)} MiB (4 GiB, ${rss4g.throughputMiBps.toFixed(0)} MiB/s); limit ${rssLimitMiB} MiB: ${rss4g.peakRssMiB <= rssLimitMiB ? 'met' : 'MISSED'}`)
+  }
+  lines.push(
+    '',
+    '## Server ceiling',
+    '',
+    `curl, one stream, 1 GiB (SigV4, UNSIGNED-PAYLOAD): PUT ${ceiling.putMiBps.toFixed(0)} MiB/s, GET ${ceiling.getMiBps.toFixed(0)} MiB/s.`,
+    '',
+    '## Settings (each tool\'s defaults)',
+    '',
+    `- Haneul: concurrency ${config.concurrency}, part size ${config.partSizeBytes / MiB} MiB, multipart threshold ${config.multipartThresholdBytes / MiB} MiB, ${config.checksumAlgorithm} per part + full-object check; downloads verify the full-object CRC32.`,
+    '- aws CLI v2 (/usr/bin/aws, 2.9): max_concurrent_requests 10, multipart_threshold 8MB, multipart_chunksize 8MB, --only-show-errors.',
+    '- rclone (1.60): provider Other, path style, defaults (--transfers 4, --s3-upload-concurrency 4, --s3-chunk-size 5Mi, --multi-thread-streams 4).',
+    '- lib-storage: `new Upload({ client, params })` with defaults (queueSize 4, partSize 5 MiB) on a default S3Client; the folder runs 4 Uploads at a time; its download row is a plain GetObject streamed to a file.',
+    '',
+  )
+  return lines.join('\n')
+}
+
+main().catch((error: unknown) => {
+  console.error(error)
+  process.exit(1)
+})
