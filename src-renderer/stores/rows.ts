@@ -30,18 +30,19 @@ const byClass = (row: Row) => (row.kind === 'object' ? row.object.storageClass :
 const bySize = (row: Row) => (row.kind === 'object' ? row.object.size : -1)
 const byModified = (row: Row) => (row.kind === 'object' ? (row.object.lastModifiedMs ?? 0) : -1)
 
-export function buildRows(folders: string[], objects: ObjectSummary[], parent: string, filter: string, sort: Sort): Row[] {
+export const folderRow = (prefix: string, parent: string): Row => ({ kind: 'folder', id: `p:${prefix}`, name: leafOf(prefix, parent), prefix })
+export const objectRow = (object: ObjectSummary, parent: string): Row => ({ kind: 'object', id: `o:${object.key}`, name: leafOf(object.key, parent), object })
+
+/**
+ * Folder rows then object rows, filtered and sorted. With no filter and S3's own order (by name) the
+ * rows are only concatenated, so streaming 100,000 rows never rebuilds them page after page.
+ */
+export function arrangeRows(folders: Row[], objects: Row[], filter: string, sort: Sort): Row[] {
+  // A new array each time (a cheap pointer copy): the lists grow in place, and views compare by identity.
+  if (!filter.trim() && sort.key === 'name' && !sort.descending) return folders.concat(objects)
   const matches = nameMatcher(filter)
-  const folderRows: Row[] = []
-  for (const prefix of folders) {
-    const name = leafOf(prefix, parent)
-    if (matches(name)) folderRows.push({ kind: 'folder', id: `p:${prefix}`, name, prefix })
-  }
-  const objectRows: Row[] = []
-  for (const object of objects) {
-    const name = leafOf(object.key, parent)
-    if (matches(name)) objectRows.push({ kind: 'object', id: `o:${object.key}`, name, object })
-  }
+  const folderRows = folders.filter((row) => matches(row.name))
+  const objectRows = objects.filter((row) => matches(row.name))
   // S3 already lists by name (UTF-8 byte order); only other orders need a sort.
   if (sort.key !== 'name') {
     const value = sort.key === 'size' ? bySize : sort.key === 'modified' ? byModified : byClass
@@ -57,6 +58,15 @@ export function buildRows(folders: string[], objects: ObjectSummary[], parent: s
   }
   // Folders stay on top, as in every file browser.
   return folderRows.concat(objectRows)
+}
+
+export function buildRows(folders: string[], objects: ObjectSummary[], parent: string, filter: string, sort: Sort): Row[] {
+  return arrangeRows(
+    folders.map((prefix) => folderRow(prefix, parent)),
+    objects.map((object) => objectRow(object, parent)),
+    filter,
+    sort,
+  )
 }
 
 /** `s3://bucket/prefix/` → parts; also accepts `bucket/prefix` and the console's `arn:aws:s3:::bucket`. */

@@ -9,7 +9,7 @@ import { computed, ref, shallowRef, triggerRef } from 'vue'
 import type { BucketSummary, ObjectSummary } from '../../src-main/api/s3'
 import { api, ApiCallError } from '../api'
 import { useProfilesStore } from './profiles'
-import { buildRows, type Row, type Sort } from './rows'
+import { arrangeRows, buildRows, folderRow, objectRow, type Row, type Sort } from './rows'
 
 export interface ListingError {
   code: string
@@ -41,6 +41,9 @@ export const useStorageStore = defineStore('storage', () => {
   /** Sub-folders (common prefixes) and objects at the open folder, in S3's order. Appended in place. */
   const folders = shallowRef<string[]>([])
   const objects = shallowRef<ObjectSummary[]>([])
+  /** The same listing as table rows, built once per page as it arrives. */
+  const folderRows = shallowRef<Row[]>([])
+  const objectRows = shallowRef<Row[]>([])
   /** True until the last live page of the listing has arrived (or the attempt ended). */
   const listing = ref(false)
   const listingError = ref<ListingError | undefined>()
@@ -66,7 +69,7 @@ export const useStorageStore = defineStore('storage', () => {
   const historyIndex = ref(0)
 
   const rows = computed<Row[]>(() =>
-    search.value ? buildRows([], search.value.objects, prefix.value, filter.value, sort.value) : buildRows(folders.value, objects.value, prefix.value, filter.value, sort.value),
+    search.value ? buildRows([], search.value.objects, prefix.value, filter.value, sort.value) : arrangeRows(folderRows.value, objectRows.value, filter.value, sort.value),
   )
   const selectedRows = computed(() => rows.value.filter((row) => selection.value.has(row.id)))
   const canGoBack = computed(() => historyIndex.value > 0)
@@ -139,6 +142,8 @@ export const useStorageStore = defineStore('storage', () => {
     filter.value = ''
     folders.value = []
     objects.value = []
+    folderRows.value = []
+    objectRows.value = []
     listingError.value = undefined
     timings.value = {}
     listing.value = true
@@ -146,15 +151,20 @@ export const useStorageStore = defineStore('storage', () => {
     const show = (pageFolders: string[], pageObjects: ObjectSummary[], replace: boolean) => {
       // The folder's own placeholder object ("photos/") is the folder itself, not a child.
       const children = pageObjects.filter((o) => o.key !== folder)
+      const newFolderRows = pageFolders.map((p) => folderRow(p, folder))
+      const newObjectRows = children.map((o) => objectRow(o, folder))
       if (replace) {
         folders.value = pageFolders.slice()
         objects.value = children
+        folderRows.value = newFolderRows
+        objectRows.value = newObjectRows
       } else {
         // Append in place: copying 100,000 rows on every page would make streaming quadratic.
         folders.value.push(...pageFolders)
         objects.value.push(...children)
-        triggerRef(folders)
-        triggerRef(objects)
+        folderRows.value.push(...newFolderRows)
+        objectRows.value.push(...newObjectRows)
+        for (const list of [folders, objects, folderRows, objectRows] as const) triggerRef(list)
       }
       if (timings.value.firstRowsMs === undefined && folders.value.length + objects.value.length > 0) {
         timings.value = { firstRowsMs: performance.now() - started }
