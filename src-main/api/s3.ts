@@ -189,6 +189,19 @@ export const Destination = z
 /** What to do when the destination key exists: 'fail' lists the conflicts without changing anything. */
 export const ConflictPolicy = z.enum(['fail', 'overwrite', 'skip'])
 
+/** Which keys (and folders) go where, for copy and move alike. */
+const CopyOrMoveInput = z
+  .object({
+    profileId: ProfileId,
+    bucket: BucketName,
+    sourcePrefix: Prefix.default(''),
+    keys: z.array(ObjectKey).max(100_000).default([]),
+    prefixes: z.array(Prefix).max(1_000).default([]),
+    destination: Destination,
+    onConflict: ConflictPolicy.default('fail'),
+  })
+  .strict()
+
 const BulkResult = z.object({
   jobId: z.string(),
 })
@@ -333,35 +346,9 @@ export const s3Api = {
    * Copies keys (and everything under prefixes) to a destination, keeping their path below
    * `sourcePrefix`. A bulk job: returns a job id at once; progress and per-key failures arrive as events.
    */
-  copy: operation({
-    input: z
-      .object({
-        profileId: ProfileId,
-        bucket: BucketName,
-        sourcePrefix: Prefix.default(''),
-        keys: z.array(ObjectKey).max(100_000).default([]),
-        prefixes: z.array(Prefix).max(1_000).default([]),
-        destination: Destination,
-        onConflict: ConflictPolicy.default('fail'),
-      })
-      .strict(),
-    output: BulkResult,
-  }),
+  copy: operation({ input: CopyOrMoveInput, output: BulkResult }),
   /** Like copy, then deletes each source once its copy is confirmed. Renaming one key is a move of one key. */
-  move: operation({
-    input: z
-      .object({
-        profileId: ProfileId,
-        bucket: BucketName,
-        sourcePrefix: Prefix.default(''),
-        keys: z.array(ObjectKey).max(100_000).default([]),
-        prefixes: z.array(Prefix).max(1_000).default([]),
-        destination: Destination,
-        onConflict: ConflictPolicy.default('fail'),
-      })
-      .strict(),
-    output: BulkResult,
-  }),
+  move: operation({ input: CopyOrMoveInput, output: BulkResult }),
   /** Renames one key to another in the same bucket; `conflict` error if the target exists and overwrite is false. */
   rename: operation({
     input: z.object({ profileId: ProfileId, bucket: BucketName, key: ObjectKey, newKey: ObjectKey, overwrite: z.boolean().default(false) }).strict(),

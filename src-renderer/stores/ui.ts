@@ -24,10 +24,15 @@ export const useUiStore = defineStore('ui', () => {
 
   const locale = computed<Locale>(() => (localePreference.value === 'system' ? localeFor(osLocale.value) : localePreference.value))
 
-  watch(theme, (value) => {
-    localStorage.setItem('haneul.theme', value)
-    document.documentElement.dataset.theme = value
-  }, { immediate: true })
+  /** The OS's preference, followed live for the 'system' theme. */
+  const darkQuery = window.matchMedia('(prefers-color-scheme: dark)')
+  const osDark = ref(darkQuery.matches)
+  darkQuery.addEventListener('change', (event) => (osDark.value = event.matches))
+  /** What the page actually shows. */
+  const resolvedTheme = computed<'light' | 'dark'>(() => (theme.value === 'system' ? (osDark.value ? 'dark' : 'light') : theme.value))
+
+  watch(theme, (value) => localStorage.setItem('haneul.theme', value))
+  watch(resolvedTheme, (value) => (document.documentElement.dataset.theme = value), { immediate: true })
 
   watch(localePreference, (value) => localStorage.setItem('haneul.locale', value))
 
@@ -36,5 +41,5 @@ export const useUiStore = defineStore('ui', () => {
     document.documentElement.lang = value
   }, { immediate: true })
 
-  return { theme, localePreference, osLocale, section, locale }
+  return { theme, resolvedTheme, localePreference, osLocale, section, locale }
 })

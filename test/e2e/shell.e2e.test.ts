@@ -59,13 +59,19 @@ describe('app shell in Chromium', () => {
     await page.locator('nav button[data-section="storage"]').click()
   })
 
-  it('switches theme to dark', async () => {
+  it('switches theme to dark, and back to following the OS', async () => {
     const { page } = app
     await page.locator('[data-testid="theme"]').selectOption('dark')
     await expect(page.evaluate(() => document.documentElement.dataset.theme)).resolves.toBe('dark')
     const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor)
     expect(background).toBe('rgb(15, 21, 32)')
     await app.screenshot('shell-ko-dark')
+    // 'System' follows the OS, live.
+    await page.locator('[data-testid="theme"]').selectOption('system')
+    await page.emulateMedia({ colorScheme: 'light' })
+    await page.waitForFunction(() => document.documentElement.dataset.theme === 'light')
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark')
   })
 
   it('ran without console errors or CSP violations', () => {
