@@ -20,7 +20,7 @@ import { HaneulError } from '../core/errors'
 import { combineCrcs, compositeOf, createHasher, isCrcAlgorithm, multipartEtag, type ChecksumAlgorithm, type Hasher } from './checksums'
 import { MiB, S3_LIMITS } from './config'
 import type { TransferFileHandle } from './deps'
-import { TransferJob, runAll, type JobContext, type JobIdentity } from './job'
+import { TransferJob, runPool, type JobContext, type JobIdentity } from './job'
 import { AppendLog, GroupCommit, createLog, readLog } from './journal'
 import type { ChecksumReport, DownloadRecord, DownloadRequest, DownloadVerification } from './model'
 import { planParts } from './part-plan'
@@ -205,15 +205,18 @@ export class DownloadJob extends TransferJob {
       await handle.datasync()
       await Promise.all(records.map((record) => log.append(record)))
     })
-    await runAll(
-      pending.map((range) => async () => {
+    await runPool(
+      pending.length,
+      2 * this.ctx.config().concurrency,
+      async (index) => {
+        const range = pending[index] as Range
         const checksum = await this.ctx.scheduler.run(this.id, () => this.fetchRange(client, handle, header, range, rangeRetry), batchSignal)
         const record: RangeRecord = { t: 'range', i: range.i, checksum }
         await durable.add(record)
         this.doneRanges.set(range.i, record)
         this.partsDone++
         this.meter.confirm(range.lengthBytes)
-      }),
+      },
       batch,
     )
   }

@@ -104,8 +104,8 @@ export class TransferEngine {
       journalDir: deps.journalDir,
       changed: (job) => this.emit('onProgress', job),
       retried: (job, info) => {
-        const snapshot = job.snapshot()
-        for (const subscriber of this.subscribers) subscriber.onRetry?.(snapshot, info)
+        let snapshot: TransferSnapshot | undefined
+        for (const subscriber of this.subscribers) subscriber.onRetry?.((snapshot ??= job.snapshot()), info)
       },
     }
   }
@@ -130,12 +130,16 @@ export class TransferEngine {
     const records = ((await readLog(this.fs, logPath)) ?? []) as EngineRecord[]
     const live = new Map<string, { add: Extract<EngineRecord, { t: 'job' }>; failed?: ApiError }>()
     for (const record of records) {
-      if (record.t === 'job') live.set(record.jobId, { add: record })
+      // Journals are data from disk: a job record whose request no longer validates is left out.
+      if (record.t === 'job') {
+        const schema = record.kind === 'upload' ? UploadRequestSchema : DownloadRequestSchema
+        if (schema.safeParse(record.request).success) live.set(record.jobId, { add: record })
+      }
       else if (record.t === 'end') live.delete(record.jobId)
       else if (record.t === 'failed') {
         const entry = live.get(record.jobId)
         if (entry) entry.failed = record.error
-      } else {
+      } else if (record.t === 'retry') {
         const entry = live.get(record.jobId)
         if (entry) entry.failed = undefined
       }
@@ -334,9 +338,9 @@ export class TransferEngine {
     this.pump()
   }
 
-  private appendEngineLog(record: EngineRecord): Promise<void> {
+  private appendEngineLog(record: EngineRecord, durable = true): Promise<void> {
     this.engineLog ??= this.fs.mkdir(this.deps.journalDir).then(() => AppendLog.open(this.fs, path.join(this.deps.journalDir, ENGINE_LOG)))
-    const appended = this.engineLog.then((log) => log.append(record))
+    const appended = this.engineLog.then((log) => log.append(record, durable))
     // Callers that do not wait still must not leave an unhandled rejection; the job that needs it awaits it.
     appended.catch(() => {})
     return appended
@@ -387,8 +391,9 @@ export class TransferEngine {
     job.meter.stop()
     job.setState('done')
     this.emit('onDone', job)
-    // The end record first: a kill between the two leaves an orphan journal that restore removes.
-    await this.appendEngineLog({ t: 'end', jobId: job.id })
+    // The end record first: a kill between the two leaves an orphan journal that restore removes. A job with no
+    // journal of its own (a small file) need not wait for a flush: losing its end record only repeats one PUT.
+    await this.appendEngineLog({ t: 'end', jobId: job.id }, job.hasJournal)
     if (job.hasJournal) await this.fs.rm(job.journalPath)
   }
 
@@ -405,9 +410,11 @@ export class TransferEngine {
   }
 
   private emit(event: 'onQueued' | 'onProgress' | 'onDone', job: TransferJob): void {
-    if (this.subscribers.size === 0) return
-    const snapshot = job.snapshot()
-    for (const subscriber of this.subscribers) subscriber[event]?.(snapshot)
+    let snapshot: TransferSnapshot | undefined
+    for (const subscriber of this.subscribers) {
+      const handler = subscriber[event]
+      if (handler) handler.call(subscriber, (snapshot ??= job.snapshot()))
+    }
   }
 
   /** Progress for every moving job, progressIntervalMs apart, while any job is active. */

@@ -145,17 +145,27 @@ export abstract class TransferJob {
   }
 }
 
-/** Runs tasks together; the first failure aborts the rest (through `controller`) and is rethrown once all settle. */
-export async function runAll(tasks: ReadonlyArray<() => Promise<void>>, controller: AbortController): Promise<void> {
+/**
+ * Runs work(0) … work(count - 1) with at most `parallel` running at once, pulling the next index as each
+ * finishes, so a 10,000-part job holds `parallel` tasks in memory, not 10,000. The first failure aborts the
+ * rest (through `controller`) and is rethrown once all have settled.
+ */
+export async function runPool(count: number, parallel: number, work: (index: number) => Promise<void>, controller: AbortController): Promise<void> {
+  let next = 0
   let failure: { error: unknown } | undefined
-  await Promise.all(
-    tasks.map((task) =>
-      task().catch((error: unknown) => {
-        if (failure) return
-        failure = { error }
-        controller.abort(error)
-      }),
-    ),
-  )
+  const worker = async () => {
+    while (next < count && !failure) {
+      const index = next++
+      try {
+        await work(index)
+      } catch (error) {
+        if (!failure) {
+          failure = { error }
+          controller.abort(error)
+        }
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(parallel, count) }, worker))
   if (failure) throw failure.error
 }

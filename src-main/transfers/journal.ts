@@ -52,16 +52,16 @@ export class GroupCommit<T> {
 }
 
 export class AppendLog {
-  private readonly commits: GroupCommit<string>
+  private readonly commits: GroupCommit<{ line: string; durable: boolean }>
   private closed = false
 
   private constructor(
     private readonly handle: TransferFileHandle,
     readonly path: string,
   ) {
-    this.commits = new GroupCommit(async (lines) => {
-      await this.handle.write(lines.join(''))
-      await this.handle.datasync()
+    this.commits = new GroupCommit(async (entries) => {
+      await this.handle.write(entries.map((entry) => entry.line).join(''))
+      if (entries.some((entry) => entry.durable)) await this.handle.datasync()
     })
   }
 
@@ -69,10 +69,13 @@ export class AppendLog {
     return new AppendLog(await fs.open(path, 'a'), path)
   }
 
-  /** Resolves once the record is on disk. */
-  append(record: object): Promise<void> {
+  /**
+   * Resolves once the record is on disk (fdatasync-ed). With durable false it resolves once written: for
+   * records whose loss in a power cut only repeats harmless work, so they never cost a flush of their own.
+   */
+  append(record: object, durable = true): Promise<void> {
     if (this.closed) return Promise.reject(new Error(`journal ${this.path} is closed`))
-    return this.commits.add(`${JSON.stringify(record)}\n`)
+    return this.commits.add({ line: `${JSON.stringify(record)}\n`, durable })
   }
 
   async close(): Promise<void> {

@@ -24,7 +24,7 @@ import { HaneulError } from '../core/errors'
 import { combineCrcs, crc32Of, md5Hex, multipartEtag } from './checksums'
 import { S3_LIMITS } from './config'
 import type { FileStats, TransferFileHandle } from './deps'
-import { TransferJob, runAll, type JobContext, type JobIdentity } from './job'
+import { TransferJob, runPool, type JobContext, type JobIdentity } from './job'
 import { AppendLog, createLog, readLog } from './journal'
 import type { FileIdentity, UploadRecord, UploadRequest } from './model'
 import { allRanges, planParts, type ByteRange, type PartPlan } from './part-plan'
@@ -104,7 +104,15 @@ export class UploadJob extends TransferJob {
       throw new HaneulError('bad-request', `${this.request.filePath} is ${stats.size} bytes; S3 objects can be at most 5 TiB. Nothing was sent.`)
     }
     const retry = this.retryContext(client, signal)
-    if (stats.size < config.multipartThresholdBytes) {
+    const change = this.header && describeChange(this.header.file, stats, false)
+    if (this.header && change) {
+      await this.abortUpload(client, this.header.uploadId)
+      await this.ctx.fs.rm(this.journalPath)
+      this.header = undefined
+      this.restart(`The file changed since the upload started (${change}); uploading it again from the start.`)
+    }
+    // A multipart upload under way stays multipart even if the threshold has since been raised.
+    if (!this.header && stats.size < config.multipartThresholdBytes) {
       await this.putSingle(client, stats, retry, signal)
       return
     }
@@ -194,18 +202,8 @@ export class UploadJob extends TransferJob {
   // ---- multipart ----
 
   private async resumeOrCreate(client: S3Client, stats: FileStats, retry: RetryContext, signal: AbortSignal): Promise<MultipartState | 'completed'> {
-    const header = this.header
-    if (header) {
-      const change = describeChange(header.file, stats, false)
-      if (change) {
-        await this.abortUpload(client, header.uploadId)
-        this.restart(`The file changed since the upload started (${change}); uploading it again from the start.`)
-      } else {
-        const resumed = await this.reconcile(client, header, stats, retry, signal)
-        if (resumed) return resumed
-      }
-    }
-    return this.create(client, stats, retry, signal)
+    const resumed = this.header && (await this.reconcile(client, this.header, stats, retry, signal))
+    return resumed || this.create(client, stats, retry, signal)
   }
 
   private async create(client: S3Client, stats: FileStats, retry: RetryContext, signal: AbortSignal): Promise<MultipartState> {
@@ -295,11 +293,15 @@ export class UploadJob extends TransferJob {
         if (journaled.etag === server.etag && sameChecksum) parts.set(range.partNumber, journaled)
         continue
       }
-      const local = Buffer.allocUnsafe(range.lengthBytes)
-      await this.readPart(this.request.filePath, local, range.offsetBytes, stats)
-      const matches = header.checksumAlgorithm
-        ? server.checksum === crc32Of(header.checksumAlgorithm, local).toString('base64')
-        : server.etag === md5Hex(local)
+      const pooled = this.ctx.buffers.acquire(plan.partSizeBytes)
+      let matches: boolean
+      try {
+        const local = pooled.subarray(0, range.lengthBytes)
+        await this.readPart(this.request.filePath, local, range.offsetBytes, stats)
+        matches = header.checksumAlgorithm ? server.checksum === crc32Of(header.checksumAlgorithm, local).toString('base64') : server.etag === md5Hex(local)
+      } finally {
+        this.ctx.buffers.release(pooled)
+      }
       if (matches) unjournaled.push({ ...server, md5: header.checksumAlgorithm ? undefined : server.etag })
     }
     const log = await AppendLog.open(this.ctx.fs, this.journalPath)
@@ -367,15 +369,19 @@ export class UploadJob extends TransferJob {
     const partRetry = { ...retry, signal: batchSignal }
     const handle = await this.ctx.fs.open(this.request.filePath, 'r')
     try {
-      await runAll(
-        pending.map((range) => async () => {
+      // Twice the request slots: while some parts wait for their journal flush, others keep every slot busy.
+      await runPool(
+        pending.length,
+        2 * this.ctx.config().concurrency,
+        async (index) => {
+          const range = pending[index] as ByteRange
           const part = await this.ctx.scheduler.run(this.id, () => this.sendPart(client, handle, state, range, stats, partRetry), batchSignal)
           // The slot is already free for the next request; the part counts once the journal has it on disk.
           await state.log.append(part)
           state.parts.set(part.n, part)
           this.partsDone++
           this.meter.confirm(part.size)
-        }),
+        },
         batch,
       )
     } finally {

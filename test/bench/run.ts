@@ -44,6 +44,8 @@ interface Measurement {
   wallSeconds: number
   cpuSeconds: number
   peakRssMiB: number
+  /** CPU the S3 server spent meanwhile: when server + tool fill both cores, the server is the ceiling. */
+  serverCpuSeconds?: number
   /** Haneul only: the main event loop's lag while transferring. */
   lagP99Ms?: number
 }
@@ -140,7 +142,13 @@ async function writeRandomFile(filePath: string, sizeBytes: number): Promise<voi
   }
 }
 
-async function startServer(dataDir: string, logFile: string): Promise<{ endpoint: string; stop(): Promise<void> }> {
+/** user + sys seconds of a running process, from /proc (Linux). */
+async function processCpuSeconds(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? []
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
+
+async function startServer(dataDir: string, logFile: string): Promise<{ endpoint: string; pid: number; stop(): Promise<void> }> {
   const log = await open(logFile, 'w')
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'test/bench/s3-server.ts'), dataDir], { cwd: repoRoot, stdio: ['ignore', 'pipe', log.fd] })
   const stdout = child.stdout
@@ -152,6 +160,7 @@ async function startServer(dataDir: string, logFile: string): Promise<{ endpoint
   const { port } = JSON.parse(line) as { port: number }
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    pid: child.pid as number,
     stop: async () => {
       child.kill('SIGTERM')
       await new Promise((resolve) => child.once('exit', resolve))
@@ -192,6 +201,7 @@ function summarize(measurements: Measurement[], bytes: number) {
   return {
     throughputMiBps: bytes / MiB / median(measurements.map((m) => m.wallSeconds)),
     cpuSecondsPerGiB: median(measurements.map((m) => m.cpuSeconds)) / (bytes / GiB),
+    serverCpuSecondsPerGiB: median(measurements.map((m) => m.serverCpuSeconds ?? 0)) / (bytes / GiB),
     peakRssMiB: median(measurements.map((m) => m.peakRssMiB)),
     lagP99Ms: measurements[0]?.lagP99Ms === undefined ? undefined : median(measurements.map((m) => m.lagP99Ms ?? 0)),
   }
@@ -238,13 +248,25 @@ async function main(): Promise<void> {
     const tools: ToolName[] = ['Haneul', 'aws CLI v2', 'rclone', 'lib-storage']
     const workloads: Workload[] = ['upload 1 GiB', 'download 1 GiB', 'upload 2,000 × 64 KiB']
     const raw = new Map<string, Measurement[]>()
+    const idleLag = await idleLagP99Ms()
     for (let run = 1; run <= RUNS; run++) {
+      // Each run starts with a different tool: whoever goes first after a workload change meets a colder page
+      // cache (writing into pages the kernel must first free costs several times the CPU), so no tool always pays.
+      const order = tools.map((_, i) => tools[(i + run - 1) % tools.length] as ToolName)
       for (const workload of workloads) {
-        for (const tool of tools) {
+        // Every download then follows the deletion of a 1 GiB file, as all but the first would anyway.
+        if (workload === 'download 1 GiB') await warmUpDownload(ctx)
+        for (const tool of order) {
           const { cmd, args, env, cleanup } = command(tool, workload, ctx, run)
-          const result = await measure(cmd, args, env, workdir)
+          const serverBefore = await processCpuSeconds(server.pid)
+          const result = { ...(await measure(cmd, args, env, workdir)), serverCpuSeconds: 0 }
+          result.serverCpuSeconds = (await processCpuSeconds(server.pid)) - serverBefore
           raw.set(`${workload}|${tool}`, [...(raw.get(`${workload}|${tool}`) ?? []), result])
-          console.log(`run ${run} ${workload.padEnd(24)} ${tool.padEnd(12)} ${(WORKLOAD_BYTES[workload] / MiB / result.wallSeconds).toFixed(0).padStart(5)} MiB/s  cpu ${result.cpuSeconds.toFixed(2)} s  rss ${result.peakRssMiB.toFixed(0)} MiB${result.lagP99Ms === undefined ? '' : `  lag p99 ${result.lagP99Ms.toFixed(1)} ms`}`)
+          console.log(
+            `run ${run} ${workload.padEnd(24)} ${tool.padEnd(12)} ${(WORKLOAD_BYTES[workload] / MiB / result.wallSeconds).toFixed(0).padStart(5)} MiB/s  ` +
+              `cpu ${result.cpuSeconds.toFixed(2)} s  server cpu ${result.serverCpuSeconds.toFixed(2)} s  rss ${result.peakRssMiB.toFixed(0)} MiB` +
+              (result.lagP99Ms === undefined ? '' : `  lag p99 ${result.lagP99Ms.toFixed(1)} ms`),
+          )
           if (cleanup.startsWith('/')) await rm(cleanup, { force: true })
           else await deleteTree(client, cleanup)
         }
@@ -260,7 +282,7 @@ async function main(): Promise<void> {
       await deleteTree(client, cleanup)
     }
     const ceiling = await serverCeiling(ctx)
-    const report = renderReport(workloads, tools, summaries, ceiling, rss4g)
+    const report = renderReport(workloads, tools, summaries, ceiling, idleLag, rss4g)
     const stamp = new Date().toISOString().replace(/[:.]/g, '-')
     await writeFile(path.join(resultsDir, `bench-${stamp}.md`), report)
     await writeFile(path.join(resultsDir, 'latest.md'), report)
@@ -278,7 +300,14 @@ async function main(): Promise<void> {
   }
 }
 
-function renderReport(workloads: Workload[], tools: ToolName[], summaries: Map<string, Summary>, ceiling: { putMiBps: number; getMiBps: number }, rss4g?: Summary): string {
+function renderReport(
+  workloads: Workload[],
+  tools: ToolName[],
+  summaries: Map<string, Summary>,
+  ceiling: { putMiBps: number; getMiBps: number },
+  idleLagMs: number,
+  rss4g?: Summary,
+): string {
   const config = resolveTransferConfig()
   const rssLimitMiB = 100 + (config.concurrency * config.partSizeBytes) / MiB
   const lines = [
@@ -286,8 +315,10 @@ function renderReport(workloads: Workload[], tools: ToolName[], summaries: Map<s
     '',
     'One local S3 emulator in its own process on 127.0.0.1; every tool in its own process. Throughput = bytes ÷ wall time of the whole process (startup included). CPU = user + sys of the tool\'s process.',
     '',
-    '| Workload | Tool | Throughput (MiB/s) | Haneul ÷ tool | CPU s per GiB | Peak RSS (MiB) | Event-loop lag p99 (ms) |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+    `Event-loop lag = p99 of monitorEventLoopDelay beyond its 10 ms timer, in Haneul's main loop; an idle Node process on this machine shows ${idleLagMs.toFixed(1)} ms at the same time (the machine's own scheduling noise).`,
+    '',
+    '| Workload | Tool | Throughput (MiB/s) | Haneul ÷ tool | CPU s per GiB | Server CPU s per GiB | Peak RSS (MiB) | Event-loop lag p99 (ms) |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
   ]
   const checks: string[] = []
   for (const workload of workloads) {
@@ -295,7 +326,9 @@ function renderReport(workloads: Workload[], tools: ToolName[], summaries: Map<s
     for (const tool of tools) {
       const s = summaries.get(`${workload}|${tool}`) as Summary
       const ratio = tool === 'Haneul' ? '—' : `${(haneul.throughputMiBps / s.throughputMiBps).toFixed(2)}×`
-      lines.push(`| ${workload} | ${tool} | ${s.throughputMiBps.toFixed(0)} | ${ratio} | ${s.cpuSecondsPerGiB.toFixed(2)} | ${s.peakRssMiB.toFixed(0)} | ${s.lagP99Ms === undefined ? '' : s.lagP99Ms.toFixed(1)} |`)
+      lines.push(
+        `| ${workload} | ${tool} | ${s.throughputMiBps.toFixed(0)} | ${ratio} | ${s.cpuSecondsPerGiB.toFixed(2)} | ${s.serverCpuSecondsPerGiB.toFixed(2)} | ${s.peakRssMiB.toFixed(0)} | ${s.lagP99Ms === undefined ? '' : s.lagP99Ms.toFixed(1)} |`,
+      )
     }
     const peers = tools.filter((t) => t !== 'Haneul').map((t) => ({ tool: t, ...(summaries.get(`${workload}|${t}`) as Summary) }))
     const best = peers.reduce((a, b) => (b.throughputMiBps > a.throughputMiBps ? b : a))
@@ -329,6 +362,22 @@ function renderReport(workloads: Workload[], tools: ToolName[], summaries: Map<s
     '',
   )
   return lines.join('\n')
+}
+
+/** Downloads the test object with curl into a scratch file and deletes it (untimed). */
+async function warmUpDownload(ctx: Context): Promise<void> {
+  const scratch = path.join(ctx.workdir, 'warm-up.bin')
+  const sig = ['--aws-sigv4', 'aws:amz:us-east-1:s3', '--user', `${credentials.accessKeyId}:${credentials.secretAccessKey}`, '-H', 'x-amz-content-sha256: UNSIGNED-PAYLOAD', '-sS', '-f']
+  await measure('/usr/bin/curl', [...sig, '-o', scratch, `${ctx.endpoint}/${BUCKET}/download/1g`], undefined, ctx.workdir)
+  await rm(scratch, { force: true })
+}
+
+/** The p99 event-loop lag of an idle Node process for 2 s: the floor this machine puts under any measurement. */
+async function idleLagP99Ms(): Promise<number> {
+  const script =
+    "const h=require('node:perf_hooks').monitorEventLoopDelay({resolution:10});h.enable();setTimeout(()=>{h.disable();console.log(JSON.stringify({lagP99Ms:Math.max(0,h.percentile(99)/1e6-10)}))},2000)"
+  const { lagP99Ms } = await measure(process.execPath, ['-e', script], undefined, tmpdir())
+  return lagP99Ms ?? 0
 }
 
 main().catch((error: unknown) => {

@@ -54,6 +54,19 @@ describe('journal logs', () => {
     expect(fs.datasyncs).toBeLessThanOrEqual(3)
   })
 
+  it('writes records that need no durability without a flush of their own', async () => {
+    const fs = countingFs()
+    const file = path.join(dir, 'lazy.jsonl')
+    const log = await AppendLog.open(fs, file)
+    await log.append({ n: 1 }, false)
+    await log.append({ n: 2 }, false)
+    expect(fs.datasyncs).toBe(0)
+    await log.append({ n: 3 })
+    expect(fs.datasyncs).toBe(1)
+    await log.close()
+    expect(await readLog(fs, file)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }])
+  })
+
   it('drops a torn last line from a kill mid-append, and refuses corruption elsewhere', async () => {
     const file = path.join(dir, 'torn.jsonl')
     await writeFile(file, '{"t":"upload"}\n{"t":"part","n":1}\n{"t":"part","n"')
