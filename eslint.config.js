@@ -33,7 +33,11 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { paths: [{ name: 'electron', message: "Only src-main/electron may import 'electron'; hand Electron's pieces in through constructors." }] },
+        {
+          paths: [
+            { name: 'electron', message: "Only src-main/electron may import 'electron'; hand Electron's pieces in through constructors." },
+          ],
+        },
       ],
     },
   },
@@ -43,7 +47,10 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'The contract is shared with the renderer; keep Electron out of it.' }, ...nodeBuiltins.map((name) => ({ name, message: 'The contract is shared with the renderer; keep Node out of it.' }))],
+          paths: [
+            { name: 'electron', message: 'The contract is shared with the renderer; keep Electron out of it.' },
+            ...nodeBuiltins.map((name) => ({ name, message: 'The contract is shared with the renderer; keep Node out of it.' })),
+          ],
         },
       ],
     },

@@ -78,7 +78,10 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   await settings.load()
   const appProfiles = new AppProfileStore(join(options.dataDir, 'profiles.json'), options.vault)
   await appProfiles.load()
-  const snapshots = await SnapshotStore.open({ dir: join(options.dataDir, 'snapshots'), maxBytes: options.snapshotMaxBytes ?? DEFAULT_SNAPSHOT_MAX_BYTES })
+  const snapshots = await SnapshotStore.open({
+    dir: join(options.dataDir, 'snapshots'),
+    maxBytes: options.snapshotMaxBytes ?? DEFAULT_SNAPSHOT_MAX_BYTES,
+  })
 
   const sandbox = new SandboxHost(options.spawnSandbox, join(options.dataDir, 'sandbox'), options.sandboxAssetsDir)
   const mfa = new MfaPrompts(emit)
@@ -141,7 +144,10 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     clients,
     journalDir: join(options.dataDir, 'transfers'),
     // Transfers wait for a lost network instead of failing, and resume when it returns.
-    connectivity: { isOnline: (id) => connectivity.state(id) !== 'offline', waitUntilOnline: (id, signal) => connectivity.waitUntilOnline(id, signal) },
+    connectivity: {
+      isOnline: (id) => connectivity.state(id) !== 'offline',
+      waitUntilOnline: (id, signal) => connectivity.waitUntilOnline(id, signal),
+    },
   })
   // Jobs a crash or quit interrupted come back and carry on where their journals stopped.
   await engine.restore({ autoResume: true })
@@ -231,7 +237,9 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       clearFinished: async () => ({ removed: transfers.clearFinished() }),
       showInFolder: async ({ jobId }) => (transfers.showInFolder(jobId), { ok: true as const }),
       dragOut: async ({ profileId, bucket, key }) => {
-        const { url } = await offline.network(profileId, async () => presignGet(await clients.s3(profileId), { bucket, key, expiresInSeconds: 900 }))
+        const { url } = await offline.network(profileId, async () =>
+          presignGet(await clients.s3(profileId), { bucket, key, expiresInSeconds: 900 }),
+        )
         // Chromium's DownloadURL format is "mime:filename:url"; a ':' in the name would break it.
         const name = (key.split('/').filter(Boolean).pop() ?? 'download').replace(/:/g, '_')
         return { downloadUrl: `application/octet-stream:${name}:${await dragOut.register(url, name)}` }

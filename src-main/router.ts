@@ -18,10 +18,7 @@ export interface CallContext {
 /** One function per operation of the contract, typed from its schemas. */
 export type Handlers = {
   [S in ServiceName]: {
-    [O in keyof Contract[S]]: (
-      input: ParsedInputOf<Contract[S][O]>,
-      context: CallContext,
-    ) => Promise<OutputOf<Contract[S][O]>>
+    [O in keyof Contract[S]]: (input: ParsedInputOf<Contract[S][O]>, context: CallContext) => Promise<OutputOf<Contract[S][O]>>
   }
 }
 
@@ -39,9 +36,7 @@ export interface RouterOptions {
 type AnyHandler = (input: unknown, context: CallContext) => Promise<unknown>
 
 function describeZodError(error: ZodError): string {
-  return error.issues
-    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
-    .join('; ')
+  return error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ')
 }
 
 export function createRouter({ handlers, isTrustedSender, log }: RouterOptions): Router {
@@ -58,11 +53,21 @@ export function createRouter({ handlers, isTrustedSender, log }: RouterOptions):
   return {
     async handle(operation, payload, context) {
       if (!isTrustedSender(context.senderUrl)) {
-        return { ok: false, error: { code: 'forbidden-sender', message: 'Calls are accepted only from the Haneul window.', retryable: false } }
+        return {
+          ok: false,
+          error: { code: 'forbidden-sender', message: 'Calls are accepted only from the Haneul window.', retryable: false },
+        }
       }
       const entry = typeof operation === 'string' ? table.get(operation) : undefined
       if (!entry) {
-        return { ok: false, error: { code: 'unknown-operation', message: `There is no operation named "${String(operation).slice(0, 100)}".`, retryable: false } }
+        return {
+          ok: false,
+          error: {
+            code: 'unknown-operation',
+            message: `There is no operation named "${String(operation).slice(0, 100)}".`,
+            retryable: false,
+          },
+        }
       }
       const parsed = entry.input.safeParse(payload)
       if (!parsed.success) {

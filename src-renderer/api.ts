@@ -57,7 +57,9 @@ function buildApi(bridge: Bridge): Api {
   for (const [service, operations] of Object.entries(bridge)) {
     if (typeof operations !== 'object' || operations === null) continue
     api[service] = {}
-    for (const [name, fn] of Object.entries(operations as Record<string, (input: unknown, requestId?: string) => Promise<Result<unknown>>>)) {
+    for (const [name, fn] of Object.entries(
+      operations as Record<string, (input: unknown, requestId?: string) => Promise<Result<unknown>>>,
+    )) {
       api[service][name] = (input: unknown, options?: CallOptions) => call((requestId) => fn(input, requestId), options)
     }
   }

@@ -27,10 +27,7 @@ export type OperationName = {
 /** What `window.haneul` looks like: one function per operation, plus cancellation and events. */
 export type HaneulBridge = {
   [S in ServiceName]: {
-    [O in keyof Contract[S]]: (
-      input: InputOf<Contract[S][O]>,
-      requestId?: string,
-    ) => Promise<Result<OutputOf<Contract[S][O]>>>
+    [O in keyof Contract[S]]: (input: InputOf<Contract[S][O]>, requestId?: string) => Promise<Result<OutputOf<Contract[S][O]>>>
   }
 } & {
   /** Aborts the long operation started with this request id. */

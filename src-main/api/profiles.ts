@@ -124,7 +124,10 @@ export const profilesApi = {
         acceptWeakStorage: z.boolean().default(false),
       })
       .strict()
-      .refine((v) => (v.accessKeyId === undefined) === (v.secretAccessKey === undefined), 'give both accessKeyId and secretAccessKey, or neither'),
+      .refine(
+        (v) => (v.accessKeyId === undefined) === (v.secretAccessKey === undefined),
+        'give both accessKeyId and secretAccessKey, or neither',
+      ),
     output: z.object({ profile: ProfileSummary }),
   }),
   remove: operation({

@@ -21,7 +21,8 @@ export function bucketNameProblem(name: string): string | undefined {
   if (name.includes('..')) return 'bucket names must not contain two adjacent dots'
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return 'bucket names must not look like an IP address'
   if (/^(xn--|sthree-|amzn-s3-demo-)/.test(name)) return 'bucket names must not start with xn--, sthree- or amzn-s3-demo-'
-  if (/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name)) return 'bucket names must not end with -s3alias, --ol-s3, .mrap, --x-s3 or --table-s3'
+  if (/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name))
+    return 'bucket names must not end with -s3alias, --ol-s3, .mrap, --x-s3 or --table-s3'
   return undefined
 }
 
@@ -31,9 +32,7 @@ export const NewBucketName = z.string().superRefine((name, context) => {
 })
 
 /** S3 limits keys to 1,024 bytes of UTF-8; counted in bytes, not characters. */
-export const ObjectKey = z
-  .string()
-  .refine((key) => new TextEncoder().encode(key).length <= 1024, 'key must be at most 1024 bytes of UTF-8')
+export const ObjectKey = z.string().refine((key) => new TextEncoder().encode(key).length <= 1024, 'key must be at most 1024 bytes of UTF-8')
 
 export const Prefix = z
   .string()
@@ -290,12 +289,16 @@ export const s3Api = {
   }),
   /** Replaces system and user metadata by copying the object onto itself; tags, class and data are kept. */
   updateMetadata: operation({
-    input: z.object({ profileId: ProfileId, bucket: BucketName, key: ObjectKey, system: SystemMetadataInput, metadata: UserMetadata }).strict(),
+    input: z
+      .object({ profileId: ProfileId, bucket: BucketName, key: ObjectKey, system: SystemMetadataInput, metadata: UserMetadata })
+      .strict(),
     output: ObjectDetails,
     cancellable: true,
   }),
   putTags: operation({
-    input: z.object({ profileId: ProfileId, bucket: BucketName, key: ObjectKey, versionId: z.string().max(1024).optional(), tags: Tags }).strict(),
+    input: z
+      .object({ profileId: ProfileId, bucket: BucketName, key: ObjectKey, versionId: z.string().max(1024).optional(), tags: Tags })
+      .strict(),
     output: z.object({ tags: z.record(z.string(), z.string()) }),
   }),
   /** Copies the object onto itself in another class. Archived objects must be restored first. */
@@ -338,7 +341,11 @@ export const s3Api = {
   /** Creates the zero-byte "folder/" marker; refuses if it exists. */
   createFolder: operation({
     input: z
-      .object({ profileId: ProfileId, bucket: BucketName, prefix: Prefix.refine((p) => p.endsWith('/') && p.length > 1, 'folder names end with "/"') })
+      .object({
+        profileId: ProfileId,
+        bucket: BucketName,
+        prefix: Prefix.refine((p) => p.endsWith('/') && p.length > 1, 'folder names end with "/"'),
+      })
       .strict(),
     output: z.object({ created: z.literal(true) }),
   }),
@@ -351,7 +358,9 @@ export const s3Api = {
   move: operation({ input: CopyOrMoveInput, output: BulkResult }),
   /** Renames one key to another in the same bucket; `conflict` error if the target exists and overwrite is false. */
   rename: operation({
-    input: z.object({ profileId: ProfileId, bucket: BucketName, key: ObjectKey, newKey: ObjectKey, overwrite: z.boolean().default(false) }).strict(),
+    input: z
+      .object({ profileId: ProfileId, bucket: BucketName, key: ObjectKey, newKey: ObjectKey, overwrite: z.boolean().default(false) })
+      .strict(),
     output: z.object({ key: z.string() }),
     cancellable: true,
   }),
@@ -392,7 +401,14 @@ export const s3Api = {
   }),
   abortMultipartUploads: operation({
     input: z
-      .object({ profileId: ProfileId, bucket: BucketName, uploads: z.array(z.object({ key: ObjectKey, uploadId: z.string().max(1024) })).min(1).max(10_000) })
+      .object({
+        profileId: ProfileId,
+        bucket: BucketName,
+        uploads: z
+          .array(z.object({ key: ObjectKey, uploadId: z.string().max(1024) }))
+          .min(1)
+          .max(10_000),
+      })
       .strict(),
     output: z.object({ aborted: z.number().int(), failures: z.array(KeyFailure) }),
   }),

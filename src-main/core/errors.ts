@@ -69,20 +69,32 @@ export function toApiError(thrown: unknown): ApiError {
     case 'ExpiredTokenException':
     case 'TokenRefreshRequired':
     case 'RequestExpired':
-      return { code: 'credentials-expired', message: `The profile's session has expired${detail}. Sign in again or refresh the credentials.`, retryable: false }
+      return {
+        code: 'credentials-expired',
+        message: `The profile's session has expired${detail}. Sign in again or refresh the credentials.`,
+        retryable: false,
+      }
     case 'InvalidAccessKeyId':
     case 'SignatureDoesNotMatch':
     case 'UnrecognizedClientException':
     case 'InvalidClientTokenId':
     case 'InvalidToken':
-      return { code: 'credentials-invalid', message: `AWS did not accept the profile's credentials${detail}. Check the access key and secret for this profile.`, retryable: false }
+      return {
+        code: 'credentials-invalid',
+        message: `AWS did not accept the profile's credentials${detail}. Check the access key and secret for this profile.`,
+        retryable: false,
+      }
     case 'CredentialsProviderError':
       return { code: 'credentials-missing', message: `No usable credentials for this profile${detail}.`, retryable: false }
     case 'AccessDenied':
     case 'AccessDeniedException':
     case 'Forbidden':
     case 'AllAccessDisabled':
-      return { code: 'access-denied', message: `Access denied${detail}. The profile's IAM policy does not allow this action.`, retryable: false }
+      return {
+        code: 'access-denied',
+        message: `Access denied${detail}. The profile's IAM policy does not allow this action.`,
+        retryable: false,
+      }
     case 'NoSuchBucket':
       return { code: 'not-found', message: `The bucket does not exist or belongs to another account${detail}.`, retryable: false }
     case 'NoSuchKey':
@@ -92,7 +104,11 @@ export function toApiError(thrown: unknown): ApiError {
       return { code: 'not-found', message: `Not found${detail}. It may have been deleted or moved.`, retryable: false }
     case 'BucketAlreadyExists':
     case 'BucketAlreadyOwnedByYou':
-      return { code: 'already-exists', message: `That name is taken${detail}. Bucket names are global across all AWS accounts.`, retryable: false }
+      return {
+        code: 'already-exists',
+        message: `That name is taken${detail}. Bucket names are global across all AWS accounts.`,
+        retryable: false,
+      }
     case 'SlowDown':
     case 'Throttling':
     case 'ThrottlingException':

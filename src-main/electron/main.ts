@@ -53,7 +53,9 @@ async function start(): Promise<void> {
     openExternal: (url) => shell.openExternal(url),
     writeClipboard: (text) => clipboard.writeText(text),
     chooseFiles: async (folders) => {
-      const options: Electron.OpenDialogOptions = { properties: folders ? ['openDirectory', 'multiSelections'] : ['openFile', 'multiSelections'] }
+      const options: Electron.OpenDialogOptions = {
+        properties: folders ? ['openDirectory', 'multiSelections'] : ['openFile', 'multiSelections'],
+      }
       const owner = BrowserWindow.getFocusedWindow()
       const result = owner ? await dialog.showOpenDialog(owner, options) : await dialog.showOpenDialog(options)
       return result.canceled ? [] : result.filePaths

@@ -17,7 +17,11 @@ export class OfflineFirst {
   /** Runs a call that needs the network, keeping the profile's connectivity state current. */
   async network<T>(profileId: string, call: () => Promise<T>): Promise<T> {
     if (this.connectivity.state(profileId) === 'offline' && (await this.connectivity.checkNow(profileId)) === 'offline') {
-      throw new HaneulError('offline', 'This profile is offline: its endpoint cannot be reached. Haneul keeps checking and carries on when it is back.', true)
+      throw new HaneulError(
+        'offline',
+        'This profile is offline: its endpoint cannot be reached. Haneul keeps checking and carries on when it is back.',
+        true,
+      )
     }
     try {
       const value = await call()
@@ -28,7 +32,10 @@ export class OfflineFirst {
       if (code === 'offline') this.connectivity.reportOffline(profileId)
       else if (code === 'credentials-expired') this.connectivity.reportSignedOut(profileId)
       // Any answer from the service (denied, not found, …) proves the endpoint is reachable.
-      else if (['access-denied', 'not-found', 'already-exists', 'conflict', 'throttled', 'credentials-invalid', 'bad-request'].includes(code)) this.connectivity.reportOnline(profileId)
+      else if (
+        ['access-denied', 'not-found', 'already-exists', 'conflict', 'throttled', 'credentials-invalid', 'bad-request'].includes(code)
+      )
+        this.connectivity.reportOnline(profileId)
       throw error
     }
   }
@@ -37,7 +44,12 @@ export class OfflineFirst {
    * A listing: from the network (saved as the new snapshot), or from the snapshot when asked or when
    * offline. A result that came from the snapshot carries `cachedAtMs`.
    */
-  async listing<T extends object>(profileId: string, key: string, source: 'network' | 'cache', fetch: () => Promise<T>): Promise<T & { cachedAtMs?: number }> {
+  async listing<T extends object>(
+    profileId: string,
+    key: string,
+    source: 'network' | 'cache',
+    fetch: () => Promise<T>,
+  ): Promise<T & { cachedAtMs?: number }> {
     if (source === 'cache') {
       const snapshot = await this.snapshots.get<T>(profileId, key)
       if (!snapshot) throw new HaneulError('not-found', 'Nothing is cached yet for this listing.')

@@ -127,14 +127,20 @@ export class AppProfileStore {
     try {
       return JSON.parse(this.vault.decrypt(Buffer.from(profile.sealed, 'base64'))) as AppProfileKeys
     } catch {
-      throw new HaneulError('credentials-missing', `The keys of "${profile.name}" cannot be decrypted (the OS keychain changed?). Edit the profile and enter them again.`)
+      throw new HaneulError(
+        'credentials-missing',
+        `The keys of "${profile.name}" cannot be decrypted (the OS keychain changed?). Edit the profile and enter them again.`,
+      )
     }
   }
 
   private seal(keys: AppProfileKeys, acceptWeak: boolean): string {
     const storage = this.storage(acceptWeak)
     if (!this.vault.isEncryptionAvailable()) {
-      throw new HaneulError('unsupported', 'The OS keychain is not available, so Haneul cannot store secret keys. Use a profile in ~/.aws/credentials instead.')
+      throw new HaneulError(
+        'unsupported',
+        'The OS keychain is not available, so Haneul cannot store secret keys. Use a profile in ~/.aws/credentials instead.',
+      )
     }
     if (!storage.available) {
       throw new HaneulError(
@@ -152,7 +158,8 @@ export class AppProfileStore {
   }
 
   private checkName(name: string): void {
-    if (this.profiles.some((p) => p.name === name)) throw new HaneulError('already-exists', `A Haneul profile named "${name}" already exists.`)
+    if (this.profiles.some((p) => p.name === name))
+      throw new HaneulError('already-exists', `A Haneul profile named "${name}" already exists.`)
   }
 
   private save(): Promise<void> {

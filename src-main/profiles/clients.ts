@@ -41,7 +41,10 @@ export class AwsClients {
   forget(profileId?: string): void {
     for (const [id, client] of this.s3Clients) {
       if (profileId === undefined || id === profileId) {
-        void client.then((c) => c.destroy(), () => {})
+        void client.then(
+          (c) => c.destroy(),
+          () => {},
+        )
         this.s3Clients.delete(id)
       }
     }

@@ -30,18 +30,65 @@ export interface DiscoveryEnvironment {
 
 /** Settings the SDKs understand in a profile section; anything else is reported. */
 const knownSettings = new Set([
-  'aws_access_key_id', 'aws_secret_access_key', 'aws_session_token', 'aws_account_id', 'aws_credential_expiration',
-  'region', 'output', 'endpoint_url', 'ignore_configured_endpoint_urls', 'services',
-  'role_arn', 'source_profile', 'credential_source', 'external_id', 'mfa_serial', 'role_session_name', 'duration_seconds',
-  'web_identity_token_file', 'credential_process',
-  'sso_session', 'sso_start_url', 'sso_region', 'sso_account_id', 'sso_role_name', 'sso_registration_scopes',
-  'login_session', 'ca_bundle', 'cli_pager', 'cli_timestamp_format', 'cli_follow_urlparam', 'cli_binary_format',
-  'cli_auto_prompt', 'cli_history', 'max_attempts', 'retry_mode', 'metadata_service_timeout', 'metadata_service_num_attempts',
-  'parameter_validation', 'tcp_keepalive', 'use_dualstack_endpoint', 'use_fips_endpoint', 'defaults_mode',
-  'sts_regional_endpoints', 's3', 'duration', 'request_checksum_calculation', 'response_checksum_validation',
-  'account_id_endpoint_mode', 'sigv4a_signing_region_set', 'disable_request_compression', 'request_min_compression_size_bytes',
-  'aws_sigv4a_signing_region_set', 'ec2_metadata_service_endpoint', 'ec2_metadata_service_endpoint_mode', 'ec2_metadata_v1_disabled',
-  'auth_scheme_preference', 'user_agent_app_id', 'sdk_ua_app_id', 'api_versions',
+  'aws_access_key_id',
+  'aws_secret_access_key',
+  'aws_session_token',
+  'aws_account_id',
+  'aws_credential_expiration',
+  'region',
+  'output',
+  'endpoint_url',
+  'ignore_configured_endpoint_urls',
+  'services',
+  'role_arn',
+  'source_profile',
+  'credential_source',
+  'external_id',
+  'mfa_serial',
+  'role_session_name',
+  'duration_seconds',
+  'web_identity_token_file',
+  'credential_process',
+  'sso_session',
+  'sso_start_url',
+  'sso_region',
+  'sso_account_id',
+  'sso_role_name',
+  'sso_registration_scopes',
+  'login_session',
+  'ca_bundle',
+  'cli_pager',
+  'cli_timestamp_format',
+  'cli_follow_urlparam',
+  'cli_binary_format',
+  'cli_auto_prompt',
+  'cli_history',
+  'max_attempts',
+  'retry_mode',
+  'metadata_service_timeout',
+  'metadata_service_num_attempts',
+  'parameter_validation',
+  'tcp_keepalive',
+  'use_dualstack_endpoint',
+  'use_fips_endpoint',
+  'defaults_mode',
+  'sts_regional_endpoints',
+  's3',
+  'duration',
+  'request_checksum_calculation',
+  'response_checksum_validation',
+  'account_id_endpoint_mode',
+  'sigv4a_signing_region_set',
+  'disable_request_compression',
+  'request_min_compression_size_bytes',
+  'aws_sigv4a_signing_region_set',
+  'ec2_metadata_service_endpoint',
+  'ec2_metadata_service_endpoint_mode',
+  'ec2_metadata_v1_disabled',
+  'auth_scheme_preference',
+  'user_agent_app_id',
+  'sdk_ua_app_id',
+  'api_versions',
 ])
 
 const credentialSources = new Set(['Environment', 'Ec2InstanceMetadata', 'EcsContainer'])
@@ -118,27 +165,41 @@ function describe(
     forcePathStyle: settings['s3.addressing_style'] === 'path',
     needsMfa: Boolean(settings.mfa_serial),
   }
-  const servicesProblem = settings.services && !serviceSection ? `services "${settings.services}" has no [services ${settings.services}] section.` : undefined
+  const servicesProblem =
+    settings.services && !serviceSection ? `services "${settings.services}" has no [services ${settings.services}] section.` : undefined
   const unknown = Object.keys(settings).filter((key) => !knownSettings.has(key.split('.')[0]!))
   const withUnknown = (problem: string | undefined) =>
-    problem ?? servicesProblem ?? (unknown.length ? `Unknown setting${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}; check the spelling.` : undefined)
+    problem ??
+    servicesProblem ??
+    (unknown.length
+      ? `Unknown setting${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}; check the spelling.`
+      : undefined)
 
   if (settings.role_arn) {
     let problem: string | undefined
     if (settings.source_profile && settings.credential_source) problem = 'Set source_profile or credential_source, not both.'
-    else if (settings.credential_source && !credentialSources.has(settings.credential_source)) problem = `credential_source "${settings.credential_source}" is not one of Environment, Ec2InstanceMetadata, EcsContainer.`
-    else if (!settings.source_profile && !settings.credential_source && !settings.web_identity_token_file) problem = 'role_arn needs a source_profile or credential_source to sign AssumeRole.'
+    else if (settings.credential_source && !credentialSources.has(settings.credential_source))
+      problem = `credential_source "${settings.credential_source}" is not one of Environment, Ec2InstanceMetadata, EcsContainer.`
+    else if (!settings.source_profile && !settings.credential_source && !settings.web_identity_token_file)
+      problem = 'role_arn needs a source_profile or credential_source to sign AssumeRole.'
     else if (settings.source_profile) problem = checkSourceChain(name, all)
     if (settings.web_identity_token_file && !settings.source_profile && !settings.credential_source) {
       return { ...base, kind: 'web-identity', problem: withUnknown(problem) }
     }
-    return { ...base, kind: 'assume-role', sourceProfile: settings.source_profile ?? settings.credential_source, problem: withUnknown(problem) }
+    return {
+      ...base,
+      kind: 'assume-role',
+      sourceProfile: settings.source_profile ?? settings.credential_source,
+      problem: withUnknown(problem),
+    }
   }
   if (settings.sso_session || settings.sso_start_url) {
     let problem: string | undefined
     const session = settings.sso_session ? ssoSessions.get(settings.sso_session) : undefined
-    if (settings.sso_session && !session) problem = `sso_session "${settings.sso_session}" has no [sso-session ${settings.sso_session}] section.`
-    else if (session && (!session.sso_start_url || !session.sso_region)) problem = `[sso-session ${settings.sso_session}] needs sso_start_url and sso_region.`
+    if (settings.sso_session && !session)
+      problem = `sso_session "${settings.sso_session}" has no [sso-session ${settings.sso_session}] section.`
+    else if (session && (!session.sso_start_url || !session.sso_region))
+      problem = `[sso-session ${settings.sso_session}] needs sso_start_url and sso_region.`
     else if (!session && !settings.sso_region) problem = 'sso_start_url needs sso_region.'
     else if (!settings.sso_account_id || !settings.sso_role_name) problem = 'SSO profiles need sso_account_id and sso_role_name.'
     return { ...base, kind: 'sso', problem: withUnknown(problem) }

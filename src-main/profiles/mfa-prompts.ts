@@ -25,7 +25,17 @@ export class MfaPrompts {
   ask(profile: { id: string; name: string }, serial: string): Promise<string> {
     const promptId = randomUUID()
     return new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => this.settle(promptId, new HaneulError('credentials-missing', `No MFA code was entered for "${profile.name}" within ${this.timeoutMs / 60_000} minutes.`)), this.timeoutMs)
+      const timer = setTimeout(
+        () =>
+          this.settle(
+            promptId,
+            new HaneulError(
+              'credentials-missing',
+              `No MFA code was entered for "${profile.name}" within ${this.timeoutMs / 60_000} minutes.`,
+            ),
+          ),
+        this.timeoutMs,
+      )
       timer.unref?.()
       this.pending.set(promptId, { resolve, reject, timer })
       this.emit({ type: 'mfa.requested', promptId, profileId: profile.id, profileName: profile.name, serial })

@@ -109,7 +109,13 @@ export class ProfileService {
       } catch (error) {
         throw new HaneulError('offline', `The sandbox is not running: ${(error as Error).message}`, true)
       }
-      return { summary, region: SANDBOX_REGION, credentials: this.shared(profileId, 'sandbox', () => this.deps.sandboxCredentials).provider, endpoints, forcePathStyle: true }
+      return {
+        summary,
+        region: SANDBOX_REGION,
+        credentials: this.shared(profileId, 'sandbox', () => this.deps.sandboxCredentials).provider,
+        endpoints,
+        forcePathStyle: true,
+      }
     }
     if (summary.source === 'app') {
       const app = this.deps.appProfiles.list().find((p) => p.id === profileId)!
@@ -117,7 +123,13 @@ export class ProfileService {
         const keys = this.deps.appProfiles.keys(profileId)
         return async () => keys
       })
-      return { summary, region: app.region, credentials: provider.provider, endpoints: app.endpoint ? { s3: app.endpoint } : {}, forcePathStyle: app.forcePathStyle }
+      return {
+        summary,
+        region: app.region,
+        credentials: provider.provider,
+        endpoints: app.endpoint ? { s3: app.endpoint } : {},
+        forcePathStyle: app.forcePathStyle,
+      }
     }
     const profile = this.discovered.find((p) => idOf(p) === profileId)!
     const shared = this.shared(profileId, JSON.stringify(profile), () => this.discoveredCredentials(profile, summary))
@@ -179,7 +191,8 @@ export class ProfileService {
   }
 
   private requireApp(profileId: string): void {
-    if (this.summary(profileId).source !== 'app') throw new HaneulError('unsupported', 'Only profiles added in Haneul can be edited here; edit ~/.aws/config for the others.')
+    if (this.summary(profileId).source !== 'app')
+      throw new HaneulError('unsupported', 'Only profiles added in Haneul can be edited here; edit ~/.aws/config for the others.')
   }
 
   private shared(profileId: string, fingerprint: string, build: () => AwsCredentialIdentityProvider): SharedCredentials {
@@ -200,7 +213,10 @@ export class ProfileService {
         if (error instanceof HaneulError) throw error
         const message = (error as Error).message ?? String(error)
         if (profile.kind === 'sso') {
-          throw new HaneulError('credentials-expired', `The SSO session for "${profile.name}" has expired or was never started. Run \`aws sso login --profile ${profile.name}\` in a terminal, then try again.`)
+          throw new HaneulError(
+            'credentials-expired',
+            `The SSO session for "${profile.name}" has expired or was never started. Run \`aws sso login --profile ${profile.name}\` in a terminal, then try again.`,
+          )
         }
         if (profile.kind === 'process') {
           throw new HaneulError('credentials-missing', `credential_process for "${profile.name}" failed: ${message}`)
@@ -226,31 +242,27 @@ export class ProfileService {
       endpoint: this.deps.sandbox.endpoints?.s3,
       needsMfa: false,
     }
-    const discovered = this.discovered.map(
-      (p): ProfileSummary => ({
-        id: idOf(p),
-        name: p.name,
-        kind: p.kind,
-        source: p.source,
-        region: p.region,
-        endpoint: p.endpoints.s3,
-        needsMfa: p.needsMfa,
-        problem: p.problem,
-      }),
-    )
-    const app = this.deps.appProfiles.list().map(
-      (p): ProfileSummary => ({
-        id: p.id,
-        name: p.name,
-        kind: 'app',
-        source: 'app',
-        region: p.region,
-        endpoint: p.endpoint,
-        needsMfa: false,
-        accessKeyHint: p.accessKeyHint,
-        forcePathStyle: p.forcePathStyle,
-      }),
-    )
+    const discovered = this.discovered.map((p): ProfileSummary => ({
+      id: idOf(p),
+      name: p.name,
+      kind: p.kind,
+      source: p.source,
+      region: p.region,
+      endpoint: p.endpoints.s3,
+      needsMfa: p.needsMfa,
+      problem: p.problem,
+    }))
+    const app = this.deps.appProfiles.list().map((p): ProfileSummary => ({
+      id: p.id,
+      name: p.name,
+      kind: 'app',
+      source: 'app',
+      region: p.region,
+      endpoint: p.endpoint,
+      needsMfa: false,
+      accessKeyHint: p.accessKeyHint,
+      forcePathStyle: p.forcePathStyle,
+    }))
     return [sandbox, ...discovered, ...app]
   }
 }

@@ -45,7 +45,15 @@ export class S3Service {
       objects: (page.Contents ?? []).flatMap((o) =>
         o.Key === undefined
           ? []
-          : [{ key: o.Key, size: o.Size ?? 0, lastModifiedMs: o.LastModified?.getTime(), etag: o.ETag, storageClass: o.StorageClass ?? 'STANDARD' }],
+          : [
+              {
+                key: o.Key,
+                size: o.Size ?? 0,
+                lastModifiedMs: o.LastModified?.getTime(),
+                etag: o.ETag,
+                storageClass: o.StorageClass ?? 'STANDARD',
+              },
+            ],
       ),
       nextToken: page.IsTruncated ? page.NextContinuationToken : undefined,
     }

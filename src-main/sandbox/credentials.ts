@@ -25,8 +25,7 @@ export interface SandboxCredential {
 }
 
 export type CredentialLookup =
-  | { ok: true; credential: SandboxCredential }
-  | { ok: false; code: 'InvalidAccessKeyId' | 'ExpiredToken' | 'InvalidToken'; message: string }
+  { ok: true; credential: SandboxCredential } | { ok: false; code: 'InvalidAccessKeyId' | 'ExpiredToken' | 'InvalidToken'; message: string }
 
 export class CredentialRegistry {
   private readonly byKeyId = new Map<string, SandboxCredential>()

@@ -105,7 +105,8 @@ export class SandboxHost {
         this.worker = undefined
         this.ready = undefined
         if (this.currentState === 'starting') reject(new Error(`The sandbox exited during start (code ${code}).`))
-        if (wasRunning) this.setState(code === 0 ? 'stopped' : 'failed', code === 0 ? undefined : `The sandbox stopped unexpectedly (code ${code}).`)
+        if (wasRunning)
+          this.setState(code === 0 ? 'stopped' : 'failed', code === 0 ? undefined : `The sandbox stopped unexpectedly (code ${code}).`)
       })
     })
     return this.ready

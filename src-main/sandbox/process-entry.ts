@@ -12,9 +12,14 @@ interface Port {
 
 /** Electron's utilityProcess gives `process.parentPort`; Node's fork gives `process.send`. */
 function parentPort(): Port {
-  const electronPort = (process as unknown as { parentPort?: { postMessage(m: unknown): void; on(e: 'message', l: (e: { data: unknown }) => void): void } }).parentPort
+  const electronPort = (
+    process as unknown as { parentPort?: { postMessage(m: unknown): void; on(e: 'message', l: (e: { data: unknown }) => void): void } }
+  ).parentPort
   if (electronPort) {
-    return { postMessage: (m) => electronPort.postMessage(m), on: (_e, listener) => electronPort.on('message', (event) => listener(event.data)) }
+    return {
+      postMessage: (m) => electronPort.postMessage(m),
+      on: (_e, listener) => electronPort.on('message', (event) => listener(event.data)),
+    }
   }
   if (!process.send) throw new Error('The sandbox process must be started by Haneul (no parent channel).')
   return { postMessage: (m) => process.send!(m), on: (_e, listener) => process.on('message', listener) }

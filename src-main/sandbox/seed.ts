@@ -112,10 +112,20 @@ export async function seedSandbox(store: S3Store, assetsDir: string, nowMs: () =
     ['downloads/100% done.txt', 'percent sign'],
     ['downloads/spaces  twice.txt', 'two spaces'],
   ]
-  for (const [key, body] of odd) await store.putObject(SITE_BUCKET, key, body, { contentType: typeOf(key), lastModified: new Date(now - 3 * day) })
+  for (const [key, body] of odd)
+    await store.putObject(SITE_BUCKET, key, body, { contentType: typeOf(key), lastModified: new Date(now - 3 * day) })
 
   // CloudFront standard logs for the last 24 hours, one gzipped file per hour.
-  const paths = ['/', '/index.html', '/css/site.css', '/images/logo.svg', '/blog/2026/11/caching-1/index.html', '/gallery/photo-001.svg', '/missing.html', '/docs/getting-started.html']
+  const paths = [
+    '/',
+    '/index.html',
+    '/css/site.css',
+    '/images/logo.svg',
+    '/blog/2026/11/caching-1/index.html',
+    '/gallery/photo-001.svg',
+    '/missing.html',
+    '/docs/getting-started.html',
+  ]
   const edges = ['ICN54-C1', 'NRT57-P2', 'SFO5-C3', 'FRA56-P1', 'IAD89-C2']
   const results = ['Hit', 'Hit', 'Hit', 'RefreshHit', 'Miss', 'Miss', 'Hit', 'Error']
   for (let hour = 24; hour >= 1; hour--) {
@@ -134,11 +144,48 @@ export async function seedSandbox(store: S3Store, assetsDir: string, nowMs: () =
       const bytes = 300 + Math.floor(rand() * 20000)
       const taken = (result === 'Hit' ? 0.001 + rand() * 0.01 : 0.05 + rand() * 0.3).toFixed(3)
       lines.push(
-        [at.slice(0, 10), at.slice(11, 19), edges[Math.floor(rand() * edges.length)], bytes, `203.0.113.${Math.floor(rand() * 254) + 1}`, 'GET', 'd1haneuldemo.cloudfront.net', path, status, '-', 'Mozilla/5.0', '-', '-', result, `req${i}${hour}`, 'haneul-demo.example', 'https', 180, taken, '-', 'TLSv1.3', 'TLS_AES_128_GCM_SHA256', result, 'HTTP/2.0', '-', '-', 443, taken, result, 'text/html', bytes, '-', '-'].join('\t'),
+        [
+          at.slice(0, 10),
+          at.slice(11, 19),
+          edges[Math.floor(rand() * edges.length)],
+          bytes,
+          `203.0.113.${Math.floor(rand() * 254) + 1}`,
+          'GET',
+          'd1haneuldemo.cloudfront.net',
+          path,
+          status,
+          '-',
+          'Mozilla/5.0',
+          '-',
+          '-',
+          result,
+          `req${i}${hour}`,
+          'haneul-demo.example',
+          'https',
+          180,
+          taken,
+          '-',
+          'TLSv1.3',
+          'TLS_AES_128_GCM_SHA256',
+          result,
+          'HTTP/2.0',
+          '-',
+          '-',
+          443,
+          taken,
+          result,
+          'text/html',
+          bytes,
+          '-',
+          '-',
+        ].join('\t'),
       )
     }
-    const name = `cloudfront/${DEMO_DISTRIBUTION_ID}.${stamp.slice(0, 10)}-${stamp.slice(11, 13)}.${(hour * 2654435761 >>> 0).toString(16).padStart(8, '0')}.gz`
-    await store.putObject(LOG_BUCKET, name, gzipSync(lines.join('\n') + '\n'), { contentType: 'application/gzip', lastModified: new Date(start.getTime() + 3600 * 1000) })
+    const name = `cloudfront/${DEMO_DISTRIBUTION_ID}.${stamp.slice(0, 10)}-${stamp.slice(11, 13)}.${((hour * 2654435761) >>> 0).toString(16).padStart(8, '0')}.gz`
+    await store.putObject(LOG_BUCKET, name, gzipSync(lines.join('\n') + '\n'), {
+      contentType: 'application/gzip',
+      lastModified: new Date(start.getTime() + 3600 * 1000),
+    })
   }
   return true
 }

@@ -43,12 +43,20 @@ export function createStsEmulator({ credentials, roles, mfaCode, nowMs = Date.no
         const sessionName = params.get('RoleSessionName') ?? ''
         const role = roles.find((r) => r.arn === roleArn)
         if (!/^[\w+=,.@-]{2,64}$/.test(sessionName)) {
-          throw new EmulatedError('ValidationError', "1 validation error detected: Value at 'roleSessionName' failed to satisfy constraint", 400)
+          throw new EmulatedError(
+            'ValidationError',
+            "1 validation error detected: Value at 'roleSessionName' failed to satisfy constraint",
+            400,
+          )
         }
         if (!role) throw new EmulatedError('AccessDenied', `User is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`, 403)
         if (role.mfaSerial) {
           if (params.get('SerialNumber') !== role.mfaSerial || !params.get('TokenCode')) {
-            throw new EmulatedError('AccessDenied', 'MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code.', 403)
+            throw new EmulatedError(
+              'AccessDenied',
+              'MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code.',
+              403,
+            )
           }
           if (params.get('TokenCode') !== mfaCode) {
             throw new EmulatedError('AccessDenied', 'MultiFactorAuthentication failed with invalid MFA one time pass code.', 403)
@@ -66,7 +74,12 @@ export function createStsEmulator({ credentials, roles, mfaCode, nowMs = Date.no
         const assumedArn = `arn:aws:sts::${SANDBOX_ACCOUNT_ID}:assumed-role/${roleName}/${sessionName}`
         credentials.add({ accessKeyId, secretAccessKey, sessionToken, expiresAtMs, arn: assumedArn })
         return {
-          Credentials: { AccessKeyId: accessKeyId, SecretAccessKey: secretAccessKey, SessionToken: sessionToken, Expiration: new Date(expiresAtMs).toISOString() },
+          Credentials: {
+            AccessKeyId: accessKeyId,
+            SecretAccessKey: secretAccessKey,
+            SessionToken: sessionToken,
+            Expiration: new Date(expiresAtMs).toISOString(),
+          },
           AssumedRoleUser: { AssumedRoleId: `${randomId('AROA', 16)}:${sessionName}`, Arn: assumedArn },
         }
       },

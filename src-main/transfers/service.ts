@@ -84,8 +84,10 @@ export class TransfersService {
     const planned: Array<{ path: string; key: string; sizeBytes: number }> = []
     for (const file of files) {
       const key = `${prefix}${file.relativePath.normalize('NFC')}`
-      if (Buffer.byteLength(key) > KEY_LIMIT_BYTES) refused.push({ name: file.relativePath, reason: `its key would be ${Buffer.byteLength(key)} bytes; S3 allows 1,024` })
-      else if (file.sizeBytes > S3_LIMITS.maxObjectSizeBytes) refused.push({ name: file.relativePath, reason: 'it is larger than 5 TiB, the most S3 can store in one object' })
+      if (Buffer.byteLength(key) > KEY_LIMIT_BYTES)
+        refused.push({ name: file.relativePath, reason: `its key would be ${Buffer.byteLength(key)} bytes; S3 allows 1,024` })
+      else if (file.sizeBytes > S3_LIMITS.maxObjectSizeBytes)
+        refused.push({ name: file.relativePath, reason: 'it is larger than 5 TiB, the most S3 can store in one object' })
       else planned.push({ path: file.path, key, sizeBytes: file.sizeBytes })
     }
     return { planned, refused }
@@ -118,7 +120,10 @@ export class TransfersService {
       listed.add(folder)
       let token: string | undefined
       do {
-        const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: folder, Delimiter: '/', ContinuationToken: token }), { abortSignal: signal })
+        const page = await client.send(
+          new ListObjectsV2Command({ Bucket: bucket, Prefix: folder, Delimiter: '/', ContinuationToken: token }),
+          { abortSignal: signal },
+        )
         for (const object of page.Contents ?? []) if (object.Key && wanted.has(object.Key)) found.add(object.Key)
         token = page.IsTruncated ? page.NextContinuationToken : undefined
       } while (token)
@@ -128,7 +133,12 @@ export class TransfersService {
 
   async planUpload(input: { dropId: string; profileId: string; bucket: string; prefix: string }, signal?: AbortSignal) {
     const { planned, refused } = await this.destinations(input.dropId, input.prefix)
-    const existing = await this.existing(input.profileId, input.bucket, planned.map((p) => p.key), signal)
+    const existing = await this.existing(
+      input.profileId,
+      input.bucket,
+      planned.map((p) => p.key),
+      signal,
+    )
     const conflicts = planned.filter((p) => existing.has(p.key)).map((p) => p.key)
     return {
       files: planned.length,
@@ -139,9 +149,22 @@ export class TransfersService {
     }
   }
 
-  async startUpload(input: { dropId: string; profileId: string; bucket: string; prefix: string; onConflict: 'overwrite' | 'skip' | 'rename' }) {
+  async startUpload(input: {
+    dropId: string
+    profileId: string
+    bucket: string
+    prefix: string
+    onConflict: 'overwrite' | 'skip' | 'rename'
+  }) {
     const { planned } = await this.destinations(input.dropId, input.prefix)
-    const existing = input.onConflict === 'overwrite' ? new Set<string>() : await this.existing(input.profileId, input.bucket, planned.map((p) => p.key))
+    const existing =
+      input.onConflict === 'overwrite'
+        ? new Set<string>()
+        : await this.existing(
+            input.profileId,
+            input.bucket,
+            planned.map((p) => p.key),
+          )
     const taken = new Set([...existing, ...planned.map((p) => p.key)])
     const batchId = randomUUID()
     const jobIds: string[] = []
@@ -189,7 +212,13 @@ export class TransfersService {
         refused.push({ key: prefix, reason: mapped.reason })
         continue
       }
-      const result = await this.deps.engine.downloadPrefix({ profileId: input.profileId, bucket: input.bucket, prefix, destinationDir: join(folder, ...mapped.relativeSegments), platform })
+      const result = await this.deps.engine.downloadPrefix({
+        profileId: input.profileId,
+        bucket: input.bucket,
+        prefix,
+        destinationDir: join(folder, ...mapped.relativeSegments),
+        platform,
+      })
       jobIds.push(...result.jobIds)
       refused.push(...result.refused)
     }
@@ -251,7 +280,10 @@ export class TransfersService {
     for (const id of batch.jobIds) this.batchOf.delete(id)
     this.flush()
     this.deps.emit({ type: 'transfers.batchDone', batchId, done, failed })
-    this.deps.notify(failed ? 'Haneul: transfers finished with errors' : 'Haneul: transfers finished', `${done} done${failed ? `, ${failed} failed` : ''} — ${batch.label}`)
+    this.deps.notify(
+      failed ? 'Haneul: transfers finished with errors' : 'Haneul: transfers finished',
+      `${done} done${failed ? `, ${failed} failed` : ''} — ${batch.label}`,
+    )
   }
 
   private flush(): void {

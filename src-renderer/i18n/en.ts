@@ -68,9 +68,11 @@ export default {
   buckets: {
     create: 'Create bucket',
     createButton: 'Create',
-    rules: '3–63 characters: lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit. Names are global across all AWS accounts.',
+    rules:
+      '3–63 characters: lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit. Names are global across all AWS accounts.',
     deleteTitle: 'Delete bucket',
-    deleteBody: 'Delete the bucket "{bucket}"? Only an empty bucket can be deleted; this cannot be undone, and the name may be taken by someone else afterwards.',
+    deleteBody:
+      'Delete the bucket "{bucket}"? Only an empty bucket can be deleted; this cannot be undone, and the name may be taken by someone else afterwards.',
     deleteButton: 'Delete bucket',
   },
   confirm: { typeToConfirm: 'Type {text} to confirm' },
@@ -94,7 +96,8 @@ export default {
     delete: 'Delete',
     deleteTitle: 'Delete objects',
     deleteBody: 'Delete {n} object(s)? This cannot be undone.',
-    deleteBodyVersioned: 'Delete {n} object(s)? This bucket is versioned: S3 adds delete markers, and older versions stay (and keep costing) until deleted.',
+    deleteBodyVersioned:
+      'Delete {n} object(s)? This bucket is versioned: S3 adds delete markers, and older versions stay (and keep costing) until deleted.',
   },
   search: {
     placeholder: 'Search below this folder',
@@ -195,7 +198,16 @@ export default {
     allDone: 'All transfers finished.',
     clear: 'Clear finished',
     kinds: { upload: 'Upload', download: 'Download' },
-    states: { queued: 'Queued', running: 'Running', paused: 'Paused', 'waiting-for-network': 'Waiting for network', verifying: 'Verifying', done: 'Done', failed: 'Failed', cancelled: 'Cancelled' },
+    states: {
+      queued: 'Queued',
+      running: 'Running',
+      paused: 'Paused',
+      'waiting-for-network': 'Waiting for network',
+      verifying: 'Verifying',
+      done: 'Done',
+      failed: 'Failed',
+      cancelled: 'Cancelled',
+    },
     pause: 'Pause',
     resume: 'Resume',
     retry: 'Retry',
@@ -214,7 +226,15 @@ export default {
     uploadRest: 'Upload the rest',
   },
   download: { button: 'Download…' },
-  common: { cancel: 'Cancel', save: 'Save', edit: 'Edit', remove: 'Remove', copy: 'Copy', copied: 'Copied to the clipboard.', close: 'Close' },
+  common: {
+    cancel: 'Cancel',
+    save: 'Save',
+    edit: 'Edit',
+    remove: 'Remove',
+    copy: 'Copy',
+    copied: 'Copied to the clipboard.',
+    close: 'Close',
+  },
   mfa: {
     title: 'MFA code needed',
     body: 'Profile "{profile}" assumes a role that requires multi-factor authentication. Enter the 6-digit code from your MFA device.',
@@ -234,7 +254,8 @@ export default {
     endpoint: 'Custom S3 endpoint (optional)',
     pathStyle: 'Path-style addressing (MinIO, Ceph and most S3-compatible stores)',
     keepKeys: 'leave empty to keep the current keys',
-    weakStorage: 'This system has no keychain (Electron backend "{backend}"). A stored secret would be readable by anyone who can read your files. Install gnome-keyring or KWallet to store it safely.',
+    weakStorage:
+      'This system has no keychain (Electron backend "{backend}"). A stored secret would be readable by anyone who can read your files. Install gnome-keyring or KWallet to store it safely.',
     acceptWeak: 'I understand; store the keys anyway',
     added: 'Added "{name}".',
     saved: 'Saved "{name}".',

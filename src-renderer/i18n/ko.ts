@@ -70,9 +70,11 @@ const ko: typeof en = {
   buckets: {
     create: '버킷 만들기',
     createButton: '만들기',
-    rules: '3~63자: 영문 소문자, 숫자, 점, 하이픈만 쓸 수 있고 영문자나 숫자로 시작하고 끝나야 합니다. 이름은 모든 AWS 계정에서 고유해야 합니다.',
+    rules:
+      '3~63자: 영문 소문자, 숫자, 점, 하이픈만 쓸 수 있고 영문자나 숫자로 시작하고 끝나야 합니다. 이름은 모든 AWS 계정에서 고유해야 합니다.',
     deleteTitle: '버킷 삭제',
-    deleteBody: '"{bucket}" 버킷을 삭제할까요? 빈 버킷만 삭제할 수 있으며 되돌릴 수 없습니다. 삭제한 뒤에는 다른 사람이 이 이름을 가져갈 수 있습니다.',
+    deleteBody:
+      '"{bucket}" 버킷을 삭제할까요? 빈 버킷만 삭제할 수 있으며 되돌릴 수 없습니다. 삭제한 뒤에는 다른 사람이 이 이름을 가져갈 수 있습니다.',
     deleteButton: '버킷 삭제',
   },
   confirm: { typeToConfirm: '확인하려면 {text}을(를) 입력하세요' },
@@ -96,7 +98,8 @@ const ko: typeof en = {
     delete: '삭제',
     deleteTitle: '객체 삭제',
     deleteBody: '객체 {n}개를 삭제할까요? 되돌릴 수 없습니다.',
-    deleteBodyVersioned: '객체 {n}개를 삭제할까요? 이 버킷은 버전 관리를 사용하므로 S3가 삭제 마커를 추가하고, 이전 버전은 직접 지우기 전까지 남아 비용이 계속 듭니다.',
+    deleteBodyVersioned:
+      '객체 {n}개를 삭제할까요? 이 버킷은 버전 관리를 사용하므로 S3가 삭제 마커를 추가하고, 이전 버전은 직접 지우기 전까지 남아 비용이 계속 듭니다.',
   },
   search: {
     placeholder: '이 폴더 아래에서 찾기',
@@ -197,7 +200,16 @@ const ko: typeof en = {
     allDone: '모든 전송이 끝났습니다.',
     clear: '끝난 항목 지우기',
     kinds: { upload: '업로드', download: '다운로드' },
-    states: { queued: '대기 중', running: '전송 중', paused: '일시 정지', 'waiting-for-network': '네트워크 대기 중', verifying: '검증 중', done: '완료', failed: '실패', cancelled: '취소됨' },
+    states: {
+      queued: '대기 중',
+      running: '전송 중',
+      paused: '일시 정지',
+      'waiting-for-network': '네트워크 대기 중',
+      verifying: '검증 중',
+      done: '완료',
+      failed: '실패',
+      cancelled: '취소됨',
+    },
     pause: '일시 정지',
     resume: '다시 시작',
     retry: '다시 시도',
@@ -236,7 +248,8 @@ const ko: typeof en = {
     endpoint: '사용자 지정 S3 엔드포인트 (선택)',
     pathStyle: '경로 방식 주소 (MinIO, Ceph 등 대부분의 S3 호환 저장소)',
     keepKeys: '비워 두면 현재 키를 유지합니다',
-    weakStorage: '이 시스템에는 키체인이 없습니다 (Electron 백엔드 "{backend}"). 저장된 비밀 키를 파일을 읽을 수 있는 누구나 볼 수 있습니다. 안전하게 보관하려면 gnome-keyring이나 KWallet을 설치하세요.',
+    weakStorage:
+      '이 시스템에는 키체인이 없습니다 (Electron 백엔드 "{backend}"). 저장된 비밀 키를 파일을 읽을 수 있는 누구나 볼 수 있습니다. 안전하게 보관하려면 gnome-keyring이나 KWallet을 설치하세요.',
     acceptWeak: '위험을 이해했으며 그래도 키를 저장합니다',
     added: '"{name}"을(를) 추가했습니다.',
     saved: '"{name}"을(를) 저장했습니다.',

@@ -75,7 +75,8 @@ export const useDetailsStore = defineStore('details', () => {
       edit(() => api.s3.updateMetadata({ ...target(), system, metadata }), done),
     saveTags: (tags: Record<string, string>, done: string) => edit(async () => void (await api.s3.putTags({ ...target(), tags })), done),
     changeClass: (storageClass: StorageClass, done: string) => edit(() => api.s3.changeStorageClass({ ...target(), storageClass }), done),
-    restore: (days: number, tier: Tier, done: string) => edit(async () => void (await api.s3.restoreObject({ ...target(), days, tier })), done),
+    restore: (days: number, tier: Tier, done: string) =>
+      edit(async () => void (await api.s3.restoreObject({ ...target(), days, tier })), done),
     /** Makes a presigned URL and puts it on the clipboard; returns it for display. */
     async presign(expiresInSeconds: number): Promise<string | undefined> {
       error.value = undefined

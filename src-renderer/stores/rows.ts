@@ -11,8 +11,7 @@ export interface Sort {
 }
 
 export type Row =
-  | { kind: 'folder'; id: string; name: string; prefix: string }
-  | { kind: 'object'; id: string; name: string; object: ObjectSummary }
+  { kind: 'folder'; id: string; name: string; prefix: string } | { kind: 'object'; id: string; name: string; object: ObjectSummary }
 
 /** Name shown for a key or prefix below the open folder; exact characters, never decoded or normalized. */
 export function leafOf(keyOrPrefix: string, parent: string): string {
@@ -30,8 +29,18 @@ const byClass = (row: Row) => (row.kind === 'object' ? row.object.storageClass :
 const bySize = (row: Row) => (row.kind === 'object' ? row.object.size : -1)
 const byModified = (row: Row) => (row.kind === 'object' ? (row.object.lastModifiedMs ?? 0) : -1)
 
-export const folderRow = (prefix: string, parent: string): Row => ({ kind: 'folder', id: `p:${prefix}`, name: leafOf(prefix, parent), prefix })
-export const objectRow = (object: ObjectSummary, parent: string): Row => ({ kind: 'object', id: `o:${object.key}`, name: leafOf(object.key, parent), object })
+export const folderRow = (prefix: string, parent: string): Row => ({
+  kind: 'folder',
+  id: `p:${prefix}`,
+  name: leafOf(prefix, parent),
+  prefix,
+})
+export const objectRow = (object: ObjectSummary, parent: string): Row => ({
+  kind: 'object',
+  id: `o:${object.key}`,
+  name: leafOf(object.key, parent),
+  object,
+})
 
 /**
  * Folder rows then object rows, filtered and sorted. With no filter and S3's own order (by name) the

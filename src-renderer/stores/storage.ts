@@ -62,14 +62,22 @@ export const useStorageStore = defineStore('storage', () => {
   const anchor = ref<string | undefined>()
 
   /** Deep search under the open folder; while set, the table shows its results instead of the folder. */
-  const search = ref<{ query: string; objects: ObjectSummary[]; scanned: number; stoppedAt?: 'max-results' | 'max-scanned'; running: boolean }>()
+  const search = ref<{
+    query: string
+    objects: ObjectSummary[]
+    scanned: number
+    stoppedAt?: 'max-results' | 'max-scanned'
+    running: boolean
+  }>()
 
   /** Places visited, for back and forward. */
   const history = ref<Place[]>([{ prefix: '' }])
   const historyIndex = ref(0)
 
   const rows = computed<Row[]>(() =>
-    search.value ? buildRows([], search.value.objects, prefix.value, filter.value, sort.value) : arrangeRows(folderRows.value, objectRows.value, filter.value, sort.value),
+    search.value
+      ? buildRows([], search.value.objects, prefix.value, filter.value, sort.value)
+      : arrangeRows(folderRows.value, objectRows.value, filter.value, sort.value),
   )
   const selectedRows = computed(() => rows.value.filter((row) => selection.value.has(row.id)))
   const canGoBack = computed(() => historyIndex.value > 0)
@@ -271,7 +279,10 @@ export const useStorageStore = defineStore('storage', () => {
     const { current, signal } = begin()
     search.value = { query, objects: [], scanned: 0, running: true }
     try {
-      const result = await api.s3.searchObjects({ profileId: useProfilesStore().activeId, bucket: bucket.value, prefix: prefix.value, query }, { signal })
+      const result = await api.s3.searchObjects(
+        { profileId: useProfilesStore().activeId, bucket: bucket.value, prefix: prefix.value, query },
+        { signal },
+      )
       if (current()) search.value = { query, ...result, running: false }
     } catch (error) {
       if (!current()) return

@@ -38,7 +38,13 @@ export const useTransfersStore = defineStore('transfers', () => {
     const bytesDone = list.reduce((n, t) => n + t.bytesDone, 0)
     const bytesTotal = list.reduce((n, t) => n + t.bytesTotal, 0)
     const bytesPerSecond = list.reduce((n, t) => n + t.bytesPerSecond, 0)
-    return { count: list.length, bytesDone, bytesTotal, bytesPerSecond, etaSeconds: bytesPerSecond > 0 ? (bytesTotal - bytesDone) / bytesPerSecond : undefined }
+    return {
+      count: list.length,
+      bytesDone,
+      bytesTotal,
+      bytesPerSecond,
+      etaSeconds: bytesPerSecond > 0 ? (bytesTotal - bytesDone) / bytesPerSecond : undefined,
+    }
   })
 
   function merge(views: TransferView[]): void {
@@ -88,7 +94,13 @@ export const useTransfersStore = defineStore('transfers', () => {
     pending.value = undefined
     if (upload.plan.files === 0) return undefined
     try {
-      const { batchId } = await api.transfers.startUpload({ dropId: upload.dropId, profileId: upload.profileId, bucket: upload.bucket, prefix: upload.prefix, onConflict })
+      const { batchId } = await api.transfers.startUpload({
+        dropId: upload.dropId,
+        profileId: upload.profileId,
+        bucket: upload.bucket,
+        prefix: upload.prefix,
+        onConflict,
+      })
       return batchId
     } catch (e) {
       error.value = e instanceof ApiCallError ? e.message : String(e)

@@ -36,10 +36,14 @@ export const useUiStore = defineStore('ui', () => {
 
   watch(localePreference, (value) => localStorage.setItem('haneul.locale', value))
 
-  watch(locale, (value) => {
-    i18n.global.locale.value = value
-    document.documentElement.lang = value
-  }, { immediate: true })
+  watch(
+    locale,
+    (value) => {
+      i18n.global.locale.value = value
+      document.documentElement.lang = value
+    },
+    { immediate: true },
+  )
 
   return { theme, resolvedTheme, localePreference, osLocale, section, locale }
 })

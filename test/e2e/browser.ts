@@ -16,13 +16,21 @@ import { repoRoot, startHarness, type Harness, type HarnessOptions } from '../he
 
 export const screenshotDir = join(repoRoot, 'test-results', 'screenshots')
 const rendererDir = join(repoRoot, 'out', 'renderer')
-const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png' }
+const types: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+}
 
 async function serveRenderer(): Promise<Server> {
   if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('out/renderer is missing: run `npm run build` first (npm test does).')
   const csp = contentSecurityPolicy('production')
   const server = createServer(async (req, res) => {
-    const path = normalize(join(rendererDir, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname.replace(/^\/$/, '/index.html'))))
+    const path = normalize(
+      join(rendererDir, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname.replace(/^\/$/, '/index.html'))),
+    )
     if (relative(rendererDir, path).startsWith('..')) return void res.writeHead(404).end()
     try {
       const body = await readFile(path)
@@ -37,7 +45,14 @@ async function serveRenderer(): Promise<Server> {
 }
 
 async function bridgeScript(): Promise<string> {
-  const result = await build({ entryPoints: [join(repoRoot, 'test/e2e/bridge-entry.ts')], bundle: true, format: 'iife', write: false, platform: 'browser', target: 'chrome120' })
+  const result = await build({
+    entryPoints: [join(repoRoot, 'test/e2e/bridge-entry.ts')],
+    bundle: true,
+    format: 'iife',
+    write: false,
+    platform: 'browser',
+    target: 'chrome120',
+  })
   return result.outputFiles[0]!.text
 }
 
@@ -60,11 +75,23 @@ export async function openApp(options: HarnessOptions & { locale?: string } = {}
   const harness = await startHarness({
     ...options,
     trustedOrigin: origin,
-    onEvent: (event) => void target.page?.evaluate((e) => (window as unknown as { __haneulEmit?: (e: unknown) => void }).__haneulEmit?.(e), event).catch(() => {}),
+    onEvent: (event) =>
+      void target.page
+        ?.evaluate((e) => (window as unknown as { __haneulEmit?: (e: unknown) => void }).__haneulEmit?.(e), event)
+        .catch(() => {}),
   })
   const browser: Browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   })
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: options.locale ?? 'en-US' })
   const calls = new CallRegistry()

@@ -18,7 +18,10 @@ describe('profiles and offline switching in Chromium', () => {
     const s3 = services.sandbox.endpoints!.s3
     const keys = `aws_access_key_id = ${SANDBOX_ACCESS_KEY_ID}\naws_secret_access_key = ${SANDBOX_SECRET_ACCESS_KEY}\n`
     writeFileSync(join(homeDir, '.aws', 'credentials'), `[work]\n${keys}[fresh]\n${keys}`)
-    writeFileSync(join(homeDir, '.aws', 'config'), `[profile work]\nregion = ap-northeast-2\nendpoint_url = ${s3}\n[profile fresh]\nregion = eu-west-1\nendpoint_url = ${s3}\n[profile broken]\nrole_arn = arn:aws:iam::1:role/x\n`)
+    writeFileSync(
+      join(homeDir, '.aws', 'config'),
+      `[profile work]\nregion = ap-northeast-2\nendpoint_url = ${s3}\n[profile fresh]\nregion = eu-west-1\nendpoint_url = ${s3}\n[profile broken]\nrole_arn = arn:aws:iam::1:role/x\n`,
+    )
     await services.profiles.reload()
     // Reloading ~/.aws keeps the user on the profile they were using.
     expect(services.profiles.list().activeId).toBe('sandbox')
@@ -37,7 +40,9 @@ describe('profiles and offline switching in Chromium', () => {
     const { page } = app
     await page.locator('[data-bucket="haneul-demo-site"]').waitFor()
     await page.locator('[data-testid="profile-switcher"]').click()
-    const rows = await page.locator('li[data-profile]').evaluateAll((els) => els.map((el) => [el.getAttribute('data-profile'), el.textContent?.replace(/\s+/g, ' ').trim()]))
+    const rows = await page
+      .locator('li[data-profile]')
+      .evaluateAll((els) => els.map((el) => [el.getAttribute('data-profile'), el.textContent?.replace(/\s+/g, ' ').trim()]))
     expect(rows.map((r) => r[0])).toEqual(['sandbox', 'aws:broken', 'aws:fresh', 'aws:work'])
     expect(rows[1]![1]).toMatch(/Assume role.*Cannot be used: role_arn needs a source_profile/)
     expect(rows[3]![1]).toMatch(/work.*Access keys.*ap-northeast-2/)

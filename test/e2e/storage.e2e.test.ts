@@ -27,7 +27,10 @@ describe('storage browser in Chromium', () => {
     await sandbox.s3.store.putObject('big-bucket', 'data/README.txt', 'the big folder is data/2026/11/')
     const home = mkdtempSync(join(tmpdir(), 'haneul-home-'))
     mkdirSync(join(home, '.aws'))
-    writeFileSync(join(home, '.aws', 'credentials'), `[default]\naws_access_key_id = ${SANDBOX_ACCESS_KEY_ID}\naws_secret_access_key = ${SANDBOX_SECRET_ACCESS_KEY}\n`)
+    writeFileSync(
+      join(home, '.aws', 'credentials'),
+      `[default]\naws_access_key_id = ${SANDBOX_ACCESS_KEY_ID}\naws_secret_access_key = ${SANDBOX_SECRET_ACCESS_KEY}\n`,
+    )
     writeFileSync(join(home, '.aws', 'config'), `[default]\nregion = us-east-1\nendpoint_url = ${sandbox.endpoints.s3}\n`)
     app = await openApp({ homeDir: home, locale: 'en-US' })
   }, 180_000)
@@ -54,7 +57,9 @@ describe('storage browser in Chromium', () => {
     await cdp.send('HeapProfiler.collectGarbage')
     const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number }
     const rowsInDom = await page.locator('[role="row"][data-key]').count()
-    console.log(`100k listing: first rows ${firstRowsMs} ms, complete ${completeMs} ms, renderer heap ${(heap.usedSize / 1048576).toFixed(1)} MiB, rows in DOM ${rowsInDom}`)
+    console.log(
+      `100k listing: first rows ${firstRowsMs} ms, complete ${completeMs} ms, renderer heap ${(heap.usedSize / 1048576).toFixed(1)} MiB, rows in DOM ${rowsInDom}`,
+    )
     expect(firstRowsMs).toBeLessThan(10_000)
     expect(rowsInDom).toBeGreaterThan(10)
     expect(rowsInDom).toBeLessThan(100)
@@ -81,7 +86,9 @@ describe('storage browser in Chromium', () => {
       const lastKey = [...scroller.querySelectorAll('[data-key]')].pop()?.getAttribute('data-key')
       return { p95FrameMs: frames[Math.floor(frames.length * 0.95)]!, maxRowsInDom: Math.max(...maxRows), addedNodes: added, lastKey }
     })
-    console.log(`100k scroll: p95 frame ${scroll.p95FrameMs.toFixed(1)} ms, at most ${scroll.maxRowsInDom} rows in DOM, ${scroll.addedNodes} nodes added over 120 scroll steps`)
+    console.log(
+      `100k scroll: p95 frame ${scroll.p95FrameMs.toFixed(1)} ms, at most ${scroll.maxRowsInDom} rows in DOM, ${scroll.addedNodes} nodes added over 120 scroll steps`,
+    )
     expect(scroll.maxRowsInDom).toBeLessThan(100)
     expect(scroll.lastKey).toBe(`${bigPrefix}part-099999.json`)
     await app.screenshot('storage-100k-scrolled')
@@ -121,7 +128,9 @@ describe('storage browser in Chromium', () => {
     expect(url).toContain('/haneul-demo-site/gallery/photo-003.svg?')
     const response = await fetch(url)
     expect(response.status).toBe(200)
-    expect(Buffer.from(await response.arrayBuffer()).equals(await sandbox.s3.store.readObject('haneul-demo-site', 'gallery/photo-003.svg'))).toBe(true)
+    expect(
+      Buffer.from(await response.arrayBuffer()).equals(await sandbox.s3.store.readObject('haneul-demo-site', 'gallery/photo-003.svg')),
+    ).toBe(true)
     await app.screenshot('storage-details')
   })
 

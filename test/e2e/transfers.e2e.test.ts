@@ -59,12 +59,16 @@ describe('drag-and-drop uploads in Chromium', () => {
     await page.locator('[data-testid="totals"]').waitFor()
     await new Promise((resolve) => setTimeout(resolve, 800))
     await app.screenshot('transfers-midway')
-    const midway = await page.locator('[data-testid="total-progress"]').evaluate((el) => (el as HTMLProgressElement).value / (el as HTMLProgressElement).max)
+    const midway = await page
+      .locator('[data-testid="total-progress"]')
+      .evaluate((el) => (el as HTMLProgressElement).value / (el as HTMLProgressElement).max)
     expect(midway).toBeGreaterThan(0)
     expect(midway).toBeLessThan(1)
 
     await page.locator('[data-testid="transfers"]', { hasText: 'All transfers finished.' }).waitFor({ timeout: 60_000 })
-    const states = await page.locator('[data-testid="transfers"] [data-transfer]').evaluateAll((els) => els.map((el) => [el.getAttribute('data-transfer'), el.getAttribute('data-state')]))
+    const states = await page
+      .locator('[data-testid="transfers"] [data-transfer]')
+      .evaluateAll((els) => els.map((el) => [el.getAttribute('data-transfer'), el.getAttribute('data-state')]))
     expect(Object.fromEntries(states)).toEqual({
       'downloads/big-video.bin': 'done',
       'downloads/보고서 final+1.txt': 'done',
@@ -75,10 +79,18 @@ describe('drag-and-drop uploads in Chromium', () => {
     await page.locator('[data-key="downloads/big-video.bin"]').waitFor()
     await page.locator('[data-folder="downloads/photos/"]').waitFor()
     await app.screenshot('transfers-done')
-    console.log(`drop upload of ${Object.keys(files).length} files (${(Object.values(files).reduce((n, f) => n + f.length, 0) / MiB).toFixed(1)} MiB at 16 MiB/s) done in ${Date.now() - started} ms`)
+    console.log(
+      `drop upload of ${Object.keys(files).length} files (${(Object.values(files).reduce((n, f) => n + f.length, 0) / MiB).toFixed(1)} MiB at 16 MiB/s) done in ${Date.now() - started} ms`,
+    )
 
     // Progress came often, and never went backwards.
-    const updates = app.harness.events.flatMap((e) => (e.type === 'transfers.updated' ? e.transfers.filter((t) => t.key === 'downloads/big-video.bin').map((t) => ({ at: t.updatedAtMs, done: t.bytesDone, state: t.state })) : []))
+    const updates = app.harness.events.flatMap((e) =>
+      e.type === 'transfers.updated'
+        ? e.transfers
+            .filter((t) => t.key === 'downloads/big-video.bin')
+            .map((t) => ({ at: t.updatedAtMs, done: t.bytesDone, state: t.state }))
+        : [],
+    )
     const running = updates.filter((u) => u.state === 'running')
     const seconds = (running.at(-1)!.at - running[0]!.at) / 1000
     expect(running.length / seconds).toBeGreaterThanOrEqual(4)

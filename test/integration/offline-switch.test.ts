@@ -17,7 +17,8 @@ type Buckets = { buckets: { name: string }[]; cachedAtMs?: number }
 describe('switching profiles offline', () => {
   let harness: Harness
   const context = () => ({ senderUrl: 'app://haneul/index.html', signal: new AbortController().signal })
-  const call = <T>(operation: string, payload: unknown) => harness.services.router.handle(operation, payload, context()) as Promise<Result<T>>
+  const call = <T>(operation: string, payload: unknown) =>
+    harness.services.router.handle(operation, payload, context()) as Promise<Result<T>>
 
   beforeAll(async () => {
     const home = mkdtempSync(join(tmpdir(), 'haneul-home-'))
@@ -26,7 +27,10 @@ describe('switching profiles offline', () => {
     const s3 = harness.services.sandbox.endpoints!.s3
     const keys = `aws_access_key_id = ${SANDBOX_ACCESS_KEY_ID}\naws_secret_access_key = ${SANDBOX_SECRET_ACCESS_KEY}\n`
     writeFileSync(join(home, '.aws', 'credentials'), `[work]\n${keys}[fresh]\n${keys}`)
-    writeFileSync(join(home, '.aws', 'config'), `[profile work]\nregion = ap-northeast-2\nendpoint_url = ${s3}\n[profile fresh]\nregion = us-east-1\nendpoint_url = ${s3}\n`)
+    writeFileSync(
+      join(home, '.aws', 'config'),
+      `[profile work]\nregion = ap-northeast-2\nendpoint_url = ${s3}\n[profile fresh]\nregion = us-east-1\nendpoint_url = ${s3}\n`,
+    )
     await call('profiles.reload', {})
     // Online: list both profiles once, which leaves snapshots behind.
     for (const profileId of ['sandbox', 'aws:work']) {
@@ -65,7 +69,11 @@ describe('switching profiles offline', () => {
   })
 
   it('serves cached folder listings offline too', async () => {
-    const page = await call<{ prefixes: string[]; cachedAtMs?: number }>('s3.listObjects', { profileId: 'aws:work', bucket: 'haneul-demo-site', delimiter: '/' })
+    const page = await call<{ prefixes: string[]; cachedAtMs?: number }>('s3.listObjects', {
+      profileId: 'aws:work',
+      bucket: 'haneul-demo-site',
+      delimiter: '/',
+    })
     expect(page.ok && page.value.prefixes).toContain('blog/')
     expect(page.ok && page.value.cachedAtMs).toBeDefined()
   })
@@ -75,7 +83,10 @@ describe('switching profiles offline', () => {
     const live = await call('s3.listBuckets', { profileId: 'aws:fresh' })
     const cached = await call('s3.listBuckets', { profileId: 'aws:fresh', source: 'cache' })
     const elapsed = performance.now() - started
-    expect(live).toMatchObject({ ok: false, error: { code: 'offline', retryable: true, message: expect.stringMatching(/nothing is cached yet/) } })
+    expect(live).toMatchObject({
+      ok: false,
+      error: { code: 'offline', retryable: true, message: expect.stringMatching(/nothing is cached yet/) },
+    })
     expect(cached).toMatchObject({ ok: false, error: { code: 'not-found' } })
     expect(elapsed).toBeLessThan(3_000)
   })

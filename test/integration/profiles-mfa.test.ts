@@ -24,7 +24,10 @@ describe('assume-role with MFA', () => {
     sandbox = await startSandbox({ dataDir: mkdtempSync(join(tmpdir(), 'haneul-sb-')), assetsDir: sandboxAssets })
     const home = mkdtempSync(join(tmpdir(), 'haneul-home-'))
     mkdirSync(join(home, '.aws'))
-    writeFileSync(join(home, '.aws', 'credentials'), `[base]\naws_access_key_id = ${SANDBOX_ACCESS_KEY_ID}\naws_secret_access_key = ${SANDBOX_SECRET_ACCESS_KEY}\n`)
+    writeFileSync(
+      join(home, '.aws', 'credentials'),
+      `[base]\naws_access_key_id = ${SANDBOX_ACCESS_KEY_ID}\naws_secret_access_key = ${SANDBOX_SECRET_ACCESS_KEY}\n`,
+    )
     writeFileSync(
       join(home, '.aws', 'config'),
       [
@@ -67,12 +70,19 @@ describe('assume-role with MFA', () => {
   it('asks once and assumes the role once for 50 parallel requests', async () => {
     answer = (event) => {
       // The renderer answers a little later, as a person would.
-      setTimeout(() => void harness.services.router.handle('profiles.submitMfa', { promptId: event.promptId, code: SANDBOX_MFA_CODE }, context()), 50)
+      setTimeout(
+        () => void harness.services.router.handle('profiles.submitMfa', { promptId: event.promptId, code: SANDBOX_MFA_CODE }, context()),
+        50,
+      )
     }
     const before = sandbox.sts.calls.AssumeRole ?? 0
-    const results = await Promise.all(Array.from({ length: 50 }, () => harness.services.router.handle('s3.listBuckets', { profileId: 'aws:mfa-admin' }, context())))
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => harness.services.router.handle('s3.listBuckets', { profileId: 'aws:mfa-admin' }, context())),
+    )
     expect(results.filter((r) => !r.ok)).toEqual([])
-    expect(results.every((r) => r.ok && (r.value as { buckets: { name: string }[] }).buckets.some((b) => b.name === 'haneul-demo-site'))).toBe(true)
+    expect(
+      results.every((r) => r.ok && (r.value as { buckets: { name: string }[] }).buckets.some((b) => b.name === 'haneul-demo-site')),
+    ).toBe(true)
     expect(prompts.length).toBe(1)
     expect(prompts[0]).toMatchObject({ profileId: 'aws:mfa-admin', profileName: 'mfa-admin', serial: SANDBOX_MFA_SERIAL })
     expect((sandbox.sts.calls.AssumeRole ?? 0) - before).toBe(1)
@@ -86,7 +96,10 @@ describe('assume-role with MFA', () => {
     harness.services.forgetCredentials('aws:mfa-admin')
     answer = (event) => void harness.services.router.handle('profiles.submitMfa', { promptId: event.promptId, code: '000000' }, context())
     const wrong = await harness.services.router.handle('s3.listBuckets', { profileId: 'aws:mfa-admin' }, context())
-    expect(wrong).toMatchObject({ ok: false, error: { code: 'access-denied', message: expect.stringMatching(/invalid MFA one time pass code/) } })
+    expect(wrong).toMatchObject({
+      ok: false,
+      error: { code: 'access-denied', message: expect.stringMatching(/invalid MFA one time pass code/) },
+    })
     answer = (event) => void harness.services.router.handle('profiles.cancelMfa', { promptId: event.promptId }, context())
     const cancelled = await harness.services.router.handle('s3.listBuckets', { profileId: 'aws:mfa-admin' }, context())
     expect(cancelled).toMatchObject({ ok: false, error: { code: 'cancelled' } })

@@ -51,7 +51,9 @@ describe('sandbox emulation framework', () => {
     const missing = await client.send(new GetPipelineCommand({ name: 'nope' })).catch((e: unknown) => e)
     expect(missing).toBeInstanceOf(PipelineNotFoundException)
     expect((missing as Error).message).toContain("pipeline with name 'nope'")
-    const denied = await new CodePipelineClient({ endpoint, region: 'us-east-1', credentials: bad }).send(new ListPipelinesCommand({})).catch((e: unknown) => e)
+    const denied = await new CodePipelineClient({ endpoint, region: 'us-east-1', credentials: bad })
+      .send(new ListPipelinesCommand({}))
+      .catch((e: unknown) => e)
     expect((denied as Error).name).toBe('UnrecognizedClientException')
   })
 
@@ -65,7 +67,11 @@ describe('sandbox emulation framework', () => {
             handle: () => ({
               xml: {
                 ListHostedZonesResponse: {
-                  HostedZones: { HostedZone: [{ Id: '/hostedzone/Z0HANEULDEMO', Name: 'haneul-demo.example.', CallerReference: 'seed', ResourceRecordSetCount: 4 }] },
+                  HostedZones: {
+                    HostedZone: [
+                      { Id: '/hostedzone/Z0HANEULDEMO', Name: 'haneul-demo.example.', CallerReference: 'seed', ResourceRecordSetCount: 4 },
+                    ],
+                  },
                   IsTruncated: false,
                   MaxItems: 100,
                 },
@@ -86,7 +92,9 @@ describe('sandbox emulation framework', () => {
     )
     const client = new Route53Client({ endpoint, region: 'us-east-1', credentials: good })
     const zones = await client.send(new ListHostedZonesCommand({}))
-    expect(zones.HostedZones?.map((z) => [z.Id, z.Name, z.ResourceRecordSetCount])).toEqual([['/hostedzone/Z0HANEULDEMO', 'haneul-demo.example.', 4]])
+    expect(zones.HostedZones?.map((z) => [z.Id, z.Name, z.ResourceRecordSetCount])).toEqual([
+      ['/hostedzone/Z0HANEULDEMO', 'haneul-demo.example.', 4],
+    ])
     expect(zones.IsTruncated).toBe(false)
     const missing = await client.send(new GetHostedZoneCommand({ Id: 'ZMISSING' })).catch((e: unknown) => e)
     expect(missing).toBeInstanceOf(NoSuchHostedZone)
@@ -98,7 +106,9 @@ describe('sandbox emulation framework', () => {
     const endpoint = await serve(sts.handle)
     const me = await new STSClient({ endpoint, region: 'us-east-1', credentials: good }).send(new GetCallerIdentityCommand({}))
     expect(me).toMatchObject({ Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/sandbox' })
-    const denied = await new STSClient({ endpoint, region: 'us-east-1', credentials: bad }).send(new GetCallerIdentityCommand({})).catch((e: unknown) => e)
+    const denied = await new STSClient({ endpoint, region: 'us-east-1', credentials: bad })
+      .send(new GetCallerIdentityCommand({}))
+      .catch((e: unknown) => e)
     expect((denied as Error).name).toBe('InvalidClientTokenId')
     // The refused call never reached the operation.
     expect(sts.calls.GetCallerIdentity).toBe(1)

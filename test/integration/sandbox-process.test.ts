@@ -30,7 +30,12 @@ describe('sandbox child process', () => {
     expect(endpoints.s3).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
     expect(endpoints.sts).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
     expect(endpoints.s3).not.toBe(endpoints.sts)
-    const s3 = new S3Client({ endpoint: endpoints.s3, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: SANDBOX_SECRET_ACCESS_KEY } })
+    const s3 = new S3Client({
+      endpoint: endpoints.s3,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: SANDBOX_SECRET_ACCESS_KEY },
+    })
     const { Buckets } = await s3.send(new ListBucketsCommand({}))
     expect(Buckets?.map((b) => b.Name)).toEqual(['haneul-demo-logs', 'haneul-demo-site'])
     s3.destroy()
@@ -41,7 +46,11 @@ describe('sandbox child process', () => {
   })
 
   it('reports a sandbox that cannot start, with the reason', async () => {
-    const host = new SandboxHost(forkWithNode(sandboxEntry, ['--import', 'tsx']), mkdtempSync(join(tmpdir(), 'haneul-sb-')), '/nonexistent/assets')
+    const host = new SandboxHost(
+      forkWithNode(sandboxEntry, ['--import', 'tsx']),
+      mkdtempSync(join(tmpdir(), 'haneul-sb-')),
+      '/nonexistent/assets',
+    )
     await expect(host.start()).rejects.toThrow(/sandbox failed to start.*ENOENT/)
     expect(host.state).toBe('failed')
   })

@@ -33,8 +33,21 @@ function sampleInputs(profileId: string, s3Endpoint: string, run: number): Recor
     'profiles.reload': [{}],
     'profiles.secretStorage': [{}],
     'profiles.add': [
-      { name: `added-${run}`, region: 'us-east-1', accessKeyId: 'AKIAADDEDEXAMPLE0001', secretAccessKey: addedSecret, sessionToken: addedToken, endpoint: s3Endpoint },
-      { name: `working-${run}`, region: 'us-east-1', accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: SANDBOX_SECRET_ACCESS_KEY, endpoint: s3Endpoint },
+      {
+        name: `added-${run}`,
+        region: 'us-east-1',
+        accessKeyId: 'AKIAADDEDEXAMPLE0001',
+        secretAccessKey: addedSecret,
+        sessionToken: addedToken,
+        endpoint: s3Endpoint,
+      },
+      {
+        name: `working-${run}`,
+        region: 'us-east-1',
+        accessKeyId: SANDBOX_ACCESS_KEY_ID,
+        secretAccessKey: SANDBOX_SECRET_ACCESS_KEY,
+        endpoint: s3Endpoint,
+      },
     ],
     'profiles.update': [{ profileId, region: 'us-west-2' }],
     'profiles.remove': [{ profileId: 'app:does-not-exist' }],
@@ -42,7 +55,11 @@ function sampleInputs(profileId: string, s3Endpoint: string, run: number): Recor
     'profiles.cancelMfa': [{ promptId: 'nope' }],
     'profiles.signIn': [{ profileId }],
     's3.listBuckets': [{ profileId }, { profileId, source: 'cache' }],
-    's3.listObjects': [{ ...bucket }, { ...bucket, prefix: 'blog/', delimiter: '/', pageSize: 5 }, { profileId, bucket: 'no-such-bucket-here' }],
+    's3.listObjects': [
+      { ...bucket },
+      { ...bucket, prefix: 'blog/', delimiter: '/', pageSize: 5 },
+      { profileId, bucket: 'no-such-bucket-here' },
+    ],
     's3.createBucket': [{ profileId, bucket: `secret-test-${run}`, region: 'us-east-1' }],
     's3.deleteBucket': [{ profileId, bucket: `secret-test-${run}`, confirm: `secret-test-${run}` }],
     's3.bucketInfo': [{ ...bucket }],
@@ -55,8 +72,12 @@ function sampleInputs(profileId: string, s3Endpoint: string, run: number): Recor
     's3.restoreObject': [{ ...bucket, key: 'archive/releases/site-v1.1.0.zip', days: 1, tier: 'Standard' }],
     's3.presignGet': [{ ...bucket, key: 'index.html', expiresInSeconds: 60, copyToClipboard: true }],
     's3.createFolder': [{ ...bucket, prefix: `secret-test-${run}/` }],
-    's3.copy': [{ ...bucket, keys: ['robots.txt'], destination: { profileId, bucket: site, prefix: `copies-${run}/` }, onConflict: 'overwrite' }],
-    's3.move': [{ ...bucket, keys: ['no-such-key.txt'], destination: { profileId, bucket: site, prefix: 'moved/' }, onConflict: 'overwrite' }],
+    's3.copy': [
+      { ...bucket, keys: ['robots.txt'], destination: { profileId, bucket: site, prefix: `copies-${run}/` }, onConflict: 'overwrite' },
+    ],
+    's3.move': [
+      { ...bucket, keys: ['no-such-key.txt'], destination: { profileId, bucket: site, prefix: 'moved/' }, onConflict: 'overwrite' },
+    ],
     's3.rename': [{ ...bucket, key: 'robots.txt', newKey: 'robots.txt.bak' }],
     's3.delete': [{ ...bucket, keys: ['no-such-key.txt'] }],
     's3.countPrefix': [{ ...bucket, prefixes: ['blog/'] }],
@@ -92,11 +113,21 @@ describe('no secret crosses to the renderer', () => {
     harness = await startHarness({ homeDir, chooseFolder: () => downloads })
     const { s3, sts } = harness.services.sandbox.endpoints!
     // Temporary credentials with a session token, from the sandbox's own STS.
-    const assumed = await new STSClient({ endpoint: sts, region: 'us-east-1', credentials: { accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: SANDBOX_SECRET_ACCESS_KEY } }).send(
-      new AssumeRoleCommand({ RoleArn: SANDBOX_ADMIN_ROLE_ARN, RoleSessionName: 'secrets-test' }),
-    )
+    const assumed = await new STSClient({
+      endpoint: sts,
+      region: 'us-east-1',
+      credentials: { accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: SANDBOX_SECRET_ACCESS_KEY },
+    }).send(new AssumeRoleCommand({ RoleArn: SANDBOX_ADMIN_ROLE_ARN, RoleSessionName: 'secrets-test' }))
     const session = assumed.Credentials!
-    secrets = [SANDBOX_SECRET_ACCESS_KEY, rejectedSecret, rejectedToken, addedSecret, addedToken, session.SecretAccessKey!, session.SessionToken!]
+    secrets = [
+      SANDBOX_SECRET_ACCESS_KEY,
+      rejectedSecret,
+      rejectedToken,
+      addedSecret,
+      addedToken,
+      session.SecretAccessKey!,
+      session.SessionToken!,
+    ]
     writeFileSync(
       join(homeDir, '.aws', 'credentials'),
       [
@@ -151,14 +182,25 @@ describe('no secret crosses to the renderer', () => {
     // Let the bulk jobs and downloads started above finish, so their events are part of the scan.
     const unfinished = () =>
       harness.services.engine.list().some((t) => !['done', 'failed', 'cancelled'].includes(t.state)) ||
-      harness.events.filter((e) => e.type === 'job.done').length < harness.events.filter((e) => e.type === 'job.progress').map((e) => (e as { job: { jobId: string } }).job.jobId).filter((id, i, all) => all.indexOf(id) === i).length
+      harness.events.filter((e) => e.type === 'job.done').length <
+        harness.events
+          .filter((e) => e.type === 'job.progress')
+          .map((e) => (e as { job: { jobId: string } }).job.jobId)
+          .filter((id, i, all) => all.indexOf(id) === i).length
     for (let i = 0; i < 200 && unfinished(); i++) await new Promise((resolve) => setTimeout(resolve, 50))
     // One more progress tick, so the last transfers.updated events are in.
     await new Promise((resolve) => setTimeout(resolve, 300))
 
     // The scan means something only if real data came back, for static and session credentials alike.
     for (const profileId of ['sandbox', 'aws:works', 'aws:session']) {
-      for (const operation of ['s3.listBuckets', 's3.objectDetails', 's3.presignGet', 's3.copy', 'transfers.download', 'transfers.dragOut']) {
+      for (const operation of [
+        's3.listBuckets',
+        's3.objectDetails',
+        's3.presignGet',
+        's3.copy',
+        'transfers.download',
+        'transfers.dragOut',
+      ]) {
         expect(outcomes.get(`${profileId} ${operation}`), `${profileId} ${operation}`).toBe(true)
       }
     }

@@ -5,7 +5,10 @@ const object = (key: string, size = 1, storageClass = 'STANDARD', lastModifiedMs
 
 describe('storage rows', () => {
   it('shows names below the folder exactly as stored, folders first', () => {
-    const rows = buildRows(['p/a//', 'p/b/'], [object('p/100% done.txt'), object('p/a+b (1).txt')], 'p/', '', { key: 'name', descending: false })
+    const rows = buildRows(['p/a//', 'p/b/'], [object('p/100% done.txt'), object('p/a+b (1).txt')], 'p/', '', {
+      key: 'name',
+      descending: false,
+    })
     expect(rows.map((r) => [r.kind, r.name])).toEqual([
       ['folder', 'a//'],
       ['folder', 'b/'],
@@ -16,11 +19,30 @@ describe('storage rows', () => {
 
   it('filters across Unicode forms and case, sorts by size, class and date, and reverses', () => {
     const nfd = '한글'.normalize('NFD')
-    const objects = [object(`x/${nfd}.txt`, 30, 'GLACIER', 3), object('x/한글 NFC.txt', 10, 'STANDARD', 1), object('x/other.TXT', 20, 'STANDARD_IA', 2)]
-    expect(buildRows([], objects, 'x/', '한글', { key: 'name', descending: false }).map((r) => r.name)).toEqual([`${nfd}.txt`, '한글 NFC.txt'])
-    expect(buildRows([], objects, 'x/', 'txt', { key: 'size', descending: false }).map((r) => r.name)).toEqual(['한글 NFC.txt', 'other.TXT', `${nfd}.txt`])
-    expect(buildRows([], objects, 'x/', '', { key: 'modified', descending: true }).map((r) => r.name)).toEqual([`${nfd}.txt`, 'other.TXT', '한글 NFC.txt'])
-    expect(buildRows([], objects, 'x/', '', { key: 'class', descending: false }).map((r) => r.name)).toEqual([`${nfd}.txt`, '한글 NFC.txt', 'other.TXT'])
+    const objects = [
+      object(`x/${nfd}.txt`, 30, 'GLACIER', 3),
+      object('x/한글 NFC.txt', 10, 'STANDARD', 1),
+      object('x/other.TXT', 20, 'STANDARD_IA', 2),
+    ]
+    expect(buildRows([], objects, 'x/', '한글', { key: 'name', descending: false }).map((r) => r.name)).toEqual([
+      `${nfd}.txt`,
+      '한글 NFC.txt',
+    ])
+    expect(buildRows([], objects, 'x/', 'txt', { key: 'size', descending: false }).map((r) => r.name)).toEqual([
+      '한글 NFC.txt',
+      'other.TXT',
+      `${nfd}.txt`,
+    ])
+    expect(buildRows([], objects, 'x/', '', { key: 'modified', descending: true }).map((r) => r.name)).toEqual([
+      `${nfd}.txt`,
+      'other.TXT',
+      '한글 NFC.txt',
+    ])
+    expect(buildRows([], objects, 'x/', '', { key: 'class', descending: false }).map((r) => r.name)).toEqual([
+      `${nfd}.txt`,
+      '한글 NFC.txt',
+      'other.TXT',
+    ])
     expect(nameMatcher('  ')('anything')).toBe(true)
   })
 

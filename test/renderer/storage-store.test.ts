@@ -41,7 +41,10 @@ async function answer(match: (p: Pending) => boolean, value: unknown): Promise<v
   await new Promise((r) => setTimeout(r, 1))
 }
 
-const page = (keys: string[], nextToken?: string) => ({ ok: true, value: { prefixes: [], objects: keys.map((key) => ({ key, size: 1, storageClass: 'STANDARD' })), nextToken } })
+const page = (keys: string[], nextToken?: string) => ({
+  ok: true,
+  value: { prefixes: [], objects: keys.map((key) => ({ key, size: 1, storageClass: 'STANDARD' })), nextToken },
+})
 const noCache = { ok: false, error: { code: 'not-found', message: 'nothing cached', retryable: false } }
 
 describe('storage store when the profile changes mid-listing', () => {
@@ -65,7 +68,10 @@ describe('storage store when the profile changes mid-listing', () => {
     await answer((p) => p.input.profileId === 'aws:a' && p.input.nextToken === 't2', page(['a-3-LATE']))
     await openA
     await answer((p) => p.operation === 'listBuckets' && p.input.source === 'cache', noCache)
-    await answer((p) => p.operation === 'listBuckets' && p.input.profileId === 'aws:b', { ok: true, value: { buckets: [{ name: 'bucket-b' }] } })
+    await answer((p) => p.operation === 'listBuckets' && p.input.profileId === 'aws:b', {
+      ok: true,
+      value: { buckets: [{ name: 'bucket-b' }] },
+    })
     await bucketsB
     expect(storage.bucket).toBeUndefined()
     expect(storage.buckets.map((b) => b.name)).toEqual(['bucket-b'])
@@ -77,7 +83,10 @@ describe('storage store when the profile changes mid-listing', () => {
     const storage = useStorageStore()
     useProfilesStore().activeId = 'aws:a'
     const opening = storage.open('bucket-a')
-    await answer((p) => p.input.source === 'cache', { ok: true, value: { prefixes: [], objects: [{ key: 'old', size: 1, storageClass: 'STANDARD' }], cachedAtMs: 1_000 } })
+    await answer((p) => p.input.source === 'cache', {
+      ok: true,
+      value: { prefixes: [], objects: [{ key: 'old', size: 1, storageClass: 'STANDARD' }], cachedAtMs: 1_000 },
+    })
     expect(storage.objects.map((o) => o.key)).toEqual(['old'])
     expect(storage.cachedAtMs).toBe(1_000)
     await answer((p) => p.input.source === undefined, page(['new']))

@@ -10,7 +10,9 @@ const creds = (id: string, expiresInMs?: number, now = 0) => ({
 describe('shared credentials', () => {
   it('runs one refresh however many callers wait', async () => {
     let release!: () => void
-    const source = vi.fn(() => new Promise<ReturnType<typeof creds>>((resolve) => (release = () => resolve(creds('A', 3600_000, Date.now())))))
+    const source = vi.fn(
+      () => new Promise<ReturnType<typeof creds>>((resolve) => (release = () => resolve(creds('A', 3600_000, Date.now())))),
+    )
     const shared = shareCredentials(source)
     const waiting = Array.from({ length: 50 }, () => shared.provider())
     release()

@@ -182,7 +182,9 @@ describe('preload', () => {
   it('exposes exactly one function per operation, plus cancel and onEvent, under window.haneul', async () => {
     electron.exposed.clear()
     const windowListeners: Array<[string, (event: unknown) => void]> = []
-    ;(globalThis as unknown as { window: unknown }).window = { addEventListener: (type: string, fn: (event: unknown) => void) => windowListeners.push([type, fn]) }
+    ;(globalThis as unknown as { window: unknown }).window = {
+      addEventListener: (type: string, fn: (event: unknown) => void) => windowListeners.push([type, fn]),
+    }
     await import('../../src-main/electron/preload')
     expect([...electron.exposed.keys()]).toEqual(['haneul'])
     const bridge = electron.exposed.get('haneul') as Record<string, Record<string, (...args: unknown[]) => Promise<unknown>>>
@@ -190,7 +192,11 @@ describe('preload', () => {
       typeof value === 'function' ? [] : Object.keys(value).map((name) => `${service}.${name}`),
     )
     expect(exposedOperations.sort()).toEqual(operationNames().sort())
-    expect(Object.keys(bridge).filter((k) => typeof bridge[k] === 'function').sort()).toEqual(['cancel', 'onEvent'])
+    expect(
+      Object.keys(bridge)
+        .filter((k) => typeof bridge[k] === 'function')
+        .sort(),
+    ).toEqual(['cancel', 'onEvent'])
     await bridge.s3!.listBuckets!({ profileId: 'sandbox' }, 'r1')
     expect(electron.invoke).toEqual([['haneul:s3.listBuckets', { profileId: 'sandbox' }, 'r1']])
     ;(bridge.cancel as unknown as (id: string) => void)('r1')
@@ -207,7 +213,10 @@ describe('ipc wiring', () => {
   it('registers one channel per operation and passes the sender frame URL to the router', async () => {
     const calls: string[] = []
     const handlers = Object.fromEntries(
-      Object.keys(contract).map((service) => [service, new Proxy({}, { get: (_t, name) => async () => void calls.push(`${service}.${String(name)}`) })]),
+      Object.keys(contract).map((service) => [
+        service,
+        new Proxy({}, { get: (_t, name) => async () => void calls.push(`${service}.${String(name)}`) }),
+      ]),
     ) as unknown as Handlers
     const drops: string[][] = []
     registerIpc(createRouter({ handlers, isTrustedSender: (url) => url === 'app://haneul/index.html' }), {

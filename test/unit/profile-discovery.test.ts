@@ -142,7 +142,12 @@ describe('profile discovery', () => {
     expect(summary).toEqual([
       ['default', 'static', 'eu-west-2', null],
       ['bad-source', 'assume-role', null, 'credential_source "Laptop" is not one of Environment, Ec2InstanceMetadata, EcsContainer.'],
-      ['broken-missing-source', 'assume-role', null, 'source_profile "does-not-exist" does not exist (chain: broken-missing-source → does-not-exist).'],
+      [
+        'broken-missing-source',
+        'assume-role',
+        null,
+        'source_profile "does-not-exist" does not exist (chain: broken-missing-source → does-not-exist).',
+      ],
       ['broken-sso', 'sso', null, 'sso_session "nowhere" has no [sso-session nowhere] section.'],
       ['chained', 'assume-role', null, null],
       ['empty', 'invalid', 'us-east-1', 'No credentials: the profile has no keys, role, SSO or credential_process.'],
@@ -163,7 +168,10 @@ describe('profile discovery', () => {
     ])
     expect(byName['prod-mfa']).toMatchObject({ needsMfa: true, sourceProfile: 'default' })
     expect(byName['on-ec2']).toMatchObject({ sourceProfile: 'Ec2InstanceMetadata' })
-    expect(byName['minio']).toMatchObject({ endpoints: { s3: 'http://127.0.0.1:9000', sts: 'http://127.0.0.1:9000' }, forcePathStyle: true })
+    expect(byName['minio']).toMatchObject({
+      endpoints: { s3: 'http://127.0.0.1:9000', sts: 'http://127.0.0.1:9000' },
+      forcePathStyle: true,
+    })
     expect(byName['split-endpoints']!.endpoints).toEqual({ s3: 'http://127.0.0.1:4566', sts: 'http://127.0.0.1:4567' })
     expect(byName['default']!.endpoints).toEqual({})
     // Secrets are not part of what discovery returns.
@@ -176,7 +184,14 @@ describe('profile discovery', () => {
     writeFileSync(join(elsewhere, 'cfg'), '[profile only-here]\nregion = sa-east-1\n')
     writeFileSync(join(elsewhere, 'creds'), '[only-here]\naws_access_key_id = AKIAEXAMPLEHERE00001\naws_secret_access_key = s\n')
     const profiles = await discoverProfiles({
-      env: { HOME: home, AWS_CONFIG_FILE: join(elsewhere, 'cfg'), AWS_SHARED_CREDENTIALS_FILE: join(elsewhere, 'creds'), AWS_ACCESS_KEY_ID: 'AKIAENV', AWS_SECRET_ACCESS_KEY: 'x', AWS_REGION: 'eu-central-1' },
+      env: {
+        HOME: home,
+        AWS_CONFIG_FILE: join(elsewhere, 'cfg'),
+        AWS_SHARED_CREDENTIALS_FILE: join(elsewhere, 'creds'),
+        AWS_ACCESS_KEY_ID: 'AKIAENV',
+        AWS_SECRET_ACCESS_KEY: 'x',
+        AWS_REGION: 'eu-central-1',
+      },
       homeDir: home,
     })
     expect(profiles.map((p) => [p.name, p.kind, p.source, p.region])).toEqual([

@@ -9,7 +9,15 @@ import { MfaPrompts } from '../../src-main/profiles/mfa-prompts'
 import { ProfileService } from '../../src-main/profiles/profile-service'
 import { testVault } from '../helpers/test-vault'
 
-const profile = (name: string, problem?: string): DiscoveredProfile => ({ name, kind: 'static', source: 'aws-config', endpoints: {}, forcePathStyle: false, needsMfa: false, problem })
+const profile = (name: string, problem?: string): DiscoveredProfile => ({
+  name,
+  kind: 'static',
+  source: 'aws-config',
+  endpoints: {},
+  forcePathStyle: false,
+  needsMfa: false,
+  problem,
+})
 
 async function service(discovered: DiscoveredProfile[], options: { envProfile?: string; saved?: string } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'haneul-ps-'))
@@ -42,7 +50,9 @@ describe('which profile is active', () => {
     expect((await service([profile('a'), profile('default')])).profiles.list().activeId).toBe('aws:default')
     expect((await service([profile('broken', 'x'), profile('b')])).profiles.list().activeId).toBe('aws:b')
     expect((await service([profile('a'), profile('default')], { envProfile: 'a' })).profiles.list().activeId).toBe('aws:a')
-    expect((await service([profile('a'), profile('default')], { envProfile: 'a', saved: 'sandbox' })).profiles.list().activeId).toBe('sandbox')
+    expect((await service([profile('a'), profile('default')], { envProfile: 'a', saved: 'sandbox' })).profiles.list().activeId).toBe(
+      'sandbox',
+    )
     expect((await service([profile('broken', 'x')])).profiles.list().activeId).toBe('sandbox')
   })
 

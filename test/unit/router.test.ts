@@ -8,7 +8,10 @@ const trusted = 'app://haneul/index.html'
 /** A spy for every operation in the contract, with real-looking replies for the ones the tests call. */
 function handlersWithSpies() {
   const handlers = Object.fromEntries(
-    Object.entries(contract).map(([service, operations]) => [service, Object.fromEntries(Object.keys(operations).map((name) => [name, vi.fn(async () => ({}))]))]),
+    Object.entries(contract).map(([service, operations]) => [
+      service,
+      Object.fromEntries(Object.keys(operations).map((name) => [name, vi.fn(async () => ({}))])),
+    ]),
   ) as unknown as Record<string, Record<string, Mock>>
   handlers.s3!.listBuckets!.mockImplementation(async () => ({ buckets: [] }))
   handlers.s3!.listObjects!.mockImplementation(async () => ({ prefixes: [], objects: [] }))
@@ -56,8 +59,16 @@ describe('router', () => {
       ['s3.listObjects', { profileId: 'sandbox', bucket: 'abc', pageSize: 5000 }, /at most 1000/],
       ['app.openExternal', { url: 'x'.repeat(3000) }, /at most 2048/],
       ['profiles.submitMfa', { promptId: 'p', code: '12345' }, /6 digits/],
-      ['profiles.add', { name: 'x', region: 'us-east-1', accessKeyId: 'AKIA1234', secretAccessKey: 's', endpoint: 'ftp://minio' }, /http:\/\/ or https:\/\//],
-      ['profiles.add', { name: 'x', region: 'us-east-1', accessKeyId: 'AKIA1234', secretAccessKey: 's', endpoint: 'https://user:pw@minio' }, /without user or password/],
+      [
+        'profiles.add',
+        { name: 'x', region: 'us-east-1', accessKeyId: 'AKIA1234', secretAccessKey: 's', endpoint: 'ftp://minio' },
+        /http:\/\/ or https:\/\//,
+      ],
+      [
+        'profiles.add',
+        { name: 'x', region: 'us-east-1', accessKeyId: 'AKIA1234', secretAccessKey: 's', endpoint: 'https://user:pw@minio' },
+        /without user or password/,
+      ],
       ['profiles.add', { name: '', region: 'us-east-1', accessKeyId: 'AKIA1234', secretAccessKey: 's' }, /name must not be empty/],
       ['profiles.add', { name: 'x', region: 'Seoul', accessKeyId: 'AKIA1234', secretAccessKey: 's' }, /region must look like/],
       ['profiles.update', { profileId: 'app:1', accessKeyId: 'AKIA1234' }, /both accessKeyId and secretAccessKey/],
@@ -79,7 +90,10 @@ describe('router', () => {
     const ctx = context()
     const result = await router.handle('s3.listObjects', { profileId: 'sandbox', bucket: 'haneul-demo-site' }, ctx)
     expect(result).toEqual({ ok: true, value: { prefixes: [], objects: [] } })
-    expect(spies.s3!.listObjects).toHaveBeenCalledWith({ profileId: 'sandbox', bucket: 'haneul-demo-site', prefix: '', pageSize: 1000, source: 'network' }, ctx)
+    expect(spies.s3!.listObjects).toHaveBeenCalledWith(
+      { profileId: 'sandbox', bucket: 'haneul-demo-site', prefix: '', pageSize: 1000, source: 'network' },
+      ctx,
+    )
   })
 
   it('turns thrown errors into { code, message, retryable } data', async () => {
@@ -87,7 +101,9 @@ describe('router', () => {
     const listBuckets = spies.s3!.listBuckets!
     listBuckets.mockRejectedValueOnce(new HaneulError('access-denied', 'No s3:ListAllMyBuckets.'))
     listBuckets.mockRejectedValueOnce(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }))
-    listBuckets.mockRejectedValueOnce(Object.assign(new Error('The provided token has expired.'), { name: 'ExpiredToken', $metadata: { httpStatusCode: 400 } }))
+    listBuckets.mockRejectedValueOnce(
+      Object.assign(new Error('The provided token has expired.'), { name: 'ExpiredToken', $metadata: { httpStatusCode: 400 } }),
+    )
     const log = vi.fn()
     listBuckets.mockRejectedValueOnce(new TypeError('boom'))
     const router = createRouter({ handlers, isTrustedSender: () => true, log })

@@ -58,7 +58,10 @@ describe('snapshot store', () => {
     let lastVersions: number[] = []
     const seen = new Set<string>()
     for (let i = 0; i < iterations; i++) {
-      const child = fork(join(import.meta.dirname, '../helpers/snapshot-writer.ts'), [dir], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
+      const child = fork(join(import.meta.dirname, '../helpers/snapshot-writer.ts'), [dir], {
+        execArgv: ['--import', 'tsx'],
+        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      })
       await new Promise<void>((resolve) => child.once('message', () => resolve()))
       await new Promise((resolve) => setTimeout(resolve, 30 + Math.random() * 120))
       child.kill('SIGKILL')

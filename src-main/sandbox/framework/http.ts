@@ -22,7 +22,11 @@ export async function readSmallBody(req: IncomingMessage): Promise<Buffer> {
  * Identifies the caller from a SigV4 Authorization header (access key and session token), the way AWS
  * rejects unknown keys and expired sessions before looking at the request.
  */
-export function authenticate(req: IncomingMessage, credentials: CredentialRegistry, unknownKeyCode = 'UnrecognizedClientException'): SandboxCredential {
+export function authenticate(
+  req: IncomingMessage,
+  credentials: CredentialRegistry,
+  unknownKeyCode = 'UnrecognizedClientException',
+): SandboxCredential {
   const header = req.headers.authorization ?? ''
   const match = /Credential=([^/,\s]+)\//.exec(header)
   if (!match?.[1]) throw new EmulatedError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403)
@@ -31,7 +35,12 @@ export function authenticate(req: IncomingMessage, credentials: CredentialRegist
   if (!found.ok) {
     const status = found.code === 'InvalidAccessKeyId' ? 403 : 400
     // Each service family names the bad-key error its own way (S3 has its own emulator).
-    const code = found.code === 'InvalidAccessKeyId' ? unknownKeyCode : found.code === 'ExpiredToken' ? 'ExpiredTokenException' : 'InvalidClientTokenId'
+    const code =
+      found.code === 'InvalidAccessKeyId'
+        ? unknownKeyCode
+        : found.code === 'ExpiredToken'
+          ? 'ExpiredTokenException'
+          : 'InvalidClientTokenId'
     throw new EmulatedError(code, found.message, status)
   }
   return found.credential

@@ -40,7 +40,12 @@ export function jsonService(definition: JsonServiceDefinition) {
       send(res, 200, { 'content-type': contentType, 'x-amzn-requestid': id }, JSON.stringify(output))
     } catch (error) {
       const e = error instanceof EmulatedError ? error : new EmulatedError('InternalFailure', String(error), 500)
-      send(res, e.status, { 'content-type': contentType, 'x-amzn-requestid': id, 'x-amzn-errortype': e.code }, JSON.stringify({ __type: e.code, message: e.message }))
+      send(
+        res,
+        e.status,
+        { 'content-type': contentType, 'x-amzn-requestid': id, 'x-amzn-errortype': e.code },
+        JSON.stringify({ __type: e.code, message: e.message }),
+      )
     }
   }
 }

@@ -8,7 +8,10 @@ import { EmulatedError } from './emulated-error'
 import { authenticate, readSmallBody, requestId, send } from './http'
 import { toXml } from './xml'
 
-export type QueryOperation = (params: URLSearchParams, caller: SandboxCredential) => Record<string, unknown> | Promise<Record<string, unknown>>
+export type QueryOperation = (
+  params: URLSearchParams,
+  caller: SandboxCredential,
+) => Record<string, unknown> | Promise<Record<string, unknown>>
 
 export function queryService(operations: Record<string, QueryOperation>, credentials: CredentialRegistry, xmlns: string) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

@@ -71,7 +71,12 @@ export function restXmlService(routes: RestXmlRoute[], credentials: CredentialRe
       const body = raw.length ? fromXml(raw.toString('utf8')) : undefined
       const reply = await route.handle({ params, query: url.searchParams, headers: req.headers, body, caller })
       const xml = reply.xml ? withNamespace(reply.xml, xmlns) : undefined
-      send(res, reply.status ?? 200, { 'x-amzn-requestid': id, ...(xml ? { 'content-type': 'text/xml' } : {}), ...reply.headers }, xml ? toXml(xml) : '')
+      send(
+        res,
+        reply.status ?? 200,
+        { 'x-amzn-requestid': id, ...(xml ? { 'content-type': 'text/xml' } : {}), ...reply.headers },
+        xml ? toXml(xml) : '',
+      )
     } catch (error) {
       const e = error instanceof EmulatedError ? error : new EmulatedError('InternalFailure', String(error), 500)
       const xml = toXml({ ErrorResponse: { '@_xmlns': xmlns, Error: { Type: e.type, Code: e.code, Message: e.message }, RequestId: id } })
