@@ -279,6 +279,11 @@ export class TransferEngine {
     return [...this.entries.values()].map(({ job }) => job.snapshot())
   }
 
+  /** One job's snapshot (cheaper than searching list() when there are thousands). */
+  get(jobId: string): TransferSnapshot | undefined {
+    return this.entries.get(jobId)?.job.snapshot()
+  }
+
   totals(): TransferTotals {
     const totals: TransferTotals = { bytesDone: 0, bytesTotal: 0, bytesPerSecond: 0, active: 0 }
     for (const { job } of this.entries.values()) {

@@ -43,6 +43,7 @@ type ToolName = 'Haneul' | 'aws CLI v2' | 'rclone' | 'lib-storage'
 interface Measurement {
   wallSeconds: number
   cpuSeconds: number
+  systemSeconds: number
   peakRssMiB: number
   /** CPU the S3 server spent meanwhile: when server + tool fill both cores, the server is the ceiling. */
   serverCpuSeconds?: number
@@ -126,7 +127,7 @@ async function measure(cmd: string, args: string[], env: NodeJS.ProcessEnv | und
   if (code !== 0) throw new Error(`${path.basename(cmd)} ${args.slice(0, 3).join(' ')} failed (${code}): ${stderr.slice(-2000)}`)
   const [user, system, maxRssKiB] = (await readFile(timeFile, 'utf8')).trim().split('\n').at(-1)?.split(' ').map(Number) ?? []
   const lag = stdout.trim() ? (JSON.parse(stdout.trim().split('\n').at(-1) as string) as { lagP99Ms?: number }) : {}
-  return { wallSeconds, cpuSeconds: (user ?? 0) + (system ?? 0), peakRssMiB: (maxRssKiB ?? 0) / 1024, lagP99Ms: lag.lagP99Ms, stdout }
+  return { wallSeconds, cpuSeconds: (user ?? 0) + (system ?? 0), systemSeconds: system ?? 0, peakRssMiB: (maxRssKiB ?? 0) / 1024, lagP99Ms: lag.lagP99Ms, stdout }
 }
 
 async function writeRandomFile(filePath: string, sizeBytes: number): Promise<void> {
@@ -246,7 +247,8 @@ async function main(): Promise<void> {
     await measure(process.execPath, [bin.haneul, JSON.stringify(seed)], undefined, workdir)
 
     const tools: ToolName[] = ['Haneul', 'aws CLI v2', 'rclone', 'lib-storage']
-    const workloads: Workload[] = ['upload 1 GiB', 'download 1 GiB', 'upload 2,000 × 64 KiB']
+    // --only=download (or any part of a workload's name) runs a subset, for iterating on one figure.
+    const workloads = (['upload 1 GiB', 'download 1 GiB', 'upload 2,000 × 64 KiB'] as Workload[]).filter((w) => w.includes(flags.get('only') ?? ''))
     const raw = new Map<string, Measurement[]>()
     const idleLag = await idleLagP99Ms()
     for (let run = 1; run <= RUNS; run++) {
@@ -264,7 +266,7 @@ async function main(): Promise<void> {
           raw.set(`${workload}|${tool}`, [...(raw.get(`${workload}|${tool}`) ?? []), result])
           console.log(
             `run ${run} ${workload.padEnd(24)} ${tool.padEnd(12)} ${(WORKLOAD_BYTES[workload] / MiB / result.wallSeconds).toFixed(0).padStart(5)} MiB/s  ` +
-              `cpu ${result.cpuSeconds.toFixed(2)} s  server cpu ${result.serverCpuSeconds.toFixed(2)} s  rss ${result.peakRssMiB.toFixed(0)} MiB` +
+              `cpu ${result.cpuSeconds.toFixed(2)} s (sys ${result.systemSeconds.toFixed(2)})  server cpu ${result.serverCpuSeconds.toFixed(2)} s  rss ${result.peakRssMiB.toFixed(0)} MiB` +
               (result.lagP99Ms === undefined ? '' : `  lag p99 ${result.lagP99Ms.toFixed(1)} ms`),
           )
           if (cleanup.startsWith('/')) await rm(cleanup, { force: true })

@@ -176,7 +176,7 @@ describe('through a faulty network', () => {
     await proxy.setOffline(true)
     // Far longer than maxAttempts × maxRetryDelayMs: without the wait the job would have failed by now.
     await new Promise((resolve) => setTimeout(resolve, 2_000))
-    expect(engine.list().find((s) => s.jobId === jobId)?.state).toBe('waiting-for-network')
+    expect(engine.get(jobId)?.state).toBe('waiting-for-network')
     await proxy.setOffline(false)
     online = true
     for (const wake of waiting.splice(0)) wake()
