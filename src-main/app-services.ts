@@ -147,6 +147,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     connectivity: {
       isOnline: (id) => connectivity.state(id) !== 'offline',
       waitUntilOnline: (id, signal) => connectivity.waitUntilOnline(id, signal),
+      reportUnreachable: (id) => connectivity.reportOffline(id),
     },
   })
   // Jobs a crash or quit interrupted come back and carry on where their journals stopped.

@@ -19,7 +19,7 @@ export const TransferView = z.object({
   /** The local file's name (not its path). */
   fileName: z.string(),
   state: TransferState,
-  /** Bytes confirmed by S3 (uploads) or written and verified (downloads); never decreases. */
+  /** Bytes sent or received so far, confirmed or on their way; never decreases, retried bytes are not counted twice. */
   bytesDone: z.number().nonnegative(),
   bytesTotal: z.number().nonnegative(),
   bytesPerSecond: z.number().nonnegative(),

@@ -15,7 +15,13 @@
 import { setMaxListeners } from 'node:events'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
-import { GetObjectAttributesCommand, GetObjectCommand, HeadObjectCommand, type HeadObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3'
+import {
+  GetObjectAttributesCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  type HeadObjectCommandOutput,
+  type S3Client,
+} from '@aws-sdk/client-s3'
 import { HaneulError } from '../core/errors'
 import { combineCrcs, compositeOf, createHasher, isCrcAlgorithm, multipartEtag, type ChecksumAlgorithm, type Hasher } from './checksums'
 import { MiB, S3_LIMITS } from './config'
@@ -116,14 +122,18 @@ export class DownloadJob extends TransferJob {
   private async download(client: S3Client, retry: RetryContext, signal: AbortSignal): Promise<void> {
     const { bucket, key } = this.identity
     const head = await this.scheduled(retry, signal, (abortSignal) =>
-      client.send(new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: this.request.versionId, ChecksumMode: 'ENABLED' }), { abortSignal }),
+      client.send(new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: this.request.versionId, ChecksumMode: 'ENABLED' }), {
+        abortSignal,
+      }),
     )
     const etag = unquoteEtag(head.ETag)
     const sizeBytes = head.ContentLength ?? 0
     if (this.header && (this.header.etag !== etag || this.header.sizeBytes !== sizeBytes)) {
       const was = this.header.etag
       await this.forgetProgress()
-      this.restart(`The object changed on S3 since the download started (ETag ${was} → ${etag}); downloading the new version from the start.`)
+      this.restart(
+        `The object changed on S3 since the download started (ETag ${was} → ${etag}); downloading the new version from the start.`,
+      )
     }
     if (this.header && !(await this.partialFileFits(this.header))) {
       await this.forgetProgress()
@@ -210,7 +220,11 @@ export class DownloadJob extends TransferJob {
       2 * this.ctx.config().concurrency,
       async (index) => {
         const range = pending[index] as Range
-        const checksum = await this.ctx.scheduler.run(this.id, () => this.fetchRange(client, handle, header, range, rangeRetry), batchSignal)
+        const checksum = await this.ctx.scheduler.run(
+          this.id,
+          () => this.fetchRange(client, handle, header, range, rangeRetry),
+          batchSignal,
+        )
         const record: RangeRecord = { t: 'range', i: range.i, checksum }
         await durable.add(record)
         this.doneRanges.set(range.i, record)
@@ -221,7 +235,13 @@ export class DownloadJob extends TransferJob {
     )
   }
 
-  private fetchRange(client: S3Client, handle: TransferFileHandle, header: Header, range: Range, retry: RetryContext): Promise<string | undefined> {
+  private fetchRange(
+    client: S3Client,
+    handle: TransferFileHandle,
+    header: Header,
+    range: Range,
+    retry: RetryContext,
+  ): Promise<string | undefined> {
     const { bucket, key } = this.identity
     const algorithm = rangeAlgorithm(header.verification)
     return withRetries(async (attempt) => {
@@ -248,6 +268,7 @@ export class DownloadJob extends TransferJob {
       let position = range.offsetBytes
       let filled = 0
       let received = 0
+      const progress = this.meter.track()
       const flush = async () => {
         if (filled === 0) return
         await handle.writev([block.subarray(0, filled)], position)
@@ -257,10 +278,12 @@ export class DownloadJob extends TransferJob {
       try {
         for await (const chunk of out.Body as Readable as AsyncIterable<Buffer>) {
           attempt.alive()
+          progress.moved(chunk.length)
           received += chunk.length
-          if (received > range.lengthBytes) throw new IntegrityError(`S3 sent more than the ${range.lengthBytes} bytes asked for at ${range.offsetBytes}`)
+          if (received > range.lengthBytes)
+            throw new IntegrityError(`S3 sent more than the ${range.lengthBytes} bytes asked for at ${range.offsetBytes}`)
           hasher?.update(chunk)
-          for (let offset = 0; offset < chunk.length; ) {
+          for (let offset = 0; offset < chunk.length;) {
             const copied = chunk.copy(block, filled, offset)
             filled += copied
             offset += copied
@@ -270,14 +293,22 @@ export class DownloadJob extends TransferJob {
         }
         await flush()
       } finally {
+        // Received bytes count as progress until the range is confirmed (or given up and fetched again).
+        progress.end()
         this.ctx.buffers.release(block)
       }
-      if (received !== range.lengthBytes) throw new IntegrityError(`the range at ${range.offsetBytes} ended after ${received} of ${range.lengthBytes} bytes`)
+      if (received !== range.lengthBytes)
+        throw new IntegrityError(`the range at ${range.offsetBytes} ended after ${received} of ${range.lengthBytes} bytes`)
       return hasher && (await hasher.digest()).toString('base64')
     }, retry)
   }
 
-  private async planVerification(client: S3Client, head: HeadObjectCommandOutput, retry: RetryContext, signal: AbortSignal): Promise<DownloadVerification> {
+  private async planVerification(
+    client: S3Client,
+    head: HeadObjectCommandOutput,
+    retry: RetryContext,
+    signal: AbortSignal,
+  ): Promise<DownloadVerification> {
     const algorithm = CHECKSUM_ALGORITHMS.find((name) => head[`Checksum${name}`])
     const value = algorithm && head[`Checksum${algorithm}`]
     if (algorithm && value) {
@@ -288,7 +319,8 @@ export class DownloadJob extends TransferJob {
       if (parts) return { method: 'parts', algorithm, expected: value, parts }
     }
     const etag = unquoteEtag(head.ETag)
-    if (String(head.ServerSideEncryption).startsWith('aws:kms')) return { method: 'none', reason: 'the object is KMS-encrypted and has no checksum, so its ETag is not an MD5' }
+    if (String(head.ServerSideEncryption).startsWith('aws:kms'))
+      return { method: 'none', reason: 'the object is KMS-encrypted and has no checksum, so its ETag is not an MD5' }
     if (/^[0-9a-f]{32}$/.test(etag)) return { method: 'md5', expectedEtag: etag }
     const multipart = /^[0-9a-f]{32}-(\d+)$/.exec(etag)
     if (multipart) {
@@ -298,14 +330,20 @@ export class DownloadJob extends TransferJob {
       )
       const partSizeBytes = first.ContentLength ?? 0
       const size = head.ContentLength ?? 0
-      if (partSizeBytes > 0 && Math.ceil(size / partSizeBytes) === Number(multipart[1])) return { method: 'md5', expectedEtag: etag, partSizeBytes }
+      if (partSizeBytes > 0 && Math.ceil(size / partSizeBytes) === Number(multipart[1]))
+        return { method: 'md5', expectedEtag: etag, partSizeBytes }
       return { method: 'none', reason: 'the object has no checksum and its multipart ETag is over parts of unequal size' }
     }
     return { method: 'none', reason: 'the object has neither a checksum nor an MD5 ETag' }
   }
 
   /** The object's parts with their checksums (GetObjectAttributes, 1,000 per page); undefined if S3 will not say. */
-  private async objectParts(client: S3Client, algorithm: ChecksumAlgorithm, retry: RetryContext, signal: AbortSignal): Promise<Array<{ sizeBytes: number; checksum: string }> | undefined> {
+  private async objectParts(
+    client: S3Client,
+    algorithm: ChecksumAlgorithm,
+    retry: RetryContext,
+    signal: AbortSignal,
+  ): Promise<Array<{ sizeBytes: number; checksum: string }> | undefined> {
     const { bucket, key } = this.identity
     const parts: Array<{ sizeBytes: number; checksum: string }> = []
     let marker: string | undefined
@@ -313,7 +351,14 @@ export class DownloadJob extends TransferJob {
       do {
         const page = await this.scheduled(retry, signal, (abortSignal) =>
           client.send(
-            new GetObjectAttributesCommand({ Bucket: bucket, Key: key, VersionId: this.request.versionId, ObjectAttributes: ['ObjectParts'], MaxParts: 1000, PartNumberMarker: marker }),
+            new GetObjectAttributesCommand({
+              Bucket: bucket,
+              Key: key,
+              VersionId: this.request.versionId,
+              ObjectAttributes: ['ObjectParts'],
+              MaxParts: 1000,
+              PartNumberMarker: marker,
+            }),
             { abortSignal },
           ),
         )
@@ -335,12 +380,19 @@ export class DownloadJob extends TransferJob {
     const verification = header.verification
     const checksumOf = (range: Range) => Buffer.from(this.doneRanges.get(range.i)?.checksum ?? '', 'base64')
     const mismatch = (what: string, expected: string, actual: string) =>
-      new HaneulError('internal', `The downloaded ${what} does not match S3's: expected ${expected}, got ${actual}. The partial file was removed; retry to download again.`)
+      new HaneulError(
+        'internal',
+        `The downloaded ${what} does not match S3's: expected ${expected}, got ${actual}. The partial file was removed; retry to download again.`,
+      )
     let report: ChecksumReport
     switch (verification.method) {
       case 'full-crc': {
-        const actual = combineCrcs(verification.algorithm, ranges.map((range) => ({ crc: checksumOf(range), lengthBytes: range.lengthBytes }))).toString('base64')
-        if (actual !== verification.expected) throw await this.failVerification(mismatch(`object's ${verification.algorithm}`, verification.expected, actual))
+        const actual = combineCrcs(
+          verification.algorithm,
+          ranges.map((range) => ({ crc: checksumOf(range), lengthBytes: range.lengthBytes })),
+        ).toString('base64')
+        if (actual !== verification.expected)
+          throw await this.failVerification(mismatch(`object's ${verification.algorithm}`, verification.expected, actual))
         report = { algorithm: verification.algorithm, type: 'FULL_OBJECT', value: actual, verified: true }
         break
       }
@@ -350,22 +402,29 @@ export class DownloadJob extends TransferJob {
         for (const [index, part] of verification.parts.entries()) {
           const inPart = ranges.filter((range) => range.part === index)
           const actual = isCrcAlgorithm(algorithm)
-            ? combineCrcs(algorithm, inPart.map((range) => ({ crc: checksumOf(range), lengthBytes: range.lengthBytes })))
+            ? combineCrcs(
+                algorithm,
+                inPart.map((range) => ({ crc: checksumOf(range), lengthBytes: range.lengthBytes })),
+              )
             : inPart[0]
               ? checksumOf(inPart[0])
               : await createHasher(algorithm).digest()
-          if (actual.toString('base64') !== part.checksum) throw await this.failVerification(mismatch(`part ${index + 1}'s ${algorithm}`, part.checksum, actual.toString('base64')))
+          if (actual.toString('base64') !== part.checksum)
+            throw await this.failVerification(mismatch(`part ${index + 1}'s ${algorithm}`, part.checksum, actual.toString('base64')))
           partChecksums.push(actual)
         }
         const expected = verification.expected ?? verification.parts[0]?.checksum ?? ''
-        const actual = verification.expected ? `${(await compositeOf(algorithm, partChecksums)).toString('base64')}-${partChecksums.length}` : (partChecksums[0]?.toString('base64') ?? '')
+        const actual = verification.expected
+          ? `${(await compositeOf(algorithm, partChecksums)).toString('base64')}-${partChecksums.length}`
+          : (partChecksums[0]?.toString('base64') ?? '')
         if (actual !== expected) throw await this.failVerification(mismatch(`object's ${algorithm}`, expected, actual))
         report = { algorithm, type: verification.expected ? 'COMPOSITE' : 'FULL_OBJECT', value: actual, verified: true }
         break
       }
       case 'md5': {
         const actual = await md5Etag(handle, header.sizeBytes, verification.partSizeBytes)
-        if (actual !== verification.expectedEtag) throw await this.failVerification(mismatch('ETag (MD5)', verification.expectedEtag, actual))
+        if (actual !== verification.expectedEtag)
+          throw await this.failVerification(mismatch('ETag (MD5)', verification.expectedEtag, actual))
         report = { algorithm: 'MD5', value: actual, verified: true }
         break
       }
@@ -416,7 +475,7 @@ async function md5Etag(handle: TransferFileHandle, sizeBytes: number, partSizeBy
   for (let partStart = 0; partStart < sizeBytes || partMd5s.length === 0; partStart += partSize) {
     const hasher = createHasher('MD5')
     const partEnd = Math.min(sizeBytes, partStart + partSize)
-    for (let position = partStart; position < partEnd; ) {
+    for (let position = partStart; position < partEnd;) {
       const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, partEnd - position), position)
       if (bytesRead === 0) throw new IntegrityError(`the partial file ended at ${position} of ${sizeBytes} bytes`)
       hasher.update(buffer.subarray(0, bytesRead))

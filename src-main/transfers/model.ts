@@ -90,7 +90,11 @@ export interface TransferSnapshot {
   /** The local file: the source of an upload, the destination of a download. */
   path: string
   state: TransferState
-  /** Confirmed bytes (acknowledged by S3 and journaled, or fsynced to the temp file). Only a restart lowers it. */
+  /**
+   * Bytes shown: confirmed (acknowledged by S3 and journaled, or fsynced to the temp file) plus those on
+   * their way for parts not yet confirmed. Never decreases (a failed attempt's bytes are not shown twice);
+   * only a restart lowers it.
+   */
   bytesDone: number
   bytesTotal: number
   bytesPerSecond: number

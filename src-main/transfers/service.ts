@@ -250,7 +250,7 @@ export class TransfersService {
   }
 
   showInFolder(jobId: string): void {
-    const snapshot = this.deps.engine.list().find((s) => s.jobId === jobId)
+    const snapshot = this.deps.engine.get(jobId)
     if (!snapshot) throw new HaneulError('not-found', 'That transfer is no longer listed.')
     this.deps.showInFolder(snapshot.path)
   }
@@ -265,14 +265,17 @@ export class TransfersService {
     this.batches.set(batchId, { jobIds: new Set(jobIds), label })
     for (const id of jobIds) this.batchOf.set(id, batchId)
     // Jobs that finished before the batch was recorded (instant failures) still count.
-    for (const id of jobIds) if (this.deps.engine.list().some((s) => s.jobId === id && FINISHED_STATES.has(s.state))) this.settleBatch(id)
+    for (const id of jobIds) {
+      const state = this.deps.engine.get(id)?.state
+      if (state && FINISHED_STATES.has(state)) this.settleBatch(id)
+    }
   }
 
   private settleBatch(jobId: string): void {
     const batchId = this.batchOf.get(jobId)
     const batch = batchId ? this.batches.get(batchId) : undefined
     if (!batchId || !batch) return
-    const snapshots = this.deps.engine.list().filter((s) => batch.jobIds.has(s.jobId))
+    const snapshots = [...batch.jobIds].flatMap((id) => this.deps.engine.get(id) ?? [])
     if (snapshots.length < batch.jobIds.size || snapshots.some((s) => !FINISHED_STATES.has(s.state))) return
     const done = snapshots.filter((s) => s.state === 'done').length
     const failed = snapshots.length - done

@@ -38,17 +38,22 @@ type PartRecord = Extract<UploadRecord, { t: 'part' }>
 /** The file is not the one the job started with; the message says what differs. */
 export class SourceChangedError extends HaneulError {
   constructor(detail: string) {
-    super('conflict', `The file changed while it was being uploaded (${detail}). Nothing was created on S3; retry to upload the new version.`)
+    super(
+      'conflict',
+      `The file changed while it was being uploaded (${detail}). Nothing was created on S3; retry to upload the new version.`,
+    )
   }
 }
 
-const checksumField = (algorithm: Algorithm) => (algorithm === 'CRC32' ? 'ChecksumCRC32' : 'ChecksumCRC32C') as 'ChecksumCRC32' | 'ChecksumCRC32C'
+const checksumField = (algorithm: Algorithm) =>
+  (algorithm === 'CRC32' ? 'ChecksumCRC32' : 'ChecksumCRC32C') as 'ChecksumCRC32' | 'ChecksumCRC32C'
 
 /** What changed between two looks at the file, or undefined. `strict` also compares ctime (within one run). */
 export function describeChange(before: FileIdentity & { ctimeMs?: number }, after: FileStats, strict: boolean): string | undefined {
   if (after.ino !== before.ino) return 'replaced by another file (inode changed)'
   if (after.size !== before.size) return `size ${before.size} → ${after.size} bytes`
-  if (after.mtimeMs !== before.mtimeMs) return `modified at ${new Date(after.mtimeMs).toISOString()}, was ${new Date(before.mtimeMs).toISOString()}`
+  if (after.mtimeMs !== before.mtimeMs)
+    return `modified at ${new Date(after.mtimeMs).toISOString()}, was ${new Date(before.mtimeMs).toISOString()}`
   if (strict && before.ctimeMs !== undefined && after.ctimeMs !== before.ctimeMs) return 'its status changed (ctime)'
   return undefined
 }
@@ -101,7 +106,10 @@ export class UploadJob extends TransferJob {
     const stats = await this.statSource()
     this.bytesTotal = stats.size
     if (stats.size > S3_LIMITS.maxObjectSizeBytes) {
-      throw new HaneulError('bad-request', `${this.request.filePath} is ${stats.size} bytes; S3 objects can be at most 5 TiB. Nothing was sent.`)
+      throw new HaneulError(
+        'bad-request',
+        `${this.request.filePath} is ${stats.size} bytes; S3 objects can be at most 5 TiB. Nothing was sent.`,
+      )
     }
     const retry = this.retryContext(client, signal)
     const change = this.header && describeChange(this.header.file, stats, false)
@@ -167,29 +175,34 @@ export class UploadJob extends TransferJob {
         await this.readPart(this.request.filePath, data, 0, stats)
         const crc = crc32Of(algorithm, data).toString('base64')
         return withRetries(async (attempt) => {
-          const command = new PutObjectCommand({
-            Bucket: bucket,
-            Key: key,
-            Body: bufferBody(data, attempt.alive, this.ctx.bandwidth, attempt.signal),
-            ContentLength: data.length,
-            ContentType: this.request.contentType,
-            StorageClass: this.request.storageClass as StorageClass | undefined,
-            Metadata: this.request.metadata,
-            [checksumField(algorithm)]: crc,
-          })
-          quietStreamingRetryWarning(command)
-          const out = await client.send(command, { abortSignal: attempt.signal })
-          const reported = out[checksumField(algorithm)]
-          if (reported !== undefined) {
-            if (reported !== crc) throw new IntegrityError(`S3 stored ${algorithm} ${reported}, the file's is ${crc}`)
-            return { algorithm, type: 'FULL_OBJECT' as const, value: crc, verified: true }
+          const progress = this.meter.track()
+          try {
+            const command = new PutObjectCommand({
+              Bucket: bucket,
+              Key: key,
+              Body: bufferBody(data, (bytes) => (attempt.alive(), progress.moved(bytes)), this.ctx.bandwidth, attempt.signal),
+              ContentLength: data.length,
+              ContentType: this.request.contentType,
+              StorageClass: this.request.storageClass as StorageClass | undefined,
+              Metadata: this.request.metadata,
+              [checksumField(algorithm)]: crc,
+            })
+            quietStreamingRetryWarning(command)
+            const out = await client.send(command, { abortSignal: attempt.signal })
+            const reported = out[checksumField(algorithm)]
+            if (reported !== undefined) {
+              if (reported !== crc) throw new IntegrityError(`S3 stored ${algorithm} ${reported}, the file's is ${crc}`)
+              return { algorithm, type: 'FULL_OBJECT' as const, value: crc, verified: true }
+            }
+            // An endpoint without checksums: the ETag of a non-KMS single PUT is the MD5 of the body.
+            const etag = unquoteEtag(out.ETag)
+            if (String(out.ServerSideEncryption).startsWith('aws:kms')) return { algorithm: 'MD5' as const, value: etag, verified: false }
+            const md5 = md5Hex(data)
+            if (etag !== md5) throw new IntegrityError(`S3 answered ETag ${etag}, the file's MD5 is ${md5}`)
+            return { algorithm: 'MD5' as const, value: etag, verified: true }
+          } finally {
+            progress.end()
           }
-          // An endpoint without checksums: the ETag of a non-KMS single PUT is the MD5 of the body.
-          const etag = unquoteEtag(out.ETag)
-          if (String(out.ServerSideEncryption).startsWith('aws:kms')) return { algorithm: 'MD5' as const, value: etag, verified: false }
-          const md5 = md5Hex(data)
-          if (etag !== md5) throw new IntegrityError(`S3 answered ETag ${etag}, the file's MD5 is ${md5}`)
-          return { algorithm: 'MD5' as const, value: etag, verified: true }
         }, retry)
       },
       signal,
@@ -201,7 +214,12 @@ export class UploadJob extends TransferJob {
 
   // ---- multipart ----
 
-  private async resumeOrCreate(client: S3Client, stats: FileStats, retry: RetryContext, signal: AbortSignal): Promise<MultipartState | 'completed'> {
+  private async resumeOrCreate(
+    client: S3Client,
+    stats: FileStats,
+    retry: RetryContext,
+    signal: AbortSignal,
+  ): Promise<MultipartState | 'completed'> {
     const resumed = this.header && (await this.reconcile(client, this.header, stats, retry, signal))
     return resumed || this.create(client, stats, retry, signal)
   }
@@ -275,7 +293,10 @@ export class UploadJob extends TransferJob {
     const plan = planParts(header.file.size, header.partSizeBytes)
     const serverParts = await this.listParts(client, header.uploadId, retry, signal)
     if (!serverParts) {
-      if (this.journaledParts.size === plan.partCount && (await this.completedEarlier(client, { header, plan, parts: this.journaledParts }, retry, signal))) {
+      if (
+        this.journaledParts.size === plan.partCount &&
+        (await this.completedEarlier(client, { header, plan, parts: this.journaledParts }, retry, signal))
+      ) {
         return 'completed'
       }
       this.restart('The multipart upload no longer exists on S3 (aborted or expired by a lifecycle rule); uploading again from the start.')
@@ -298,7 +319,9 @@ export class UploadJob extends TransferJob {
       try {
         const local = pooled.subarray(0, range.lengthBytes)
         await this.readPart(this.request.filePath, local, range.offsetBytes, stats)
-        matches = header.checksumAlgorithm ? server.checksum === crc32Of(header.checksumAlgorithm, local).toString('base64') : server.etag === md5Hex(local)
+        matches = header.checksumAlgorithm
+          ? server.checksum === crc32Of(header.checksumAlgorithm, local).toString('base64')
+          : server.etag === md5Hex(local)
       } finally {
         this.ctx.buffers.release(pooled)
       }
@@ -326,7 +349,12 @@ export class UploadJob extends TransferJob {
     }
   }
 
-  private async listParts(client: S3Client, uploadId: string, retry: RetryContext, signal: AbortSignal): Promise<Map<number, PartRecord> | undefined> {
+  private async listParts(
+    client: S3Client,
+    uploadId: string,
+    retry: RetryContext,
+    signal: AbortSignal,
+  ): Promise<Map<number, PartRecord> | undefined> {
     const { bucket, key } = this.identity
     const parts = new Map<number, PartRecord>()
     let marker: string | undefined
@@ -336,7 +364,10 @@ export class UploadJob extends TransferJob {
           this.id,
           () =>
             withRetries(
-              (attempt) => client.send(new ListPartsCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumberMarker: marker }), { abortSignal: attempt.signal }),
+              (attempt) =>
+                client.send(new ListPartsCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumberMarker: marker }), {
+                  abortSignal: attempt.signal,
+                }),
               retry,
             ),
           signal,
@@ -360,7 +391,13 @@ export class UploadJob extends TransferJob {
     return parts
   }
 
-  private async sendParts(client: S3Client, state: MultipartState, stats: FileStats, retry: RetryContext, signal: AbortSignal): Promise<void> {
+  private async sendParts(
+    client: S3Client,
+    state: MultipartState,
+    stats: FileStats,
+    retry: RetryContext,
+    signal: AbortSignal,
+  ): Promise<void> {
     const pending = allRanges(state.plan).filter((range) => !state.parts.has(range.partNumber))
     if (pending.length === 0) return
     const batch = new AbortController()
@@ -375,7 +412,11 @@ export class UploadJob extends TransferJob {
         2 * this.ctx.config().concurrency,
         async (index) => {
           const range = pending[index] as ByteRange
-          const part = await this.ctx.scheduler.run(this.id, () => this.sendPart(client, handle, state, range, stats, partRetry), batchSignal)
+          const part = await this.ctx.scheduler.run(
+            this.id,
+            () => this.sendPart(client, handle, state, range, stats, partRetry),
+            batchSignal,
+          )
           // The slot is already free for the next request; the part counts once the journal has it on disk.
           await state.log.append(part)
           state.parts.set(part.n, part)
@@ -389,7 +430,14 @@ export class UploadJob extends TransferJob {
     }
   }
 
-  private async sendPart(client: S3Client, handle: TransferFileHandle, state: MultipartState, range: ByteRange, stats: FileStats, retry: RetryContext): Promise<PartRecord> {
+  private async sendPart(
+    client: S3Client,
+    handle: TransferFileHandle,
+    state: MultipartState,
+    range: ByteRange,
+    stats: FileStats,
+    retry: RetryContext,
+  ): Promise<PartRecord> {
     const pooled = this.ctx.buffers.acquire(state.plan.partSizeBytes)
     try {
       const data = pooled.subarray(0, range.lengthBytes)
@@ -398,28 +446,35 @@ export class UploadJob extends TransferJob {
       const crc = algorithm && crc32Of(algorithm, data).toString('base64')
       const { bucket, key } = this.identity
       return await withRetries(async (attempt) => {
-        const command = new UploadPartCommand({
-          Bucket: bucket,
-          Key: key,
-          UploadId: state.header.uploadId,
-          PartNumber: range.partNumber,
-          Body: bufferBody(data, attempt.alive, this.ctx.bandwidth, attempt.signal),
-          ContentLength: data.length,
-          ...(algorithm && { [checksumField(algorithm)]: crc }),
-        })
-        quietStreamingRetryWarning(command)
-        const out = await client.send(command, { abortSignal: attempt.signal })
-        const etag = unquoteEtag(out.ETag)
-        const reported = algorithm && out[checksumField(algorithm)]
-        if (reported) {
-          if (reported !== crc) throw new IntegrityError(`S3 stored part ${range.partNumber} with ${algorithm} ${reported}, the file's is ${crc}`)
-          return { t: 'part', n: range.partNumber, size: data.length, etag, checksum: crc }
+        const progress = this.meter.track()
+        try {
+          const command = new UploadPartCommand({
+            Bucket: bucket,
+            Key: key,
+            UploadId: state.header.uploadId,
+            PartNumber: range.partNumber,
+            Body: bufferBody(data, (bytes) => (attempt.alive(), progress.moved(bytes)), this.ctx.bandwidth, attempt.signal),
+            ContentLength: data.length,
+            ...(algorithm && { [checksumField(algorithm)]: crc }),
+          })
+          quietStreamingRetryWarning(command)
+          const out = await client.send(command, { abortSignal: attempt.signal })
+          const etag = unquoteEtag(out.ETag)
+          const reported = algorithm && out[checksumField(algorithm)]
+          if (reported) {
+            if (reported !== crc)
+              throw new IntegrityError(`S3 stored part ${range.partNumber} with ${algorithm} ${reported}, the file's is ${crc}`)
+            return { t: 'part', n: range.partNumber, size: data.length, etag, checksum: crc }
+          }
+          // No checksum in the answer: the part's ETag is its MD5 unless S3 encrypted it with KMS.
+          if (String(out.ServerSideEncryption).startsWith('aws:kms'))
+            return { t: 'part', n: range.partNumber, size: data.length, etag, checksum: crc }
+          const md5 = md5Hex(data)
+          if (etag !== md5) throw new IntegrityError(`S3 answered ETag ${etag} for part ${range.partNumber}, its MD5 is ${md5}`)
+          return { t: 'part', n: range.partNumber, size: data.length, etag, checksum: crc, md5 }
+        } finally {
+          progress.end()
         }
-        // No checksum in the answer: the part's ETag is its MD5 unless S3 encrypted it with KMS.
-        if (String(out.ServerSideEncryption).startsWith('aws:kms')) return { t: 'part', n: range.partNumber, size: data.length, etag, checksum: crc }
-        const md5 = md5Hex(data)
-        if (etag !== md5) throw new IntegrityError(`S3 answered ETag ${etag} for part ${range.partNumber}, its MD5 is ${md5}`)
-        return { t: 'part', n: range.partNumber, size: data.length, etag, checksum: crc, md5 }
       }, retry)
     } finally {
       this.ctx.buffers.release(pooled)
@@ -460,7 +515,11 @@ export class UploadJob extends TransferJob {
                   UploadId: state.header.uploadId,
                   MpuObjectSize: state.plan.sizeBytes,
                   MultipartUpload: {
-                    Parts: parts.map((part) => ({ PartNumber: part.n, ETag: `"${part.etag}"`, ...(algorithm && { [checksumField(algorithm)]: part.checksum }) })),
+                    Parts: parts.map((part) => ({
+                      PartNumber: part.n,
+                      ETag: `"${part.etag}"`,
+                      ...(algorithm && { [checksumField(algorithm)]: part.checksum }),
+                    })),
                   },
                   ...(algorithm && { [checksumField(algorithm)]: full, ChecksumType: 'FULL_OBJECT' }),
                 }),
@@ -485,7 +544,10 @@ export class UploadJob extends TransferJob {
     const algorithm = state.header.checksumAlgorithm
     if (!algorithm) return undefined
     const parts = [...state.parts.values()].sort((a, b) => a.n - b.n)
-    return combineCrcs(algorithm, parts.map((part) => ({ crc: Buffer.from(part.checksum ?? '', 'base64'), lengthBytes: part.size }))).toString('base64')
+    return combineCrcs(
+      algorithm,
+      parts.map((part) => ({ crc: Buffer.from(part.checksum ?? '', 'base64'), lengthBytes: part.size })),
+    ).toString('base64')
   }
 
   /** Compares what S3 reports for the finished object (size, full-object checksum, or multipart ETag) with the file. */
@@ -493,7 +555,12 @@ export class UploadJob extends TransferJob {
     const { bucket, key } = this.identity
     const head = await this.ctx.scheduler.run(
       this.id,
-      () => withRetries((attempt) => client.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }), { abortSignal: attempt.signal }), retry),
+      () =>
+        withRetries(
+          (attempt) =>
+            client.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }), { abortSignal: attempt.signal }),
+          retry,
+        ),
       signal,
     )
     if (head.ContentLength !== state.plan.sizeBytes) {
@@ -504,7 +571,10 @@ export class UploadJob extends TransferJob {
     if (algorithm && reported) {
       const full = this.fullChecksum(state) as string
       if (reported !== full || head.ChecksumType !== 'FULL_OBJECT') {
-        throw new HaneulError('internal', `S3 reports ${algorithm} ${reported} (${head.ChecksumType}) for ${key}; the file's full-object ${algorithm} is ${full}.`)
+        throw new HaneulError(
+          'internal',
+          `S3 reports ${algorithm} ${reported} (${head.ChecksumType}) for ${key}; the file's full-object ${algorithm} is ${full}.`,
+        )
       }
       this.checksum = { algorithm, type: 'FULL_OBJECT', value: full, verified: true }
       return
@@ -541,6 +611,9 @@ export class UploadJob extends TransferJob {
       }
       await this.ctx.clock.sleep(100 * round)
     }
-    throw new HaneulError('internal', `Multipart upload ${uploadId} for ${key} still exists after 5 aborts; remove it from the incomplete uploads view.`)
+    throw new HaneulError(
+      'internal',
+      `Multipart upload ${uploadId} for ${key} still exists after 5 aborts; remove it from the incomplete uploads view.`,
+    )
   }
 }

@@ -31,3 +31,46 @@ describe('ProgressMeter', () => {
     expect(meter.etaSeconds(100)).toBeUndefined()
   })
 })
+
+describe('ProgressMeter with bytes on their way', () => {
+  const clock = (at: { now: number }) => ({ now: () => at.now, sleep: async () => {}, setTimer: () => () => {} })
+
+  it('shows bytes as they are sent, before the part is confirmed', () => {
+    const at = { now: 0 }
+    const meter = new ProgressMeter(clock(at))
+    meter.start()
+    const body = meter.track()
+    for (let i = 1; i <= 4; i++) {
+      at.now = i * 250
+      body.moved(256 * 1024)
+    }
+    expect(meter.bytesDone).toBe(1024 * 1024)
+    expect(meter.bytesConfirmed).toBe(0)
+    expect(meter.bytesPerSecond()).toBeGreaterThan(0)
+    body.end()
+    meter.confirm(1024 * 1024)
+    expect(meter.bytesDone).toBe(1024 * 1024)
+    expect(meter.bytesConfirmed).toBe(1024 * 1024)
+  })
+
+  it('never goes backwards when an attempt fails, and does not count the retried bytes twice', () => {
+    const at = { now: 0 }
+    const meter = new ProgressMeter(clock(at))
+    meter.start()
+    const shown: number[] = []
+    const first = meter.track()
+    first.moved(600)
+    shown.push(meter.bytesDone)
+    first.end() // the socket was reset: those 600 bytes will be sent again
+    shown.push(meter.bytesDone)
+    const retry = meter.track()
+    retry.moved(400)
+    shown.push(meter.bytesDone) // still 600: the retry has not passed what was shown
+    retry.moved(600)
+    shown.push(meter.bytesDone)
+    retry.end()
+    meter.confirm(1000)
+    shown.push(meter.bytesDone)
+    expect(shown).toEqual([600, 600, 600, 1000, 1000])
+  })
+})

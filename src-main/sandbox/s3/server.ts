@@ -286,7 +286,9 @@ export class S3Server {
   /** Answers with S3's error document; returns the error code for the log. */
   private fail(ctx: RequestContext, error: unknown): string {
     const s3Error = error instanceof S3Error ? error : new S3Error('InternalError')
-    if (!(error instanceof S3Error)) console.error('[s3 emulator] internal error', error)
+    // A client that hangs up mid-body (a cancelled or timed-out transfer) is normal traffic, not a fault here.
+    const clientGone = ctx.req.destroyed || ctx.res.destroyed || (error as NodeJS.ErrnoException)?.code === 'ERR_STREAM_PREMATURE_CLOSE'
+    if (!(error instanceof S3Error) && !clientGone) console.error('[s3 emulator] internal error', error)
     if (ctx.res.headersSent) {
       // Mid-stream failure (client gone, file unreadable): all S3 can do then is drop the connection.
       ctx.res.destroy()
