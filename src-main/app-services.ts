@@ -26,6 +26,7 @@ import { createS3Handlers } from './s3/handlers'
 import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from './sandbox/credentials'
 import { SandboxHost, type SpawnSandboxWorker } from './sandbox/host'
 import { TransferEngine } from './transfers/engine'
+import { MiB, resolveTransferConfig, type TransferConfig } from './transfers/config'
 import { DropRegistry } from './transfers/drops'
 import { TransfersService } from './transfers/service'
 import { DragOutServer } from './transfers/drag-out'
@@ -70,6 +71,12 @@ export interface AppServices {
   forgetCredentials(profileId: string): void
   close(): Promise<void>
 }
+
+const toTransferSettings = (config: TransferConfig) => ({
+  concurrency: config.concurrency,
+  partSizeMiB: Math.round(config.partSizeBytes / MiB),
+  maxBandwidthMiBps: config.maxBandwidthBytesPerSecond / MiB,
+})
 
 export async function createAppServices(options: AppServicesOptions): Promise<AppServices> {
   const { env, emit } = options
@@ -143,6 +150,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const engine = new TransferEngine({
     clients,
     journalDir: join(options.dataDir, 'transfers'),
+    config: settings.get().transfers,
     // Transfers wait for a lost network instead of failing, and resume when it returns.
     connectivity: {
       isOnline: (id) => connectivity.state(id) !== 'offline',
@@ -223,6 +231,13 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     jobs: createJobsHandlers(jobs),
     transfers: {
       list: async () => ({ transfers: transfers.list() }),
+      settings: async () => ({ current: toTransferSettings(engine.settings), defaults: toTransferSettings(resolveTransferConfig()) }),
+      updateSettings: async (input) => {
+        const change = { concurrency: input.concurrency, partSizeBytes: input.partSizeMiB * MiB, maxBandwidthBytesPerSecond: Math.round(input.maxBandwidthMiBps * MiB) }
+        engine.configure(change)
+        await settings.update({ transfers: change })
+        return { current: toTransferSettings(engine.settings) }
+      },
       chooseFiles: async ({ folders }) => {
         const paths = await options.chooseFiles(folders)
         if (!paths.length) return { items: [] }

@@ -41,8 +41,25 @@ export const UploadConflictPolicy = z.enum(['overwrite', 'skip', 'rename'])
 
 const JobRef = z.object({ jobId: z.string().max(64) }).strict()
 
+/** The settings a user may change, in the units people think in. */
+export const TransferSettings = z
+  .object({
+    /** Requests in flight across all transfers (1–64). */
+    concurrency: z.number().int().min(1, 'concurrency must be at least 1').max(64, 'concurrency must be at most 64'),
+    /** Preferred part size in MiB (5–5,120); grows by itself for files too big for 10,000 parts. */
+    partSizeMiB: z.number().int().min(5, 'parts must be at least 5 MiB (S3’s minimum)').max(5120, 'parts must be at most 5,120 MiB (5 GiB)'),
+    /** Total bandwidth in MiB/s across all transfers; 0 means unlimited. */
+    maxBandwidthMiBps: z.number().min(0, 'bandwidth must not be negative').max(100_000),
+  })
+  .strict()
+export type TransferSettings = z.infer<typeof TransferSettings>
+
 export const transfersApi = {
   list: operation({ input: z.object({}).strict(), output: z.object({ transfers: z.array(TransferView) }) }),
+  /** Current settings and their defaults. */
+  settings: operation({ input: z.object({}).strict(), output: z.object({ current: TransferSettings, defaults: TransferSettings }) }),
+  /** Changes settings; they apply at once (concurrency, bandwidth) or to the next parts plan (part size), and persist. */
+  updateSettings: operation({ input: TransferSettings, output: z.object({ current: TransferSettings }) }),
   /** Opens the OS file dialog in main; the chosen files become a drop like a drag-and-drop. */
   chooseFiles: operation({
     input: z.object({ folders: z.boolean().default(false) }).strict(),

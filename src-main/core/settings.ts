@@ -9,6 +9,11 @@ export const Settings = z.object({
   activeProfileId: z.string().optional(),
   /** The user accepted storing secrets without an OS keychain (Linux basic_text). */
   acceptWeakSecretStorage: z.boolean().optional(),
+  /** Transfer settings the user changed (engine units); absent fields keep the engine's defaults. */
+  transfers: z
+    .object({ concurrency: z.number().int(), partSizeBytes: z.number().int(), maxBandwidthBytesPerSecond: z.number().int() })
+    .partial()
+    .optional(),
 })
 export type Settings = z.infer<typeof Settings>
 

@@ -211,6 +211,11 @@ export default {
     pause: 'Pause',
     resume: 'Resume',
     retry: 'Retry',
+    settings: 'Transfer settings',
+    concurrency: 'Parallel requests',
+    partSize: 'Part size',
+    bandwidth: 'Bandwidth limit (0 = none)',
+    defaults: 'Defaults: {concurrency} requests, {part} MiB parts, no limit.',
     showInFolder: 'Show in folder',
   },
   upload: {

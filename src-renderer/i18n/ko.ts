@@ -213,6 +213,11 @@ const ko: typeof en = {
     pause: '일시 정지',
     resume: '다시 시작',
     retry: '다시 시도',
+    settings: '전송 설정',
+    concurrency: '동시 요청 수',
+    partSize: '파트 크기',
+    bandwidth: '대역폭 제한 (0 = 없음)',
+    defaults: '기본값: 요청 {concurrency}개, 파트 {part} MiB, 제한 없음.',
     showInFolder: '폴더에서 보기',
   },
   upload: {

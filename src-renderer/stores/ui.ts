@@ -21,6 +21,8 @@ export const useUiStore = defineStore('ui', () => {
   const osLocale = ref<string>(navigator.language)
   /** Which screen is showing. */
   const section = ref<Section>('storage')
+  /** The transfers panel was opened from the status bar (it also opens by itself when transfers start). */
+  const transfersPanel = ref(false)
 
   const locale = computed<Locale>(() => (localePreference.value === 'system' ? localeFor(osLocale.value) : localePreference.value))
 
@@ -45,5 +47,5 @@ export const useUiStore = defineStore('ui', () => {
     { immediate: true },
   )
 
-  return { theme, resolvedTheme, localePreference, osLocale, section, locale }
+  return { theme, resolvedTheme, localePreference, osLocale, section, transfersPanel, locale }
 })

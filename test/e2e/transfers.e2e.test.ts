@@ -116,3 +116,29 @@ describe('drag-and-drop uploads in Chromium', () => {
     expect(app.consoleErrors).toEqual([])
   })
 })
+
+describe('transfer settings in Chromium', () => {
+  let app: AppPage
+  beforeAll(async () => {
+    app = await openApp({ locale: 'en-US' })
+  })
+  afterAll(async () => {
+    await app?.close()
+  })
+
+  it('opens from the status bar, validates, and applies to the engine', async () => {
+    const { page } = app
+    await page.locator('[data-testid="status-transfers"]').click()
+    await page.locator('[data-testid="transfer-settings"]').click()
+    const form = page.locator('[data-testid="transfers"] form.settings')
+    await form.locator('input').nth(0).fill('4')
+    await form.locator('input').nth(1).fill('3')
+    await form.locator('button[type="submit"]').click()
+    await form.locator('.error', { hasText: 'at least 5 MiB' }).waitFor()
+    await form.locator('input').nth(1).fill('16')
+    await form.locator('input').nth(2).fill('2.5')
+    await form.locator('button[type="submit"]').click()
+    await form.waitFor({ state: 'detached' })
+    expect(app.harness.services.engine.settings).toMatchObject({ concurrency: 4, partSizeBytes: 16 * MiB, maxBandwidthBytesPerSecond: 2.5 * MiB })
+  })
+})

@@ -87,6 +87,8 @@ function sampleInputs(profileId: string, s3Endpoint: string, run: number): Recor
     'jobs.list': [{}],
     'jobs.cancel': [{ jobId: 'nope' }],
     'transfers.list': [{}],
+    'transfers.settings': [{}],
+    'transfers.updateSettings': [{ concurrency: 10, partSizeMiB: 8, maxBandwidthMiBps: 0 }],
     'transfers.chooseFiles': [{}],
     'transfers.planUpload': [{ dropId: 'nope', ...bucket, prefix: '' }],
     'transfers.startUpload': [{ dropId: 'nope', ...bucket, prefix: '', onConflict: 'skip' }],
