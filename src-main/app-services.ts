@@ -233,7 +233,11 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       list: async () => ({ transfers: transfers.list() }),
       settings: async () => ({ current: toTransferSettings(engine.settings), defaults: toTransferSettings(resolveTransferConfig()) }),
       updateSettings: async (input) => {
-        const change = { concurrency: input.concurrency, partSizeBytes: input.partSizeMiB * MiB, maxBandwidthBytesPerSecond: Math.round(input.maxBandwidthMiBps * MiB) }
+        const change = {
+          concurrency: input.concurrency,
+          partSizeBytes: input.partSizeMiB * MiB,
+          maxBandwidthBytesPerSecond: Math.round(input.maxBandwidthMiBps * MiB),
+        }
         engine.configure(change)
         await settings.update({ transfers: change })
         return { current: toTransferSettings(engine.settings) }

@@ -47,7 +47,11 @@ export const TransferSettings = z
     /** Requests in flight across all transfers (1–64). */
     concurrency: z.number().int().min(1, 'concurrency must be at least 1').max(64, 'concurrency must be at most 64'),
     /** Preferred part size in MiB (5–5,120); grows by itself for files too big for 10,000 parts. */
-    partSizeMiB: z.number().int().min(5, 'parts must be at least 5 MiB (S3’s minimum)').max(5120, 'parts must be at most 5,120 MiB (5 GiB)'),
+    partSizeMiB: z
+      .number()
+      .int()
+      .min(5, 'parts must be at least 5 MiB (S3’s minimum)')
+      .max(5120, 'parts must be at most 5,120 MiB (5 GiB)'),
     /** Total bandwidth in MiB/s across all transfers; 0 means unlimited. */
     maxBandwidthMiBps: z.number().min(0, 'bandwidth must not be negative').max(100_000),
   })

@@ -26,9 +26,19 @@ export const TransferConfigSchema = z
      * Preferred part size for multipart uploads and ranged downloads. Grows by itself for files too big to
      * fit 10,000 parts. Memory in use stays about concurrency × partSizeBytes. Default 8 MiB.
      */
-    partSizeBytes: z.number().int().min(S3_LIMITS.minPartSizeBytes).max(S3_LIMITS.maxPartSizeBytes).default(8 * MiB),
+    partSizeBytes: z
+      .number()
+      .int()
+      .min(S3_LIMITS.minPartSizeBytes)
+      .max(S3_LIMITS.maxPartSizeBytes)
+      .default(8 * MiB),
     /** Files of at least this size go multipart; smaller ones use one PutObject. Default 8 MiB. */
-    multipartThresholdBytes: z.number().int().min(1).max(S3_LIMITS.maxPutObjectSizeBytes).default(8 * MiB),
+    multipartThresholdBytes: z
+      .number()
+      .int()
+      .min(1)
+      .max(S3_LIMITS.maxPutObjectSizeBytes)
+      .default(8 * MiB),
     /** Total bytes per second across all jobs, both directions; 0 means unlimited. Default 0. */
     maxBandwidthBytesPerSecond: z.number().int().min(0).default(0),
     /** Tries per request (part, PutObject, ranged GET) before the job fails. Default 8. */

@@ -134,8 +134,7 @@ export class TransferEngine {
       if (record.t === 'job') {
         const schema = record.kind === 'upload' ? UploadRequestSchema : DownloadRequestSchema
         if (schema.safeParse(record.request).success) live.set(record.jobId, { add: record })
-      }
-      else if (record.t === 'end') live.delete(record.jobId)
+      } else if (record.t === 'end') live.delete(record.jobId)
       else if (record.t === 'failed') {
         const entry = live.get(record.jobId)
         if (entry) entry.failed = record.error
@@ -146,13 +145,18 @@ export class TransferEngine {
     }
     // Rewrite the log with only what is still alive, unless jobs were already added in this session.
     if (!this.engineLog) {
-      const compacted = [...live.values()].flatMap(({ add, failed }) => (failed ? [add, { t: 'failed', jobId: add.jobId, error: failed }] : [add]))
+      const compacted = [...live.values()].flatMap(({ add, failed }) =>
+        failed ? [add, { t: 'failed', jobId: add.jobId, error: failed }] : [add],
+      )
       this.engineLog = createLog(this.fs, logPath, compacted)
       await this.engineLog
     }
     for (const { add, failed } of live.values()) {
       if (this.entries.has(add.jobId)) continue
-      const job = add.kind === 'upload' ? this.createUpload(add.jobId, add.request, Promise.resolve()) : this.createDownload(add.jobId, add.request, Promise.resolve())
+      const job =
+        add.kind === 'upload'
+          ? this.createUpload(add.jobId, add.request, Promise.resolve())
+          : this.createDownload(add.jobId, add.request, Promise.resolve())
       this.entries.set(job.id, { job })
       const unreadable = await job.load().then(
         () => undefined,
@@ -215,7 +219,9 @@ export class TransferEngine {
           continue
         }
         const ancestors = ancestorsWithin(destinationDir, destination).map(fold)
-        const clash = files.get(fold(destination)) ?? (folders.has(fold(destination)) ? 'a folder of other keys' : ancestors.map((a) => files.get(a)).find(Boolean))
+        const clash =
+          files.get(fold(destination)) ??
+          (folders.has(fold(destination)) ? 'a folder of other keys' : ancestors.map((a) => files.get(a)).find(Boolean))
         if (clash) {
           refused.push({ key, reason: `it would land on the same path as ${clash}` })
           continue
@@ -321,12 +327,26 @@ export class TransferEngine {
   }
 
   private createUpload(jobId: string, request: UploadRequest, registered: Promise<void>): UploadJob {
-    const identity = { id: jobId, kind: 'upload' as const, profileId: request.profileId, bucket: request.bucket, key: request.key, path: request.filePath }
+    const identity = {
+      id: jobId,
+      kind: 'upload' as const,
+      profileId: request.profileId,
+      bucket: request.bucket,
+      key: request.key,
+      path: request.filePath,
+    }
     return new UploadJob(identity, this.context, request, registered)
   }
 
   private createDownload(jobId: string, request: DownloadRequest, registered: Promise<void>): DownloadJob {
-    const identity = { id: jobId, kind: 'download' as const, profileId: request.profileId, bucket: request.bucket, key: request.key, path: request.destinationPath }
+    const identity = {
+      id: jobId,
+      kind: 'download' as const,
+      profileId: request.profileId,
+      bucket: request.bucket,
+      key: request.key,
+      path: request.destinationPath,
+    }
     return new DownloadJob(identity, this.context, request, registered)
   }
 

@@ -1,7 +1,16 @@
 /** The transfer engine's public surface. Main's services import from here only. */
 export { TransferEngine, type TransferEngineDeps } from './engine'
 export { TransferConfigSchema, resolveTransferConfig, S3_LIMITS, type TransferConfig } from './config'
-export { nodeFileSystem, systemClock, type Clock, type Connectivity, type FileStats, type S3ClientSource, type TransferFileHandle, type TransferFileSystem } from './deps'
+export {
+  nodeFileSystem,
+  systemClock,
+  type Clock,
+  type Connectivity,
+  type FileStats,
+  type S3ClientSource,
+  type TransferFileHandle,
+  type TransferFileSystem,
+} from './deps'
 export { planParts, type PartPlan } from './part-plan'
 export type { RetryInfo, FailureKind } from './retry'
 export type {

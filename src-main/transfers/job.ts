@@ -150,7 +150,12 @@ export abstract class TransferJob {
  * finishes, so a 10,000-part job holds `parallel` tasks in memory, not 10,000. The first failure aborts the
  * rest (through `controller`) and is rethrown once all have settled.
  */
-export async function runPool(count: number, parallel: number, work: (index: number) => Promise<void>, controller: AbortController): Promise<void> {
+export async function runPool(
+  count: number,
+  parallel: number,
+  work: (index: number) => Promise<void>,
+  controller: AbortController,
+): Promise<void> {
   let next = 0
   let failure: { error: unknown } | undefined
   const worker = async () => {

@@ -20,7 +20,19 @@ const STORAGE_CLASSES = [
   'EXPRESS_ONEZONE',
 ] as const
 
-const PLATFORMS = ['aix', 'android', 'darwin', 'freebsd', 'haiku', 'linux', 'openbsd', 'sunos', 'win32', 'cygwin', 'netbsd'] as const satisfies readonly NodeJS.Platform[]
+const PLATFORMS = [
+  'aix',
+  'android',
+  'darwin',
+  'freebsd',
+  'haiku',
+  'linux',
+  'openbsd',
+  'sunos',
+  'win32',
+  'cygwin',
+  'netbsd',
+] as const satisfies readonly NodeJS.Platform[]
 
 const absolutePath = z.string().refine((value) => path.isAbsolute(value), 'path must be absolute')
 const bucketName = z.string().min(3, 'bucket name must be at least 3 characters').max(63, 'bucket name must be at most 63 characters')

@@ -26,7 +26,8 @@ export class PartPlanError extends Error {
 }
 
 export function planParts(sizeBytes: number, preferredPartSizeBytes: number): PartPlan {
-  if (!Number.isSafeInteger(sizeBytes) || sizeBytes < 0) throw new PartPlanError(`file size must be a whole number of bytes, got ${sizeBytes}`)
+  if (!Number.isSafeInteger(sizeBytes) || sizeBytes < 0)
+    throw new PartPlanError(`file size must be a whole number of bytes, got ${sizeBytes}`)
   if (sizeBytes > S3_LIMITS.maxObjectSizeBytes) {
     throw new PartPlanError(`file is ${sizeBytes} bytes; S3 objects can be at most 5 TiB (${S3_LIMITS.maxObjectSizeBytes} bytes)`)
   }

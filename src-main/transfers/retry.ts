@@ -84,7 +84,12 @@ export function classifyError(thrown: unknown, jobSignal?: AbortSignal): Failure
  * the ceiling doubling per attempt. SlowDown uses "equal jitter" on a doubled ceiling instead, so a throttled
  * request always waits at least half of it.
  */
-export function retryDelayMs(attempt: number, kind: FailureKind, config: Pick<TransferConfig, 'baseRetryDelayMs' | 'maxRetryDelayMs'>, random: () => number = Math.random): number {
+export function retryDelayMs(
+  attempt: number,
+  kind: FailureKind,
+  config: Pick<TransferConfig, 'baseRetryDelayMs' | 'maxRetryDelayMs'>,
+  random: () => number = Math.random,
+): number {
   const factor = kind === 'slow-down' ? 2 : 1
   const ceiling = Math.min(config.maxRetryDelayMs, config.baseRetryDelayMs * factor * 2 ** (attempt - 1))
   return Math.round(kind === 'slow-down' ? ceiling / 2 + (random() * ceiling) / 2 : random() * ceiling)
@@ -124,7 +129,11 @@ export interface RetryContext {
  * Runs operation until it succeeds, a fatal error, or maxAttempts. `stallTimeoutMs` overrides the config for
  * requests that may legitimately sit silent (CompleteMultipartUpload of a big object).
  */
-export async function withRetries<T>(operation: (attempt: Attempt) => Promise<T>, context: RetryContext, stallTimeoutMs = context.config.stallTimeoutMs): Promise<T> {
+export async function withRetries<T>(
+  operation: (attempt: Attempt) => Promise<T>,
+  context: RetryContext,
+  stallTimeoutMs = context.config.stallTimeoutMs,
+): Promise<T> {
   const { config, clock, signal } = context
   for (let attempt = 1; ; attempt++) {
     signal.throwIfAborted()

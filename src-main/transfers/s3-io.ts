@@ -65,7 +65,8 @@ export async function readExactly(handle: TransferFileHandle, target: Buffer, po
 export const unquoteEtag = (etag: string | undefined): string => (etag ?? '').replace(/^(W\/)?"|"$/g, '')
 
 /** S3 error names as the SDK reports them. */
-export const errorName = (error: unknown): string => (typeof error === 'object' && error !== null && 'name' in error ? String(error.name) : '')
+export const errorName = (error: unknown): string =>
+  typeof error === 'object' && error !== null && 'name' in error ? String(error.name) : ''
 
 /**
  * The SDK logs "An error was encountered in a non-retryable streaming request." on console for every failed

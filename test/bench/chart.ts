@@ -21,7 +21,11 @@ export function chartSvg(groups: ChartGroup[], title = 'Throughput (MiB/s, highe
   const groupWidth = (g: ChartGroup) => g.bars.length * (barWidth + gap) - gap
   const width = left + groups.reduce((sum, g) => sum + groupWidth(g) + groupGap, 0) + 20
   const height = top + plotHeight + 90
-  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`, `<rect width="100%" height="100%" fill="white"/>`, `<text x="${left}" y="24" font-size="16" font-weight="bold">${escape(title)}</text>`]
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    `<text x="${left}" y="24" font-size="16" font-weight="bold">${escape(title)}</text>`,
+  ]
   parts.push(`<line x1="${left - 5}" y1="${top + plotHeight}" x2="${width - 10}" y2="${top + plotHeight}" stroke="#888"/>`)
   let x = left
   for (const group of groups) {
@@ -31,19 +35,28 @@ export function chartSvg(groups: ChartGroup[], title = 'Throughput (MiB/s, highe
       parts.push(`<rect x="${bx}" y="${top + plotHeight - h}" width="${barWidth}" height="${h}" fill="${COLORS[index % COLORS.length]}"/>`)
       parts.push(`<text x="${bx + barWidth / 2}" y="${top + plotHeight - h - 4}" text-anchor="middle">${bar.value.toFixed(0)}</text>`)
     })
-    parts.push(`<text x="${x + groupWidth(group) / 2}" y="${top + plotHeight + 20}" text-anchor="middle" font-weight="bold">${escape(group.label)}</text>`)
+    parts.push(
+      `<text x="${x + groupWidth(group) / 2}" y="${top + plotHeight + 20}" text-anchor="middle" font-weight="bold">${escape(group.label)}</text>`,
+    )
     x += groupWidth(group) + groupGap
   }
   groups[0]?.bars.forEach((bar, index) => {
     const lx = left + index * 130
-    parts.push(`<rect x="${lx}" y="${top + plotHeight + 45}" width="12" height="12" fill="${COLORS[index % COLORS.length]}"/>`, `<text x="${lx + 18}" y="${top + plotHeight + 56}">${escape(bar.label)}</text>`)
+    parts.push(
+      `<rect x="${lx}" y="${top + plotHeight + 45}" width="12" height="12" fill="${COLORS[index % COLORS.length]}"/>`,
+      `<text x="${lx + 18}" y="${top + plotHeight + 56}">${escape(bar.label)}</text>`,
+    )
   })
   parts.push('</svg>')
   return parts.join('\n')
 }
 
 /** Writes the chart as PNG; returns its path, or undefined when no Chromium is installed. */
-export async function renderChart(groups: ChartGroup[], pngPath: string, executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'): Promise<string | undefined> {
+export async function renderChart(
+  groups: ChartGroup[],
+  pngPath: string,
+  executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+): Promise<string | undefined> {
   if (!existsSync(executablePath)) return undefined
   const svg = chartSvg(groups)
   const browser = await chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu'] })

@@ -49,7 +49,9 @@ async function main(): Promise<void> {
     jobIds = [engine.download({ profileId: 'bench', bucket: job.bucket, key: job.key, destinationPath: job.localPath })]
   } else {
     const names = await readdir(job.localPath)
-    jobIds = names.map((name) => engine.upload({ profileId: 'bench', bucket: job.bucket, key: `${job.key}${name}`, filePath: path.join(job.localPath, name) }))
+    jobIds = names.map((name) =>
+      engine.upload({ profileId: 'bench', bucket: job.bucket, key: `${job.key}${name}`, filePath: path.join(job.localPath, name) }),
+    )
   }
   const results = await Promise.all(jobIds.map(wait))
   const elapsedMs = performance.now() - started

@@ -15,7 +15,8 @@ import type { BenchJob } from './bench-job'
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2] ?? '{}') as BenchJob
   const client = new S3Client({ endpoint: job.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: job.credentials })
-  const upload = (key: string, filePath: string) => new Upload({ client, params: { Bucket: job.bucket, Key: key, Body: createReadStream(filePath) } }).done()
+  const upload = (key: string, filePath: string) =>
+    new Upload({ client, params: { Bucket: job.bucket, Key: key, Body: createReadStream(filePath) } }).done()
   if (job.mode === 'upload-file') {
     await upload(job.key, job.localPath)
   } else if (job.mode === 'download-file') {

@@ -24,10 +24,12 @@ import { renderChart } from './chart'
 const repoRoot = path.resolve(import.meta.dirname, '../..')
 const BUCKET = 'bench'
 const credentials = { accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: SANDBOX_SECRET_ACCESS_KEY }
-const flags = new Map(process.argv.slice(2).map((arg): [string, string | undefined] => {
-  const [name = '', value] = arg.replace(/^--/, '').split('=')
-  return [name, value]
-}))
+const flags = new Map(
+  process.argv.slice(2).map((arg): [string, string | undefined] => {
+    const [name = '', value] = arg.replace(/^--/, '').split('=')
+    return [name, value]
+  }),
+)
 const RUNS = Number(flags.get('runs') ?? 3)
 /**
  * The environment every tool runs in. AWS_CA_BUNDLE (set on some machines) is dropped: the endpoint is plain
@@ -68,11 +70,17 @@ const WORKLOAD_BYTES: Record<Workload, number> = {
 }
 
 /** The command each tool runs for a workload, with the default settings of each (see the report's notes). */
-function command(tool: ToolName, workload: Workload, ctx: Context, run: number): { cmd: string; args: string[]; env?: NodeJS.ProcessEnv; cleanup: string } {
+function command(
+  tool: ToolName,
+  workload: Workload,
+  ctx: Context,
+  run: number,
+): { cmd: string; args: string[]; env?: NodeJS.ProcessEnv; cleanup: string } {
   const tag = `${tool.replace(/\W+/g, '-').toLowerCase()}-${run}`
   const downloadTo = path.join(ctx.workdir, `download-${tag}.bin`)
   const upload = workload !== 'download 1 GiB'
-  const source = workload === 'upload 2,000 × 64 KiB' ? ctx.smallDir : workload === 'upload 4 GiB' ? path.join(ctx.workdir, 'big-4g.bin') : ctx.bigFile
+  const source =
+    workload === 'upload 2,000 × 64 KiB' ? ctx.smallDir : workload === 'upload 4 GiB' ? path.join(ctx.workdir, 'big-4g.bin') : ctx.bigFile
   const key = workload === 'upload 2,000 × 64 KiB' ? `${tag}/small/` : `${tag}/big`
   const cleanup = upload ? key : downloadTo
   switch (tool) {
@@ -98,13 +106,30 @@ function command(tool: ToolName, workload: Workload, ctx: Context, run: number):
         AWS_EC2_METADATA_DISABLED: 'true',
       }
       const common = ['--endpoint-url', ctx.endpoint, '--only-show-errors']
-      if (workload === 'upload 2,000 × 64 KiB') return { cmd: '/usr/bin/aws', args: ['s3', 'cp', source, `s3://${BUCKET}/${key}`, '--recursive', ...common], env, cleanup }
+      if (workload === 'upload 2,000 × 64 KiB')
+        return { cmd: '/usr/bin/aws', args: ['s3', 'cp', source, `s3://${BUCKET}/${key}`, '--recursive', ...common], env, cleanup }
       if (upload) return { cmd: '/usr/bin/aws', args: ['s3', 'cp', source, `s3://${BUCKET}/${key}`, ...common], env, cleanup }
       return { cmd: '/usr/bin/aws', args: ['s3', 'cp', `s3://${BUCKET}/download/1g`, downloadTo, ...common], env, cleanup }
     }
     case 'rclone': {
-      const remote = ['--s3-provider', 'Other', '--s3-endpoint', ctx.endpoint, '--s3-access-key-id', credentials.accessKeyId, '--s3-secret-access-key', credentials.secretAccessKey, '--s3-region', 'us-east-1', '--s3-force-path-style=true', '--config', '/dev/null', '-q']
-      if (workload === 'upload 2,000 × 64 KiB') return { cmd: '/usr/bin/rclone', args: ['copy', source, `:s3:${BUCKET}/${key}`, ...remote], cleanup }
+      const remote = [
+        '--s3-provider',
+        'Other',
+        '--s3-endpoint',
+        ctx.endpoint,
+        '--s3-access-key-id',
+        credentials.accessKeyId,
+        '--s3-secret-access-key',
+        credentials.secretAccessKey,
+        '--s3-region',
+        'us-east-1',
+        '--s3-force-path-style=true',
+        '--config',
+        '/dev/null',
+        '-q',
+      ]
+      if (workload === 'upload 2,000 × 64 KiB')
+        return { cmd: '/usr/bin/rclone', args: ['copy', source, `:s3:${BUCKET}/${key}`, ...remote], cleanup }
       if (upload) return { cmd: '/usr/bin/rclone', args: ['copyto', source, `:s3:${BUCKET}/${key}`, ...remote], cleanup }
       return { cmd: '/usr/bin/rclone', args: ['copyto', `:s3:${BUCKET}/download/1g`, downloadTo, ...remote], cleanup }
     }
@@ -112,11 +137,19 @@ function command(tool: ToolName, workload: Workload, ctx: Context, run: number):
 }
 
 /** Runs a command under GNU time; wall time from our own clock (GNU time rounds to 10 ms). */
-async function measure(cmd: string, args: string[], env: NodeJS.ProcessEnv | undefined, workdir: string): Promise<Measurement & { stdout: string }> {
+async function measure(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv | undefined,
+  workdir: string,
+): Promise<Measurement & { stdout: string }> {
   const timeFile = path.join(workdir, 'time.txt')
   const started = performance.now()
   const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn('/usr/bin/time', ['-f', '%U %S %M', '-o', timeFile, cmd, ...args], { env: env ?? toolEnv, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn('/usr/bin/time', ['-f', '%U %S %M', '-o', timeFile, cmd, ...args], {
+      env: env ?? toolEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let out = ''
     let err = ''
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
@@ -127,7 +160,14 @@ async function measure(cmd: string, args: string[], env: NodeJS.ProcessEnv | und
   if (code !== 0) throw new Error(`${path.basename(cmd)} ${args.slice(0, 3).join(' ')} failed (${code}): ${stderr.slice(-2000)}`)
   const [user, system, maxRssKiB] = (await readFile(timeFile, 'utf8')).trim().split('\n').at(-1)?.split(' ').map(Number) ?? []
   const lag = stdout.trim() ? (JSON.parse(stdout.trim().split('\n').at(-1) as string) as { lagP99Ms?: number }) : {}
-  return { wallSeconds, cpuSeconds: (user ?? 0) + (system ?? 0), systemSeconds: system ?? 0, peakRssMiB: (maxRssKiB ?? 0) / 1024, lagP99Ms: lag.lagP99Ms, stdout }
+  return {
+    wallSeconds,
+    cpuSeconds: (user ?? 0) + (system ?? 0),
+    systemSeconds: system ?? 0,
+    peakRssMiB: (maxRssKiB ?? 0) / 1024,
+    lagP99Ms: lag.lagP99Ms,
+    stdout,
+  }
 }
 
 async function writeRandomFile(filePath: string, sizeBytes: number): Promise<void> {
@@ -151,7 +191,10 @@ async function processCpuSeconds(pid: number): Promise<number> {
 
 async function startServer(dataDir: string, logFile: string): Promise<{ endpoint: string; pid: number; stop(): Promise<void> }> {
   const log = await open(logFile, 'w')
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'test/bench/s3-server.ts'), dataDir], { cwd: repoRoot, stdio: ['ignore', 'pipe', log.fd] })
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'test/bench/s3-server.ts'), dataDir], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', log.fd],
+  })
   const stdout = child.stdout
   if (!stdout) throw new Error('the S3 server has no stdout')
   const line = await new Promise<string>((resolve, reject) => {
@@ -182,11 +225,25 @@ async function deleteTree(client: S3Client, prefix: string): Promise<void> {
 
 /** A single PUT and GET of the 1 GiB file with curl (SigV4, one stream): what the server alone can do. */
 async function serverCeiling(ctx: Context): Promise<{ putMiBps: number; getMiBps: number }> {
-  const sig = ['--aws-sigv4', 'aws:amz:us-east-1:s3', '--user', `${credentials.accessKeyId}:${credentials.secretAccessKey}`, '-H', 'x-amz-content-sha256: UNSIGNED-PAYLOAD', '-sS', '-f', '-o', '/dev/null']
+  const sig = [
+    '--aws-sigv4',
+    'aws:amz:us-east-1:s3',
+    '--user',
+    `${credentials.accessKeyId}:${credentials.secretAccessKey}`,
+    '-H',
+    'x-amz-content-sha256: UNSIGNED-PAYLOAD',
+    '-sS',
+    '-f',
+    '-o',
+    '/dev/null',
+  ]
   const puts: number[] = []
   const gets: number[] = []
   for (let run = 0; run < RUNS; run++) {
-    puts.push((await measure('/usr/bin/curl', [...sig, '-T', ctx.bigFile, `${ctx.endpoint}/${BUCKET}/curl/1g`], undefined, ctx.workdir)).wallSeconds)
+    puts.push(
+      (await measure('/usr/bin/curl', [...sig, '-T', ctx.bigFile, `${ctx.endpoint}/${BUCKET}/curl/1g`], undefined, ctx.workdir))
+        .wallSeconds,
+    )
     gets.push((await measure('/usr/bin/curl', [...sig, `${ctx.endpoint}/${BUCKET}/download/1g`], undefined, ctx.workdir)).wallSeconds)
   }
   return { putMiBps: 1024 / median(puts), getMiBps: 1024 / median(gets) }
@@ -227,28 +284,57 @@ async function main(): Promise<void> {
   })
   const awsConfig = path.join(workdir, 'aws-config')
   // The aws CLI's documented defaults, written out so nothing on this machine changes them.
-  await writeFile(awsConfig, ['[default]', 'region = us-east-1', 's3 =', '  addressing_style = path', '  max_concurrent_requests = 10', '  max_queue_size = 1000', '  multipart_threshold = 8MB', '  multipart_chunksize = 8MB', ''].join('\n'))
+  await writeFile(
+    awsConfig,
+    [
+      '[default]',
+      'region = us-east-1',
+      's3 =',
+      '  addressing_style = path',
+      '  max_concurrent_requests = 10',
+      '  max_queue_size = 1000',
+      '  multipart_threshold = 8MB',
+      '  multipart_chunksize = 8MB',
+      '',
+    ].join('\n'),
+  )
 
   console.log(`preparing data in ${workdir} …`)
   const bigFile = path.join(workdir, 'big-1g.bin')
   await writeRandomFile(bigFile, GiB)
   const smallDir = path.join(workdir, 'small')
   await mkdir(smallDir)
-  for (let i = 0; i < SMALL_FILES; i++) await writeRandomFile(path.join(smallDir, `file-${String(i).padStart(4, '0')}.bin`), SMALL_FILE_BYTES)
+  for (let i = 0; i < SMALL_FILES; i++)
+    await writeRandomFile(path.join(smallDir, `file-${String(i).padStart(4, '0')}.bin`), SMALL_FILE_BYTES)
   if (flags.has('rss-4g')) await writeRandomFile(path.join(workdir, 'big-4g.bin'), 4 * GiB)
 
   const server = await startServer(path.join(workdir, 's3-data'), path.join(workdir, 's3-server.log'))
-  const client = new S3Client({ endpoint: server.endpoint, region: 'us-east-1', forcePathStyle: true, credentials, requestHandler: new NodeHttpHandler({ httpAgent: new http.Agent({ keepAlive: true }) }) })
+  const client = new S3Client({
+    endpoint: server.endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials,
+    requestHandler: new NodeHttpHandler({ httpAgent: new http.Agent({ keepAlive: true }) }),
+  })
   const ctx: Context = { workdir, endpoint: server.endpoint, bigFile, smallDir, bin, awsConfig }
   try {
     await client.send(new CreateBucketCommand({ Bucket: BUCKET }))
     // The object every tool downloads, uploaded by Haneul so it carries a full-object CRC32 to verify against.
-    const seed: BenchJob = { endpoint: ctx.endpoint, credentials, mode: 'upload-file', bucket: BUCKET, key: 'download/1g', localPath: bigFile }
+    const seed: BenchJob = {
+      endpoint: ctx.endpoint,
+      credentials,
+      mode: 'upload-file',
+      bucket: BUCKET,
+      key: 'download/1g',
+      localPath: bigFile,
+    }
     await measure(process.execPath, [bin.haneul, JSON.stringify(seed)], undefined, workdir)
 
     const tools: ToolName[] = ['Haneul', 'aws CLI v2', 'rclone', 'lib-storage']
     // --only=download (or any part of a workload's name) runs a subset, for iterating on one figure.
-    const workloads = (['upload 1 GiB', 'download 1 GiB', 'upload 2,000 × 64 KiB'] as Workload[]).filter((w) => w.includes(flags.get('only') ?? ''))
+    const workloads = (['upload 1 GiB', 'download 1 GiB', 'upload 2,000 × 64 KiB'] as Workload[]).filter((w) =>
+      w.includes(flags.get('only') ?? ''),
+    )
     const raw = new Map<string, Measurement[]>()
     const idleLag = await idleLagP99Ms()
     for (let run = 1; run <= RUNS; run++) {
@@ -288,9 +374,15 @@ async function main(): Promise<void> {
     const stamp = new Date().toISOString().replace(/[:.]/g, '-')
     await writeFile(path.join(resultsDir, `bench-${stamp}.md`), report)
     await writeFile(path.join(resultsDir, 'latest.md'), report)
-    await writeFile(path.join(resultsDir, 'latest.json'), JSON.stringify({ runs: RUNS, summaries: Object.fromEntries(summaries), ceiling, rss4g, raw: Object.fromEntries(raw) }, null, 2))
+    await writeFile(
+      path.join(resultsDir, 'latest.json'),
+      JSON.stringify({ runs: RUNS, summaries: Object.fromEntries(summaries), ceiling, rss4g, raw: Object.fromEntries(raw) }, null, 2),
+    )
     const png = await renderChart(
-      workloads.map((workload) => ({ label: workload, bars: tools.map((tool) => ({ label: tool, value: summaries.get(`${workload}|${tool}`)?.throughputMiBps ?? 0 })) })),
+      workloads.map((workload) => ({
+        label: workload,
+        bars: tools.map((tool) => ({ label: tool, value: summaries.get(`${workload}|${tool}`)?.throughputMiBps ?? 0 })),
+      })),
       path.join(resultsDir, 'latest.png'),
     )
     console.log(`\n${report}`)
@@ -315,7 +407,7 @@ function renderReport(
   const lines = [
     `# Transfer benchmark (median of ${RUNS} runs)`,
     '',
-    'One local S3 emulator in its own process on 127.0.0.1; every tool in its own process. Throughput = bytes ÷ wall time of the whole process (startup included). CPU = user + sys of the tool\'s process.',
+    "One local S3 emulator in its own process on 127.0.0.1; every tool in its own process. Throughput = bytes ÷ wall time of the whole process (startup included). CPU = user + sys of the tool's process.",
     '',
     `Event-loop lag = p99 of monitorEventLoopDelay beyond its 10 ms timer, in Haneul's main loop; an idle Node process on this machine shows ${idleLagMs.toFixed(1)} ms at the same time (the machine's own scheduling noise).`,
     '',
@@ -347,7 +439,9 @@ function renderReport(
   lines.push('', '## Targets', '', ...checks)
   if (rss4g) {
     const oneGiB = summaries.get('upload 1 GiB|Haneul') as Summary
-    lines.push(`- Peak RSS flat from 1 to 4 GiB: ${oneGiB.peakRssMiB.toFixed(0)} MiB (1 GiB) → ${rss4g.peakRssMiB.toFixed(0)} MiB (4 GiB, ${rss4g.throughputMiBps.toFixed(0)} MiB/s); limit ${rssLimitMiB} MiB: ${rss4g.peakRssMiB <= rssLimitMiB ? 'met' : 'MISSED'}`)
+    lines.push(
+      `- Peak RSS flat from 1 to 4 GiB: ${oneGiB.peakRssMiB.toFixed(0)} MiB (1 GiB) → ${rss4g.peakRssMiB.toFixed(0)} MiB (4 GiB, ${rss4g.throughputMiBps.toFixed(0)} MiB/s); limit ${rssLimitMiB} MiB: ${rss4g.peakRssMiB <= rssLimitMiB ? 'met' : 'MISSED'}`,
+    )
   }
   lines.push(
     '',
@@ -355,7 +449,7 @@ function renderReport(
     '',
     `curl, one stream, 1 GiB (SigV4, UNSIGNED-PAYLOAD): PUT ${ceiling.putMiBps.toFixed(0)} MiB/s, GET ${ceiling.getMiBps.toFixed(0)} MiB/s.`,
     '',
-    '## Settings (each tool\'s defaults)',
+    "## Settings (each tool's defaults)",
     '',
     `- Haneul: concurrency ${config.concurrency}, part size ${config.partSizeBytes / MiB} MiB, multipart threshold ${config.multipartThresholdBytes / MiB} MiB, ${config.checksumAlgorithm} per part + full-object check; downloads verify the full-object CRC32.`,
     '- aws CLI v2 (/usr/bin/aws, 2.9): max_concurrent_requests 10, multipart_threshold 8MB, multipart_chunksize 8MB, --only-show-errors.',
@@ -369,7 +463,16 @@ function renderReport(
 /** Downloads the test object with curl into a scratch file and deletes it (untimed). */
 async function warmUpDownload(ctx: Context): Promise<void> {
   const scratch = path.join(ctx.workdir, 'warm-up.bin')
-  const sig = ['--aws-sigv4', 'aws:amz:us-east-1:s3', '--user', `${credentials.accessKeyId}:${credentials.secretAccessKey}`, '-H', 'x-amz-content-sha256: UNSIGNED-PAYLOAD', '-sS', '-f']
+  const sig = [
+    '--aws-sigv4',
+    'aws:amz:us-east-1:s3',
+    '--user',
+    `${credentials.accessKeyId}:${credentials.secretAccessKey}`,
+    '-H',
+    'x-amz-content-sha256: UNSIGNED-PAYLOAD',
+    '-sS',
+    '-f',
+  ]
   await measure('/usr/bin/curl', [...sig, '-o', scratch, `${ctx.endpoint}/${BUCKET}/download/1g`], undefined, ctx.workdir)
   await rm(scratch, { force: true })
 }

@@ -139,6 +139,10 @@ describe('transfer settings in Chromium', () => {
     await form.locator('input').nth(2).fill('2.5')
     await form.locator('button[type="submit"]').click()
     await form.waitFor({ state: 'detached' })
-    expect(app.harness.services.engine.settings).toMatchObject({ concurrency: 4, partSizeBytes: 16 * MiB, maxBandwidthBytesPerSecond: 2.5 * MiB })
+    expect(app.harness.services.engine.settings).toMatchObject({
+      concurrency: 4,
+      partSizeBytes: 16 * MiB,
+      maxBandwidthBytesPerSecond: 2.5 * MiB,
+    })
   })
 })

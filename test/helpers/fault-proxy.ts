@@ -35,7 +35,8 @@ export interface FaultCounts {
 }
 
 const defaultEligible = (req: http.IncomingMessage) =>
-  (req.method === 'PUT' && Number(req.headers['content-length'] ?? 0) > 0) || (req.method === 'GET' && /^\/[^/?]+\/[^?]/.test(req.url ?? ''))
+  (req.method === 'PUT' && Number(req.headers['content-length'] ?? 0) > 0) ||
+  (req.method === 'GET' && /^\/[^/?]+\/[^?]/.test(req.url ?? ''))
 
 /** mulberry32: tiny, seedable, good enough to pick faults. */
 function seededRandom(seed: number): () => number {
@@ -128,17 +129,26 @@ export class FaultProxy {
       this.counts.slowDown++
       req.resume()
       req.on('end', () => {
-        const body = '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>'
+        const body =
+          '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>'
         res.writeHead(503, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body), connection: 'close' })
         res.end(body)
       })
       return
     }
-    const upstream = http.request({ host: '127.0.0.1', port: this.options.targetPort, method: req.method, path: req.url, headers: req.headers, agent: this.agent })
+    const upstream = http.request({
+      host: '127.0.0.1',
+      port: this.options.targetPort,
+      method: req.method,
+      path: req.url,
+      headers: req.headers,
+      agent: this.agent,
+    })
     upstream.on('error', () => res.destroy())
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined
     const faultInRequest = fault !== undefined && hasBody
-    if (faultInRequest) this.interruptBody(req, upstream, Number(req.headers['content-length'] ?? 0), fault, req.socket, () => upstream.destroy())
+    if (faultInRequest)
+      this.interruptBody(req, upstream, Number(req.headers['content-length'] ?? 0), fault, req.socket, () => upstream.destroy())
     else req.pipe(upstream)
     upstream.on('response', (upstreamRes) => {
       const headers = { ...upstreamRes.headers }
@@ -150,7 +160,9 @@ export class FaultProxy {
         const chunks: Buffer[] = []
         upstreamRes.on('data', (chunk: Buffer) => chunks.push(chunk))
         upstreamRes.on('end', () => {
-          const body = Buffer.concat(chunks).toString('utf8').replace(/<(Checksum[A-Za-z0-9]*)>[^<]*<\/\1>/g, '')
+          const body = Buffer.concat(chunks)
+            .toString('utf8')
+            .replace(/<(Checksum[A-Za-z0-9]*)>[^<]*<\/\1>/g, '')
           headers['content-length'] = String(Buffer.byteLength(body))
           res.writeHead(upstreamRes.statusCode ?? 500, headers)
           res.end(body)
@@ -159,7 +171,9 @@ export class FaultProxy {
       }
       res.writeHead(upstreamRes.statusCode ?? 500, headers)
       if (fault !== undefined && !faultInRequest) {
-        this.interruptBody(upstreamRes, res, Number(upstreamRes.headers['content-length'] ?? 0), fault, req.socket, () => upstreamRes.destroy())
+        this.interruptBody(upstreamRes, res, Number(upstreamRes.headers['content-length'] ?? 0), fault, req.socket, () =>
+          upstreamRes.destroy(),
+        )
       } else {
         upstreamRes.pipe(res)
       }

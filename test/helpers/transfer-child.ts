@@ -29,7 +29,10 @@ const client = new S3Client({
 })
 const engine = new TransferEngine({ clients: { s3: async () => client }, journalDir: args.journalDir, config: args.config })
 engine.subscribe({
-  onProgress: (s) => process.stdout.write(`${JSON.stringify({ state: s.state, partsDone: s.partsDone, partsTotal: s.partsTotal, bytesDone: s.bytesDone })}\n`),
+  onProgress: (s) =>
+    process.stdout.write(
+      `${JSON.stringify({ state: s.state, partsDone: s.partsDone, partsTotal: s.partsTotal, bytesDone: s.bytesDone })}\n`,
+    ),
   onDone: (s) => {
     process.stdout.write(`${JSON.stringify({ state: s.state, error: s.error })}\n`)
     process.exit(s.state === 'done' ? 0 : 1)

@@ -74,7 +74,7 @@ export async function writeRandomFile(filePath: string, sizeBytes: number): Prom
   const handle = await open(filePath, 'w')
   try {
     const chunk = Buffer.allocUnsafe(4 * 1024 * 1024)
-    for (let written = 0; written < sizeBytes; ) {
+    for (let written = 0; written < sizeBytes;) {
       const piece = chunk.subarray(0, Math.min(chunk.length, sizeBytes - written))
       randomFillSync(piece)
       hash.update(piece)

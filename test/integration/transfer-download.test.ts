@@ -27,7 +27,13 @@ describe('downloadPrefix', () => {
     const engine = testEngine(s3)
     const root = path.join(s3.dir, 'posix-root')
     const destinationDir = path.join(root, 'inside')
-    const { jobIds, refused } = await engine.downloadPrefix({ profileId: 'p', bucket: BUCKET, prefix: 'tree/', destinationDir, platform: 'linux' })
+    const { jobIds, refused } = await engine.downloadPrefix({
+      profileId: 'p',
+      bucket: BUCKET,
+      prefix: 'tree/',
+      destinationDir,
+      platform: 'linux',
+    })
     expect(refused.map((r) => r.key).sort()).toEqual(['tree//abs', 'tree/../evil', 'tree/a/../../b'].sort())
     expect(refused.find((r) => r.key === 'tree/../evil')?.reason).toMatch(/climbs out/)
     expect(refused.find((r) => r.key === 'tree//abs')?.reason).toMatch(/absolute/)
@@ -45,7 +51,13 @@ describe('downloadPrefix', () => {
   it('also refuses drive letters and maps reserved names under Windows rules', async () => {
     const engine = testEngine(s3)
     const destinationDir = path.join(s3.dir, 'win-root')
-    const { jobIds, refused } = await engine.downloadPrefix({ profileId: 'p', bucket: BUCKET, prefix: 'tree/', destinationDir, platform: 'win32' })
+    const { jobIds, refused } = await engine.downloadPrefix({
+      profileId: 'p',
+      bucket: BUCKET,
+      prefix: 'tree/',
+      destinationDir,
+      platform: 'win32',
+    })
     expect(refused.map((r) => r.key).sort()).toEqual(['tree//abs', 'tree/../evil', 'tree/C:\\x', 'tree/a/../../b'].sort())
     expect(refused.find((r) => r.key === 'tree/C:\\x')?.reason).toMatch(/drive letter/)
     await Promise.all(jobIds.map((id) => finished(engine, id)))

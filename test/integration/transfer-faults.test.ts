@@ -10,7 +10,16 @@ import { SANDBOX_SECRET_ACCESS_KEY } from '../../src-main/sandbox/credentials'
 import { KiB, MiB } from '../../src-main/transfers/config'
 import { TransferEngine, type Connectivity, type RetryInfo, type TransferSnapshot } from '../../src-main/transfers/index'
 import { FaultProxy } from '../helpers/fault-proxy'
-import { BUCKET, finished, requestSequence, sha256File, startTestS3, testEngine, writeRandomFile, type TestS3 } from '../helpers/transfer-s3'
+import {
+  BUCKET,
+  finished,
+  requestSequence,
+  sha256File,
+  startTestS3,
+  testEngine,
+  writeRandomFile,
+  type TestS3,
+} from '../helpers/transfer-s3'
 
 let s3: TestS3
 beforeAll(async () => {
@@ -35,7 +44,8 @@ function progressRecorder(engine: TransferEngine) {
     retries,
     expectMonotonic(jobId: string, sizeBytes: number) {
       const events = byJob.get(jobId) ?? []
-      for (let i = 1; i < events.length; i++) expect((events[i] as TransferSnapshot).bytesDone).toBeGreaterThanOrEqual((events[i - 1] as TransferSnapshot).bytesDone)
+      for (let i = 1; i < events.length; i++)
+        expect((events[i] as TransferSnapshot).bytesDone).toBeGreaterThanOrEqual((events[i - 1] as TransferSnapshot).bytesDone)
       expect(events.at(-1)?.bytesDone).toBe(sizeBytes)
       expect(Math.max(...events.map((e) => e.bytesDone))).toBe(sizeBytes)
     },
@@ -61,7 +71,10 @@ describe('through a faulty network', () => {
       }),
     )
 
-    const uploads = files.map((file) => ({ ...file, jobId: engine.upload({ profileId: 'p', bucket: BUCKET, key: file.key, filePath: file.filePath }) }))
+    const uploads = files.map((file) => ({
+      ...file,
+      jobId: engine.upload({ profileId: 'p', bucket: BUCKET, key: file.key, filePath: file.filePath }),
+    }))
     const uploaded = await Promise.all(uploads.map((u) => finished(engine, u.jobId)))
     for (const [i, snapshot] of uploaded.entries()) {
       expect(snapshot.state, snapshot.error?.message).toBe('done')
@@ -76,7 +89,9 @@ describe('through a faulty network', () => {
       destination: path.join(s3.dir, 'dst', `fault-${file.key.replace('/', '-')}.bin`),
     }))
     const downloaded = await Promise.all(
-      downloads.map((d) => finished(engine, engine.download({ profileId: 'p', bucket: BUCKET, key: d.key, destinationPath: d.destination }))),
+      downloads.map((d) =>
+        finished(engine, engine.download({ profileId: 'p', bucket: BUCKET, key: d.key, destinationPath: d.destination })),
+      ),
     )
     for (const [i, snapshot] of downloaded.entries()) {
       const file = downloads[i] as (typeof downloads)[number]
@@ -114,7 +129,10 @@ describe('through a faulty network', () => {
     expect(snapshot.state).toBe('done')
     expect(snapshot.checksum?.verified).toBe(true)
     // Both completes reached the server and both answered 200; only the second did the work.
-    expect(requestSequence(s3).filter((r) => r.startsWith('CompleteMultipartUpload'))).toEqual(['CompleteMultipartUpload:200', 'CompleteMultipartUpload:200'])
+    expect(requestSequence(s3).filter((r) => r.startsWith('CompleteMultipartUpload'))).toEqual([
+      'CompleteMultipartUpload:200',
+      'CompleteMultipartUpload:200',
+    ])
     expect(s3.emulator.faults.completeMultipartUploadErrorIn200).toBe(0)
     await engine.close()
   })
@@ -127,14 +145,24 @@ describe('through a faulty network', () => {
       journalDir: path.join(s3.dir, 'journal-md5'),
       config: { partSizeBytes: 5 * MiB, multipartThresholdBytes: 5 * MiB },
     })
-    for (const [name, size] of [['small', 300 * KiB], ['multipart', 12 * MiB + 9]] as const) {
+    for (const [name, size] of [
+      ['small', 300 * KiB],
+      ['multipart', 12 * MiB + 9],
+    ] as const) {
       const filePath = path.join(s3.dir, 'src', `md5-${name}.bin`)
       const sha = await writeRandomFile(filePath, size)
       const up = await finished(engine, engine.upload({ profileId: 'p', bucket: BUCKET, key: `md5/${name}`, filePath }))
       expect(up.state).toBe('done')
-      expect(up.checksum).toMatchObject({ algorithm: 'MD5', verified: true, value: s3.emulator.store.getObjectRecord(BUCKET, `md5/${name}`)?.etag })
+      expect(up.checksum).toMatchObject({
+        algorithm: 'MD5',
+        verified: true,
+        value: s3.emulator.store.getObjectRecord(BUCKET, `md5/${name}`)?.etag,
+      })
       const destination = path.join(s3.dir, 'dst', `md5-${name}.bin`)
-      const down = await finished(engine, engine.download({ profileId: 'p', bucket: BUCKET, key: `md5/${name}`, destinationPath: destination }))
+      const down = await finished(
+        engine,
+        engine.download({ profileId: 'p', bucket: BUCKET, key: `md5/${name}`, destinationPath: destination }),
+      )
       expect(down.state).toBe('done')
       expect(down.checksum).toMatchObject({ algorithm: 'MD5', verified: true })
       expect(await sha256File(destination)).toBe(sha)
@@ -152,16 +180,24 @@ describe('through a faulty network', () => {
       isOnline: () => online,
       reportUnreachable: () => reported++,
       waitUntilOnline: (_profileId, signal) =>
-        online ? Promise.resolve() : new Promise<void>((resolve, reject) => {
-          waiting.push(resolve)
-          signal.addEventListener('abort', () => reject(signal.reason), { once: true })
-        }),
+        online
+          ? Promise.resolve()
+          : new Promise<void>((resolve, reject) => {
+              waiting.push(resolve)
+              signal.addEventListener('abort', () => reject(signal.reason), { once: true })
+            }),
     }
     const client = s3.client({ endpoint: proxy.endpoint })
     const engine = new TransferEngine({
       clients: { s3: async () => client },
       journalDir: path.join(s3.dir, 'journal-offline'),
-      config: { ...fastRetries, maxAttempts: 3, partSizeBytes: 5 * MiB, multipartThresholdBytes: 5 * MiB, maxBandwidthBytesPerSecond: 20 * MiB },
+      config: {
+        ...fastRetries,
+        maxAttempts: 3,
+        partSizeBytes: 5 * MiB,
+        multipartThresholdBytes: 5 * MiB,
+        maxBandwidthBytesPerSecond: 20 * MiB,
+      },
       connectivity,
     })
     const states = new Set<string>()
@@ -194,8 +230,19 @@ describe('through a faulty network', () => {
 
   it('refreshes expired credentials through the client provider and retries the part', async () => {
     const now = Date.now()
-    s3.credentials.add({ accessKeyId: 'ASIAEXPIRESSOON00001', secretAccessKey: SANDBOX_SECRET_ACCESS_KEY, sessionToken: 'soon', expiresAtMs: now + 1_200, arn: 'arn:aws:sts::123456789012:assumed-role/t/soon' })
-    s3.credentials.add({ accessKeyId: 'ASIAFRESHSESSION0001', secretAccessKey: SANDBOX_SECRET_ACCESS_KEY, sessionToken: 'fresh', arn: 'arn:aws:sts::123456789012:assumed-role/t/fresh' })
+    s3.credentials.add({
+      accessKeyId: 'ASIAEXPIRESSOON00001',
+      secretAccessKey: SANDBOX_SECRET_ACCESS_KEY,
+      sessionToken: 'soon',
+      expiresAtMs: now + 1_200,
+      arn: 'arn:aws:sts::123456789012:assumed-role/t/soon',
+    })
+    s3.credentials.add({
+      accessKeyId: 'ASIAFRESHSESSION0001',
+      secretAccessKey: SANDBOX_SECRET_ACCESS_KEY,
+      sessionToken: 'fresh',
+      arn: 'arn:aws:sts::123456789012:assumed-role/t/fresh',
+    })
     let calls = 0
     // Like an SSO or assume-role provider whose first session ends mid-transfer and whose next one is valid.
     const provider = async () => {

@@ -37,7 +37,10 @@ interface Progress {
  */
 function runChildAndKill(args: object, killWhen: (progress: Progress) => boolean): Promise<Progress> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', childEntry, JSON.stringify(args)], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn(process.execPath, ['--import', 'tsx', childEntry, JSON.stringify(args)], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
     let last: Progress | undefined
     let killing = false
     createInterface({ input: child.stdout }).on('line', (line) => {
@@ -49,14 +52,23 @@ function runChildAndKill(args: object, killWhen: (progress: Progress) => boolean
         setTimeout(() => child.kill('SIGKILL'), Math.random() * 150)
       }
     })
-    child.on('exit', (_code, signal) => (signal === 'SIGKILL' && last ? resolve(last) : reject(new Error(`child exited with ${signal ?? _code}`))))
+    child.on('exit', (_code, signal) =>
+      signal === 'SIGKILL' && last ? resolve(last) : reject(new Error(`child exited with ${signal ?? _code}`)),
+    )
   })
 }
 
 async function jobJournal(journalDir: string): Promise<{ jobId: string; records: Array<{ t: string; n?: number; i?: number }> }> {
   const engineLog = (await readLog(nodeFileSystem, path.join(journalDir, 'jobs.jsonl'))) as Array<{ t: string; jobId: string }>
   const jobId = engineLog.find((r) => r.t === 'job')?.jobId as string
-  return { jobId, records: ((await readLog(nodeFileSystem, path.join(journalDir, `${jobId}.jsonl`))) ?? []) as Array<{ t: string; n?: number; i?: number }> }
+  return {
+    jobId,
+    records: ((await readLog(nodeFileSystem, path.join(journalDir, `${jobId}.jsonl`))) ?? []) as Array<{
+      t: string
+      n?: number
+      i?: number
+    }>,
+  }
 }
 
 async function fileCrc32(filePath: string): Promise<string> {
@@ -80,7 +92,15 @@ describe('resume after kill -9', () => {
     s3.emulator.clearRequestLog()
 
     const atKill = await runChildAndKill(
-      { mode: 'upload', endpoint: s3.endpoint, journalDir, bucket: BUCKET, key: 'resume/big', path: source, config: { ...config, maxBandwidthBytesPerSecond: 160 * MiB } },
+      {
+        mode: 'upload',
+        endpoint: s3.endpoint,
+        journalDir,
+        bucket: BUCKET,
+        key: 'resume/big',
+        path: source,
+        config: { ...config, maxBandwidthBytesPerSecond: 160 * MiB },
+      },
       (progress) => progress.partsDone >= totalParts / 2,
     )
     // Let the server finish with the requests the kill cut off (it logs them with an error once the socket closes).
@@ -96,7 +116,13 @@ describe('resume after kill -9', () => {
     await engine.restore()
     const restored = engine.list()
     expect(restored).toHaveLength(1)
-    expect(restored[0]).toMatchObject({ jobId, state: 'paused', partsDone: journaled.size, bytesDone: journaled.size * partSize, bytesTotal: size })
+    expect(restored[0]).toMatchObject({
+      jobId,
+      state: 'paused',
+      partsDone: journaled.size,
+      bytesDone: journaled.size * partSize,
+      bytesTotal: size,
+    })
     engine.resume(jobId)
     const snapshot = await finished(engine, jobId)
     expect(snapshot.state).toBe('done')
@@ -124,7 +150,9 @@ describe('resume after kill -9', () => {
     expect(afterRestore.slice(-2).map((r) => r.operation)).toEqual(['CompleteMultipartUpload', 'HeadObject'])
 
     const copy = path.join(s3.dir, 'dst', 'big-upload.bin')
-    expect((await finished(engine, engine.download({ profileId: 'p', bucket: BUCKET, key: 'resume/big', destinationPath: copy }))).state).toBe('done')
+    expect(
+      (await finished(engine, engine.download({ profileId: 'p', bucket: BUCKET, key: 'resume/big', destinationPath: copy }))).state,
+    ).toBe('done')
     expect(await sha256File(copy)).toBe(sourceSha)
     expect(existsSync(path.join(journalDir, `${jobId}.jsonl`))).toBe(false)
     await engine.close()
@@ -142,7 +170,15 @@ describe('resume after kill -9', () => {
     s3.emulator.clearRequestLog()
 
     await runChildAndKill(
-      { mode: 'download', endpoint: s3.endpoint, journalDir, bucket: BUCKET, key: 'resume/download', path: destination, config: { partSizeBytes: partSize, maxBandwidthBytesPerSecond: 128 * MiB } },
+      {
+        mode: 'download',
+        endpoint: s3.endpoint,
+        journalDir,
+        bucket: BUCKET,
+        key: 'resume/download',
+        path: destination,
+        config: { partSizeBytes: partSize, maxBandwidthBytesPerSecond: 128 * MiB },
+      },
       (progress) => progress.partsDone >= totalRanges / 2,
     )
     const { jobId, records } = await jobJournal(journalDir)

@@ -10,7 +10,16 @@ import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, PutObject
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { crc32c } from '../../src-main/transfers/checksums'
 import { MiB } from '../../src-main/transfers/config'
-import { BUCKET, finished, requestSequence, sha256File, startTestS3, testEngine, writeRandomFile, type TestS3 } from '../helpers/transfer-s3'
+import {
+  BUCKET,
+  finished,
+  requestSequence,
+  sha256File,
+  startTestS3,
+  testEngine,
+  writeRandomFile,
+  type TestS3,
+} from '../helpers/transfer-s3'
 
 let s3: TestS3
 beforeAll(async () => {
@@ -45,61 +54,67 @@ describe('upload → download round trips', () => {
     ['~300 MiB', 300 * MiB + 12_345, 'CRC32'],
   ]
 
-  it.each(cases)('%s (%i bytes) with %s', async (name, size, algorithm) => {
-    const engine = testEngine(s3, { partSizeBytes: partSize, multipartThresholdBytes: 5 * MiB, checksumAlgorithm: algorithm })
-    const source = path.join(s3.dir, 'src', `${name}.bin`)
-    const sourceSha = await writeRandomFile(source, size)
-    const key = `roundtrip/${name}`
-    const multipart = size >= 5 * MiB
-    const partCount = Math.max(1, Math.ceil(size / partSize))
-    // The server's view of the parts at the instant the engine starts completing (nothing sent yet for Complete).
-    let partsBeforeComplete: ReturnType<TestS3['emulator']['store']['listParts']> | undefined
-    engine.subscribe({
-      onProgress: (snapshot) => {
-        if (snapshot.kind !== 'upload' || snapshot.state !== 'verifying' || partsBeforeComplete) return
-        const upload = s3.emulator.store.listUploads(BUCKET).find((u) => u.key === key)
-        if (upload) partsBeforeComplete = s3.emulator.store.listParts(BUCKET, upload.uploadId)
-      },
-    })
+  it.each(cases)(
+    '%s (%i bytes) with %s',
+    async (name, size, algorithm) => {
+      const engine = testEngine(s3, { partSizeBytes: partSize, multipartThresholdBytes: 5 * MiB, checksumAlgorithm: algorithm })
+      const source = path.join(s3.dir, 'src', `${name}.bin`)
+      const sourceSha = await writeRandomFile(source, size)
+      const key = `roundtrip/${name}`
+      const multipart = size >= 5 * MiB
+      const partCount = Math.max(1, Math.ceil(size / partSize))
+      // The server's view of the parts at the instant the engine starts completing (nothing sent yet for Complete).
+      let partsBeforeComplete: ReturnType<TestS3['emulator']['store']['listParts']> | undefined
+      engine.subscribe({
+        onProgress: (snapshot) => {
+          if (snapshot.kind !== 'upload' || snapshot.state !== 'verifying' || partsBeforeComplete) return
+          const upload = s3.emulator.store.listUploads(BUCKET).find((u) => u.key === key)
+          if (upload) partsBeforeComplete = s3.emulator.store.listParts(BUCKET, upload.uploadId)
+        },
+      })
 
-    s3.emulator.clearRequestLog()
-    const uploaded = await finished(engine, engine.upload({ profileId: 'test', bucket: BUCKET, key, filePath: source }))
-    expect(uploaded.state).toBe('done')
-    expect(uploaded.bytesDone).toBe(size)
-    expect(uploaded.checksum).toMatchObject({ algorithm, type: 'FULL_OBJECT', verified: true })
+      s3.emulator.clearRequestLog()
+      const uploaded = await finished(engine, engine.upload({ profileId: 'test', bucket: BUCKET, key, filePath: source }))
+      expect(uploaded.state).toBe('done')
+      expect(uploaded.bytesDone).toBe(size)
+      expect(uploaded.checksum).toMatchObject({ algorithm, type: 'FULL_OBJECT', verified: true })
 
-    const sequence = requestSequence(s3)
-    if (multipart) {
-      expect(sequence[0]).toBe('CreateMultipartUpload:200')
-      const parts = sequence.slice(1, 1 + partCount)
-      expect(parts.map((p) => Number(/#(\d+)/.exec(p)?.[1])).sort((a, b) => a - b)).toEqual(Array.from({ length: partCount }, (_, i) => i + 1))
-      expect(parts.every((p) => p.startsWith('UploadPart#') && p.endsWith(':200'))).toBe(true)
-      expect(sequence.slice(1 + partCount)).toEqual(['CompleteMultipartUpload:200', 'HeadObject:200'])
-      expect(partsBeforeComplete).toHaveLength(partCount)
-      for (const part of partsBeforeComplete ?? []) {
-        const offset = (part.partNumber - 1) * partSize
-        expect(part.checksum).toEqual({ algorithm, value: await rangeCrc(source, offset, Math.min(partSize, size - offset), algorithm) })
+      const sequence = requestSequence(s3)
+      if (multipart) {
+        expect(sequence[0]).toBe('CreateMultipartUpload:200')
+        const parts = sequence.slice(1, 1 + partCount)
+        expect(parts.map((p) => Number(/#(\d+)/.exec(p)?.[1])).sort((a, b) => a - b)).toEqual(
+          Array.from({ length: partCount }, (_, i) => i + 1),
+        )
+        expect(parts.every((p) => p.startsWith('UploadPart#') && p.endsWith(':200'))).toBe(true)
+        expect(sequence.slice(1 + partCount)).toEqual(['CompleteMultipartUpload:200', 'HeadObject:200'])
+        expect(partsBeforeComplete).toHaveLength(partCount)
+        for (const part of partsBeforeComplete ?? []) {
+          const offset = (part.partNumber - 1) * partSize
+          expect(part.checksum).toEqual({ algorithm, value: await rangeCrc(source, offset, Math.min(partSize, size - offset), algorithm) })
+        }
+      } else {
+        expect(sequence).toEqual(['PutObject:200'])
       }
-    } else {
-      expect(sequence).toEqual(['PutObject:200'])
-    }
-    const stored = s3.emulator.store.getObjectRecord(BUCKET, key)
-    expect(stored?.size).toBe(size)
-    expect(stored?.checksum).toEqual({ algorithm, type: 'FULL_OBJECT', value: uploaded.checksum?.value })
-    if (!multipart) expect(uploaded.checksum?.value).toBe(await rangeCrc(source, 0, size, algorithm))
+      const stored = s3.emulator.store.getObjectRecord(BUCKET, key)
+      expect(stored?.size).toBe(size)
+      expect(stored?.checksum).toEqual({ algorithm, type: 'FULL_OBJECT', value: uploaded.checksum?.value })
+      if (!multipart) expect(uploaded.checksum?.value).toBe(await rangeCrc(source, 0, size, algorithm))
 
-    s3.emulator.clearRequestLog()
-    const destination = path.join(s3.dir, 'dst', `${name}.bin`)
-    const downloaded = await finished(engine, engine.download({ profileId: 'test', bucket: BUCKET, key, destinationPath: destination }))
-    expect(downloaded.state).toBe('done')
-    expect(downloaded.bytesDone).toBe(size)
-    expect(downloaded.checksum).toMatchObject({ algorithm, type: 'FULL_OBJECT', value: uploaded.checksum?.value, verified: true })
-    expect(await sha256File(destination)).toBe(sourceSha)
-    const gets = requestSequence(s3)
-    expect(gets[0]).toBe('HeadObject:200')
-    expect(gets.slice(1)).toEqual(Array.from({ length: size === 0 ? 0 : partCount }, () => 'GetObject:206'))
-    await engine.close()
-  }, 120_000)
+      s3.emulator.clearRequestLog()
+      const destination = path.join(s3.dir, 'dst', `${name}.bin`)
+      const downloaded = await finished(engine, engine.download({ profileId: 'test', bucket: BUCKET, key, destinationPath: destination }))
+      expect(downloaded.state).toBe('done')
+      expect(downloaded.bytesDone).toBe(size)
+      expect(downloaded.checksum).toMatchObject({ algorithm, type: 'FULL_OBJECT', value: uploaded.checksum?.value, verified: true })
+      expect(await sha256File(destination)).toBe(sourceSha)
+      const gets = requestSequence(s3)
+      expect(gets[0]).toBe('HeadObject:200')
+      expect(gets.slice(1)).toEqual(Array.from({ length: size === 0 ? 0 : partCount }, () => 'GetObject:206'))
+      await engine.close()
+    },
+    120_000,
+  )
 })
 
 describe('downloads of objects other tools made', () => {
@@ -110,7 +125,9 @@ describe('downloads of objects other tools made', () => {
     const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: key, ChecksumAlgorithm: 'SHA256' }))
     const done = []
     for (const [index, body] of parts.entries()) {
-      const out = await client.send(new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: index + 1, Body: body, ChecksumAlgorithm: 'SHA256' }))
+      const out = await client.send(
+        new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: index + 1, Body: body, ChecksumAlgorithm: 'SHA256' }),
+      )
       done.push({ PartNumber: index + 1, ETag: out.ETag, ChecksumSHA256: out.ChecksumSHA256 })
     }
     await client.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId, MultipartUpload: { Parts: done } }))
@@ -134,7 +151,10 @@ describe('downloads of objects other tools made', () => {
     const body = Buffer.alloc(12 * MiB + 3, 7)
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }))
     const engine = testEngine(s3, { partSizeBytes: 5 * MiB })
-    const snapshot = await finished(engine, engine.download({ profileId: 'test', bucket: BUCKET, key, destinationPath: path.join(s3.dir, 'dst', 'plain.bin') }))
+    const snapshot = await finished(
+      engine,
+      engine.download({ profileId: 'test', bucket: BUCKET, key, destinationPath: path.join(s3.dir, 'dst', 'plain.bin') }),
+    )
     expect(snapshot.state).toBe('done')
     expect(snapshot.checksum?.verified).toBe(true)
     expect(snapshot.checksum?.type).toBe('FULL_OBJECT')

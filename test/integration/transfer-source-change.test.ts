@@ -21,7 +21,8 @@ afterAll(async () => {
   await s3.close()
 })
 
-const openUploads = async (prefix: string) => (await s3.client().send(new ListMultipartUploadsCommand({ Bucket: BUCKET, Prefix: prefix }))).Uploads ?? []
+const openUploads = async (prefix: string) =>
+  (await s3.client().send(new ListMultipartUploadsCommand({ Bucket: BUCKET, Prefix: prefix }))).Uploads ?? []
 
 /** Starts an upload and closes the engine (as an app quit would) once `parts` parts are confirmed. */
 async function uploadThenQuit(engine: TransferEngine, key: string, filePath: string, parts: number): Promise<string> {
@@ -57,30 +58,34 @@ describe('a source file that changed', () => {
       /inode changed/,
     ],
     ['mtime', async (file: string) => utimes(file, new Date(), new Date(Date.now() + 5_000)), /modified at/],
-  ] as const)('between runs (%s) starts over from zero, says why, and removes the old upload', async (what, change, reason) => {
-    const key = `changed-between/${what}`
-    const source = path.join(s3.dir, 'src', `between-${what}.bin`)
-    await writeRandomFile(source, 30 * MiB)
-    const jobId = await uploadThenQuit(testEngine(s3, slow), key, source, 2)
-    const [oldUpload] = await openUploads(key)
-    expect(oldUpload).toBeDefined()
-    await change(source)
+  ] as const)(
+    'between runs (%s) starts over from zero, says why, and removes the old upload',
+    async (what, change, reason) => {
+      const key = `changed-between/${what}`
+      const source = path.join(s3.dir, 'src', `between-${what}.bin`)
+      await writeRandomFile(source, 30 * MiB)
+      const jobId = await uploadThenQuit(testEngine(s3, slow), key, source, 2)
+      const [oldUpload] = await openUploads(key)
+      expect(oldUpload).toBeDefined()
+      await change(source)
 
-    const engine = testEngine(s3, slow)
-    const progress: TransferSnapshot[] = []
-    engine.subscribe({ onProgress: (s) => progress.push(s) })
-    await engine.restore({ autoResume: true })
-    const snapshot = await finished(engine, jobId)
-    expect(snapshot.state).toBe('done')
-    expect(snapshot.restartReason).toMatch(/changed since the upload started/)
-    expect(snapshot.restartReason).toMatch(reason)
-    expect(snapshot.bytesDone).toBe((await stat(source)).size)
-    // The first report after the restart starts from zero.
-    expect(progress.find((s) => s.restartReason)?.bytesDone).toBe(0)
-    expect((await openUploads(key)).map((u) => u.UploadId)).toEqual([])
-    expect(s3.emulator.store.getObjectRecord(BUCKET, key)?.size).toBe((await stat(source)).size)
-    await engine.close()
-  }, 60_000)
+      const engine = testEngine(s3, slow)
+      const progress: TransferSnapshot[] = []
+      engine.subscribe({ onProgress: (s) => progress.push(s) })
+      await engine.restore({ autoResume: true })
+      const snapshot = await finished(engine, jobId)
+      expect(snapshot.state).toBe('done')
+      expect(snapshot.restartReason).toMatch(/changed since the upload started/)
+      expect(snapshot.restartReason).toMatch(reason)
+      expect(snapshot.bytesDone).toBe((await stat(source)).size)
+      // The first report after the restart starts from zero.
+      expect(progress.find((s) => s.restartReason)?.bytesDone).toBe(0)
+      expect((await openUploads(key)).map((u) => u.UploadId)).toEqual([])
+      expect(s3.emulator.store.getObjectRecord(BUCKET, key)?.size).toBe((await stat(source)).size)
+      await engine.close()
+    },
+    60_000,
+  )
 
   it('while it is being uploaded fails the job, creates no object and leaves no upload', async () => {
     const key = 'changed-during/file'
@@ -99,7 +104,9 @@ describe('a source file that changed', () => {
     const snapshot = await finished(engine, jobId)
     expect(snapshot.state).toBe('failed')
     expect(snapshot.error).toMatchObject({ code: 'conflict', retryable: false })
-    expect(snapshot.error?.message).toMatch(/The file changed while it was being uploaded \(size 41943040 → 41943064 bytes\)\. Nothing was created on S3/)
+    expect(snapshot.error?.message).toMatch(
+      /The file changed while it was being uploaded \(size 41943040 → 41943064 bytes\)\. Nothing was created on S3/,
+    )
     expect(s3.emulator.store.getObjectRecord(BUCKET, key)).toBeUndefined()
     expect(await openUploads(key)).toEqual([])
     // A retry uploads the new version.
@@ -163,12 +170,15 @@ describe('reconciling a resumed upload with ListParts', () => {
   it('resumes on an endpoint without checksums without re-sending journaled parts (ETag check)', async () => {
     const proxy = await FaultProxy.start({ targetPort: s3.port, stripChecksums: true })
     const client = s3.client({ endpoint: proxy.endpoint })
-    const engineFor = () => new TransferEngine({ clients: { s3: async () => client }, journalDir: path.join(s3.dir, 'journal-nochecksum'), config: slow })
+    const engineFor = () =>
+      new TransferEngine({ clients: { s3: async () => client }, journalDir: path.join(s3.dir, 'journal-nochecksum'), config: slow })
     const key = 'reconcile/no-checksums'
     const source = path.join(s3.dir, 'src', 'no-checksums.bin')
     const sourceSha = await writeRandomFile(source, 30 * MiB)
     const jobId = await uploadThenQuit(engineFor(), key, source, 3)
-    const journaled = ((await readFile(path.join(s3.dir, 'journal-nochecksum', `${jobId}.jsonl`), 'utf8')).match(/"n":(\d+)/g) ?? []).map((m) => Number(m.slice(4)))
+    const journaled = ((await readFile(path.join(s3.dir, 'journal-nochecksum', `${jobId}.jsonl`), 'utf8')).match(/"n":(\d+)/g) ?? []).map(
+      (m) => Number(m.slice(4)),
+    )
     expect(journaled.length).toBeGreaterThanOrEqual(3)
     s3.emulator.clearRequestLog()
     const engine = engineFor()
@@ -192,7 +202,9 @@ describe('reconciling a resumed upload with ListParts', () => {
     const jobId = await uploadThenQuit(testEngine(s3, slow), key, source, 3)
     // Corrupt the journal's idea of part 1 (or, equally, S3's copy of it): the two no longer agree.
     const journal = path.join(s3.dir, 'journal', `${jobId}.jsonl`)
-    const lines = (await readFile(journal, 'utf8')).split('\n').map((line) => (line.includes('"n":1,') ? line.replace(/"checksum":"[^"]+"/, '"checksum":"AAAAAA=="') : line))
+    const lines = (await readFile(journal, 'utf8'))
+      .split('\n')
+      .map((line) => (line.includes('"n":1,') ? line.replace(/"checksum":"[^"]+"/, '"checksum":"AAAAAA=="') : line))
     await writeFile(journal, lines.join('\n'))
     s3.emulator.clearRequestLog()
     const engine = testEngine(s3, slow)

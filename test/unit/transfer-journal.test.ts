@@ -39,7 +39,10 @@ describe('journal logs', () => {
     const log = await createLog(nodeFileSystem, file, [{ t: 'upload', uploadId: 'u1' }])
     await log.append({ t: 'part', n: 1 })
     await log.close()
-    expect(await readLog(nodeFileSystem, file)).toEqual([{ t: 'upload', uploadId: 'u1' }, { t: 'part', n: 1 }])
+    expect(await readLog(nodeFileSystem, file)).toEqual([
+      { t: 'upload', uploadId: 'u1' },
+      { t: 'part', n: 1 },
+    ])
     expect(await readdir(dir)).toEqual(['job.jsonl'])
   })
 

@@ -46,7 +46,7 @@ describe('planParts', () => {
 
   it('holds for 20,000 random sizes from 0 to 5 TiB', () => {
     let seed = 42
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
     for (let i = 0; i < 20_000; i++) {
       // Spread over magnitudes: uniform on a log scale, so small and huge files are both well represented.
       const size = Math.floor(Math.exp(random() * Math.log(5 * TiB)))

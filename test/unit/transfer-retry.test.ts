@@ -66,15 +66,27 @@ describe('withRetries', () => {
       return 'ok'
     }, ctx)
     expect(result).toBe('ok')
-    expect(ctx.retries.map((r) => [r.attempt, r.kind])).toEqual([[1, 'slow-down'], [2, 'slow-down']])
+    expect(ctx.retries.map((r) => [r.attempt, r.kind])).toEqual([
+      [1, 'slow-down'],
+      [2, 'slow-down'],
+    ])
   })
 
   it('gives up after maxAttempts and on the first fatal error', async () => {
     const ctx = context()
-    await expect(withRetries(async () => { throw s3Error('InternalError', 500) }, ctx)).rejects.toThrow('InternalError')
+    await expect(
+      withRetries(async () => {
+        throw s3Error('InternalError', 500)
+      }, ctx),
+    ).rejects.toThrow('InternalError')
     expect(ctx.retries).toHaveLength(3)
     let calls = 0
-    await expect(withRetries(async () => { calls++; throw s3Error('AccessDenied', 403) }, context())).rejects.toThrow('AccessDenied')
+    await expect(
+      withRetries(async () => {
+        calls++
+        throw s3Error('AccessDenied', 403)
+      }, context()),
+    ).rejects.toThrow('AccessDenied')
     expect(calls).toBe(1)
   })
 
@@ -140,8 +152,13 @@ describe('withRetries', () => {
 
   it('stops at once when the job is aborted', async () => {
     const controller = new AbortController()
-    const ctx = context({ signal: controller.signal, config: { maxAttempts: 5, baseRetryDelayMs: 10_000, maxRetryDelayMs: 10_000, stallTimeoutMs: 30_000 } })
-    const running = withRetries(async () => { throw s3Error('InternalError', 500) }, ctx)
+    const ctx = context({
+      signal: controller.signal,
+      config: { maxAttempts: 5, baseRetryDelayMs: 10_000, maxRetryDelayMs: 10_000, stallTimeoutMs: 30_000 },
+    })
+    const running = withRetries(async () => {
+      throw s3Error('InternalError', 500)
+    }, ctx)
     setTimeout(() => controller.abort(new Error('paused')), 20)
     const started = Date.now()
     await expect(running).rejects.toThrow()

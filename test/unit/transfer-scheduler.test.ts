@@ -20,13 +20,17 @@ describe('RequestScheduler', () => {
     const signal = new AbortController().signal
     setMaxListeners(0, signal)
     const tasks = Array.from({ length: 30 }, (_, i) =>
-      scheduler.run(`job-${i % 4}`, async () => {
-        running++
-        peak = Math.max(peak, running)
-        await tick()
-        running--
-        return i
-      }, signal),
+      scheduler.run(
+        `job-${i % 4}`,
+        async () => {
+          running++
+          peak = Math.max(peak, running)
+          await tick()
+          running--
+          return i
+        },
+        signal,
+      ),
     )
     expect(await Promise.all(tasks)).toEqual(Array.from({ length: 30 }, (_, i) => i))
     expect(peak).toBe(3)
@@ -41,10 +45,14 @@ describe('RequestScheduler', () => {
     const run = (job: string, name: string) => {
       const g = gate()
       gates.set(name, g)
-      return scheduler.run(job, async () => {
-        started.push(name)
-        await g.opened
-      }, signal)
+      return scheduler.run(
+        job,
+        async () => {
+          started.push(name)
+          await g.opened
+        },
+        signal,
+      )
     }
     // The big job queues 10 parts first, then 3 small files arrive.
     const big = Array.from({ length: 10 }, (_, i) => run('big', `big-${i}`))
@@ -78,9 +86,13 @@ describe('RequestScheduler', () => {
     const first = scheduler.run('a', () => hold.opened, new AbortController().signal)
     const controller = new AbortController()
     let ran = false
-    const second = scheduler.run('b', async () => {
-      ran = true
-    }, controller.signal)
+    const second = scheduler.run(
+      'b',
+      async () => {
+        ran = true
+      },
+      controller.signal,
+    )
     controller.abort(new Error('paused'))
     await expect(second).rejects.toThrow('paused')
     hold.open()
@@ -96,9 +108,11 @@ describe('BandwidthLimiter', () => {
     const signal = new AbortController().signal
     const started = Date.now()
     // 1 MiB in 64 KiB chunks at 2 MiB/s takes about 0.5 s (minus the 50 ms burst).
-    await Promise.all(Array.from({ length: 4 }, async () => {
-      for (let i = 0; i < 4; i++) await limiter.take(64 * 1024, signal)
-    }))
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        for (let i = 0; i < 4; i++) await limiter.take(64 * 1024, signal)
+      }),
+    )
     const elapsed = Date.now() - started
     expect(elapsed).toBeGreaterThanOrEqual(380)
     expect(elapsed).toBeLessThan(1_500)
