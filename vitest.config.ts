@@ -8,5 +8,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // One file at a time: the transfer, sandbox and Chromium tests each want both cores, and racing
+    // them against each other makes timeouts, not findings. The whole run still takes a few minutes.
+    fileParallelism: false,
   },
 })

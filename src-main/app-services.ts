@@ -84,7 +84,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const settings = new SettingsStore(join(options.dataDir, 'settings.json'))
   await settings.load()
   const appProfiles = new AppProfileStore(join(options.dataDir, 'profiles.json'), options.vault)
-  await appProfiles.load()
+  const profilesProblem = await appProfiles.load()
+  if (profilesProblem) log(profilesProblem)
   const snapshots = await SnapshotStore.open({
     dir: join(options.dataDir, 'snapshots'),
     maxBytes: options.snapshotMaxBytes ?? DEFAULT_SNAPSHOT_MAX_BYTES,
@@ -116,6 +117,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     mfa,
     envProfile: env.AWS_PROFILE,
     emit,
+    log,
   })
   await profiles.reload()
 
@@ -205,6 +207,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
         const keys = accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey, sessionToken } : undefined
         const profile = await profiles.updateAppProfile(profileId, { ...rest, keys }, acceptWeakStorage)
         clients.forget(profileId)
+        // New keys or a new endpoint may be another account: its old listings must not show as this one's.
+        if (keys || rest.endpoint !== undefined) await snapshots.removeProfile(profileId)
         return { profile }
       },
       remove: async ({ profileId }) => {
@@ -213,6 +217,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
         await snapshots.removeProfile(profileId)
         return { removed: true as const }
       },
+      pendingMfa: async () => ({ prompts: mfa.waiting() }),
       submitMfa: async ({ promptId, code }) => {
         mfa.submit(promptId, code)
         return { accepted: true as const }

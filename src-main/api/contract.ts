@@ -17,6 +17,7 @@ export const errorCodes = [
   'credentials-expired',
   'credentials-invalid',
   'offline', // the endpoint could not be reached
+  'interrupted', // a connection broke mid-request; trying again usually works
   'throttled',
   'conflict',
   'cancelled',

@@ -134,6 +134,13 @@ export const profilesApi = {
     input: z.object({ profileId: ProfileId }).strict(),
     output: z.object({ removed: z.literal(true) }),
   }),
+  /** MFA prompts waiting for an answer, for a window that opened (or reloaded) after they were asked. */
+  pendingMfa: operation({
+    input: z.object({}).strict(),
+    output: z.object({
+      prompts: z.array(z.object({ promptId: z.string(), profileId: z.string(), profileName: z.string(), serial: z.string() })),
+    }),
+  }),
   /** Answers an `mfa.requested` event with the device's one-time code. */
   submitMfa: operation({
     input: z.object({ promptId: z.string().max(64), code: z.string().regex(/^\d{6}$/, 'code must be 6 digits') }).strict(),

@@ -121,7 +121,8 @@ export const transfersApi = {
   showInFolder: operation({ input: JobRef, output: z.object({ ok: z.literal(true) }) }),
   /**
    * For dragging an object out of the window: a short-lived presigned URL in the `DownloadURL` format
-   * Chromium drags to the desktop (`mime:name:url`). Main watches the resulting download.
+   * Chromium drags to the desktop (`mime:name:url`). The URL is a one-time loopback address that main
+   * redirects to a presigned one, so the page never holds a signature or session token.
    */
   dragOut: operation({
     input: z.object({ profileId: ProfileId, bucket: BucketName, key: ObjectKey }).strict(),

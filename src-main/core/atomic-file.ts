@@ -10,16 +10,17 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   const folder = dirname(path)
   await mkdir(folder, { recursive: true })
   const temp = join(folder, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
-  const handle = await open(temp, 'w', 0o600)
   try {
-    await handle.writeFile(data)
-    await handle.sync()
-  } finally {
-    await handle.close()
-  }
-  try {
+    const handle = await open(temp, 'w', 0o600)
+    try {
+      await handle.writeFile(data)
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
     await rename(temp, path)
   } catch (error) {
+    // A full disk or a failed rename must not leave temp files behind.
     await rm(temp, { force: true })
     throw error
   }

@@ -16,17 +16,10 @@ export class HaneulError extends Error {
   }
 }
 
-const networkCodes = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-  'UND_ERR_SOCKET',
-])
+/** The endpoint cannot be reached at all: the profile is offline. */
+const unreachableCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN'])
+/** A connection that worked broke: one request failed, the network may well be fine. */
+const interruptedCodes = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'ECONNABORTED'])
 
 interface ErrorLike {
   name?: string
@@ -37,10 +30,17 @@ interface ErrorLike {
   cause?: unknown
 }
 
-function networkCodeOf(error: ErrorLike, depth = 0): string | undefined {
-  if (error.code && networkCodes.has(error.code)) return error.code
-  if (depth < 3 && error.cause && typeof error.cause === 'object') return networkCodeOf(error.cause as ErrorLike, depth + 1)
+function codeIn(codes: Set<string>, error: ErrorLike, depth = 0): string | undefined {
+  if (error.code && codes.has(error.code)) return error.code
+  if (depth < 3 && error.cause && typeof error.cause === 'object') return codeIn(codes, error.cause as ErrorLike, depth + 1)
   return undefined
+}
+
+/** A file-system error's code and the file's name (its path may hold the user's home: it stays in main). */
+function fileErrorOf(error: ErrorLike & { syscall?: string; path?: string }): string | undefined {
+  if (!error.syscall || typeof error.path !== 'string') return undefined
+  const name = error.path.split(/[\\/]/).pop() ?? ''
+  return `${error.code ?? 'error'} on "${name}"`
 }
 
 /** Maps AWS SDK, network, validation and programming errors onto the contract's error codes. */
@@ -56,13 +56,31 @@ export function toApiError(thrown: unknown): ApiError {
   if (name === 'AbortError' || error.code === 'ABORT_ERR') {
     return { code: 'cancelled', message: 'Cancelled.', retryable: false }
   }
-  const networkCode = networkCodeOf(error)
-  if (networkCode || name === 'TimeoutError' || name === 'RequestTimeout') {
+  // Timing out while connecting is as unreachable as a refusal (a dropped VPN often just swallows packets).
+  const connectTimeout =
+    ((error as { syscall?: string }).syscall === 'connect' && error.code === 'ETIMEDOUT') ||
+    (name === 'TimeoutError' && /establishing a connection/i.test(error.message ?? ''))
+  const unreachable = codeIn(unreachableCodes, error) ?? (connectTimeout ? 'connect timeout' : undefined)
+  if (unreachable) {
     return {
       code: 'offline',
-      message: `Could not reach the service (${networkCode ?? name}). Check your network or VPN; Haneul retries when it is back.`,
+      message: `Could not reach the service (${unreachable}). Check your network or VPN; Haneul retries when it is back.`,
       retryable: true,
     }
+  }
+  const interrupted = codeIn(interruptedCodes, error)
+  if (interrupted || name === 'TimeoutError' || name === 'RequestTimeout') {
+    return { code: 'interrupted', message: `The connection was interrupted (${interrupted ?? name}). Try again.`, retryable: true }
+  }
+  const fileError = fileErrorOf(error as ErrorLike & { syscall?: string; path?: string })
+  if (fileError) {
+    const what =
+      error.code === 'EACCES' || error.code === 'EPERM'
+        ? 'Permission denied'
+        : error.code === 'ENOSPC'
+          ? 'The disk is full'
+          : 'A file could not be used'
+    return { code: 'internal', message: `${what} (${fileError}).`, retryable: error.code === 'ENOSPC' }
   }
   switch (name) {
     case 'ExpiredToken':

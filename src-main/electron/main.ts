@@ -24,7 +24,9 @@ const openExternalIfAllowed = (url: string) => {
 }
 
 registerAppScheme()
-if (!app.requestSingleInstanceLock()) app.quit()
+// A second instance would share the data folder (journals, snapshots, sandbox): hand over and leave.
+const primary = app.requestSingleInstanceLock()
+if (!primary) app.exit(0)
 
 let services: AppServices | undefined
 
@@ -103,7 +105,8 @@ app.on('before-quit', (event) => {
   void services.close().finally(() => app.quit())
 })
 
-start().catch((error: unknown) => {
-  console.error(error)
-  app.exit(1)
-})
+if (primary)
+  start().catch((error: unknown) => {
+    console.error(error)
+    app.exit(1)
+  })

@@ -18,7 +18,13 @@ export function serveRenderer(rendererDir: string, csp: string): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url)
     if (url.host !== 'haneul') return new Response('Not found', { status: 404 })
-    const path = normalize(join(rendererDir, decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)))
+    let decoded: string
+    try {
+      decoded = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)
+    } catch {
+      return new Response('Bad request', { status: 400 })
+    }
+    const path = normalize(join(rendererDir, decoded))
     const inside = relative(rendererDir, path)
     if (inside.startsWith('..') || isAbsolute(inside)) return new Response('Not found', { status: 404 })
     const response = await net.fetch(pathToFileURL(path).toString())

@@ -90,6 +90,7 @@ export class ConnectivityMonitor {
 
   /** Resolves when the profile is reachable again; rejects if the signal aborts first. */
   waitUntilOnline(profileId: string, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(signal.reason ?? new Error('aborted'))
     const profile = this.entry(profileId)
     if (profile.state !== 'offline') return Promise.resolve()
     return new Promise((resolve, reject) => {

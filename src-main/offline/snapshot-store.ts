@@ -119,6 +119,8 @@ export class SnapshotStore {
   /** Drops every snapshot of a profile, e.g. when the profile is removed. */
   async removeProfile(profileId: string): Promise<void> {
     const folder = join(this.options.dir, hash(profileId, 16))
+    // A listing being saved right now would recreate the folder after the delete.
+    await Promise.allSettled([...this.writes].filter(([path]) => path.startsWith(folder)).map(([, write]) => write))
     for (const path of [...this.entries.keys()]) if (path.startsWith(folder)) this.forget(path)
     await rm(folder, { recursive: true, force: true })
   }

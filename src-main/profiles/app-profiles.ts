@@ -5,6 +5,7 @@
  * `basic_text` backend) Haneul refuses to store secrets unless the user knowingly accepts it.
  */
 import { randomUUID } from 'node:crypto'
+import { rename } from 'node:fs/promises'
 import { z } from 'zod'
 import { readJsonFile, writeFileAtomic } from '../core/atomic-file'
 import { HaneulError } from '../core/errors'
@@ -64,9 +65,32 @@ export class AppProfileStore {
     private readonly vault: SecretVault,
   ) {}
 
-  async load(): Promise<void> {
-    const parsed = StoredFile.safeParse(await readJsonFile(this.path).catch(() => undefined))
-    this.profiles = parsed.success ? parsed.data.profiles : []
+  /**
+   * Reads the profiles. A file that cannot be read as profiles is moved aside (never overwritten: it may
+   * hold keys a newer or repaired Haneul can still use) and the reason is returned for the log.
+   */
+  async load(): Promise<string | undefined> {
+    let raw: unknown
+    try {
+      raw = await readJsonFile(this.path)
+    } catch (error) {
+      return this.setAside(`it is not valid JSON (${(error as Error).message})`)
+    }
+    if (raw === undefined) {
+      this.profiles = []
+      return undefined
+    }
+    const parsed = StoredFile.safeParse(raw)
+    if (!parsed.success) return this.setAside(`it does not hold Haneul profiles (${parsed.error.issues[0]?.message ?? 'unknown shape'})`)
+    this.profiles = parsed.data.profiles
+    return undefined
+  }
+
+  private async setAside(reason: string): Promise<string> {
+    const aside = `${this.path}.unreadable-${Date.now()}`
+    await rename(this.path, aside)
+    this.profiles = []
+    return `Haneul profiles could not be read: ${reason}. The file was kept as ${aside}.`
   }
 
   list(): AppProfile[] {

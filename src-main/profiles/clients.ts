@@ -16,6 +16,9 @@ export interface ClientOptions {
   socketTimeoutMs: number
 }
 
+/** How long a replaced client keeps its sockets for requests still running on it. */
+const RETIRED_CLIENT_GRACE_MS = 10 * 60_000
+
 export const defaultClientOptions: ClientOptions = { maxSockets: 64, connectionTimeoutMs: 5_000, socketTimeoutMs: 60_000 }
 
 export class AwsClients {
@@ -41,10 +44,16 @@ export class AwsClients {
   forget(profileId?: string): void {
     for (const [id, client] of this.s3Clients) {
       if (profileId === undefined || id === profileId) {
-        void client.then(
-          (c) => c.destroy(),
-          () => {},
+        // New work gets a new client at once; requests already on the old one finish before it is closed.
+        const timer = setTimeout(
+          () =>
+            void client.then(
+              (c) => c.destroy(),
+              () => {},
+            ),
+          RETIRED_CLIENT_GRACE_MS,
         )
+        timer.unref?.()
         this.s3Clients.delete(id)
       }
     }

@@ -20,6 +20,8 @@ export function shareCredentials(
   const nowMs = options.nowMs ?? Date.now
   let cached: AwsCredentialIdentity | undefined
   let inFlight: Promise<AwsCredentialIdentity> | undefined
+  // Bumped by invalidate(): a refresh that started before must not refill the cache.
+  let generation = 0
 
   const fresh = (credentials: AwsCredentialIdentity) =>
     !credentials.expiration || credentials.expiration.getTime() - nowMs() > refreshBeforeExpiryMs
@@ -27,18 +29,24 @@ export function shareCredentials(
   return {
     provider(callOptions) {
       if (cached && !callOptions?.forceRefresh && fresh(cached)) return Promise.resolve(cached)
-      inFlight ??= Promise.resolve(source())
-        .then((credentials) => {
-          cached = credentials
-          return credentials
-        })
-        .finally(() => {
-          inFlight = undefined
-        })
+      if (!inFlight) {
+        const started = generation
+        const refresh: Promise<AwsCredentialIdentity> = Promise.resolve(source())
+          .then((credentials) => {
+            if (started === generation) cached = credentials
+            return credentials
+          })
+          .finally(() => {
+            if (inFlight === refresh) inFlight = undefined
+          })
+        inFlight = refresh
+      }
       return inFlight
     },
     invalidate() {
+      generation++
       cached = undefined
+      inFlight = undefined
     },
   }
 }

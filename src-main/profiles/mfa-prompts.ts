@@ -8,6 +8,7 @@ import type { AppEvent } from '../api/events'
 import { HaneulError } from '../core/errors'
 
 interface Pending {
+  prompt: { promptId: string; profileId: string; profileName: string; serial: string }
   resolve(code: string): void
   reject(error: Error): void
   timer: ReturnType<typeof setTimeout>
@@ -37,9 +38,14 @@ export class MfaPrompts {
         this.timeoutMs,
       )
       timer.unref?.()
-      this.pending.set(promptId, { resolve, reject, timer })
+      this.pending.set(promptId, { prompt: { promptId, profileId: profile.id, profileName: profile.name, serial }, resolve, reject, timer })
       this.emit({ type: 'mfa.requested', promptId, profileId: profile.id, profileName: profile.name, serial })
     })
+  }
+
+  /** Prompts still waiting, oldest first. */
+  waiting(): Array<Pending['prompt']> {
+    return [...this.pending.values()].map((p) => p.prompt)
   }
 
   submit(promptId: string, code: string): void {

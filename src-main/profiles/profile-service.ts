@@ -6,7 +6,7 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types'
 import type { ProfileSummary } from '../api/profiles'
 import type { AppEvent } from '../api/events'
-import { HaneulError } from '../core/errors'
+import { HaneulError, toApiError } from '../core/errors'
 import type { SettingsStore } from '../core/settings'
 import { SANDBOX_REGION, type SandboxEndpoints } from '../sandbox/endpoints'
 import type { AppProfileChange, AppProfileStore, AppProfileInput, AppProfileKeys } from './app-profiles'
@@ -46,6 +46,8 @@ export interface ProfileServiceDeps {
   /** AWS_PROFILE, honoured as the initial choice like the CLI does. */
   envProfile?: string
   emit: (event: AppEvent) => void
+  /** Main's log, for details that must not reach the window. */
+  log?: (message: string) => void
 }
 
 const idOf = (profile: DiscoveredProfile) => (profile.source === 'environment' ? 'env' : `aws:${profile.name}`)
@@ -160,6 +162,14 @@ export class ProfileService {
 
   async updateAppProfile(profileId: string, change: AppProfileChange, acceptWeak: boolean): Promise<ProfileSummary> {
     this.requireApp(profileId)
+    const current = this.deps.appProfiles.list().find((p) => p.id === profileId)!
+    const movesEndpoint =
+      (change.endpoint !== undefined && (change.endpoint ?? undefined) !== current.endpoint) ||
+      (change.forcePathStyle !== undefined && change.forcePathStyle !== current.forcePathStyle)
+    // Keys must not be sent somewhere new without the person who knows them saying so.
+    if (movesEndpoint && !change.keys) {
+      throw new HaneulError('bad-request', 'Enter the access key and secret again to change the endpoint of a Haneul profile.')
+    }
     await this.rememberWeakConsent(acceptWeak)
     await this.deps.appProfiles.update(profileId, change, this.acceptsWeak())
     this.credentials.delete(profileId)
@@ -179,7 +189,9 @@ export class ProfileService {
   signInCommand(profileId: string): string {
     const summary = this.summary(profileId)
     if (summary.kind !== 'sso') throw new HaneulError('unsupported', `"${summary.name}" is not an SSO profile; it needs no sign-in.`)
-    return `aws sso login --profile ${summary.name}`
+    // INI section names may hold spaces or quotes: single-quote them as POSIX shells expect.
+    const quoted = /^[\w.@+-]+$/.test(summary.name) ? summary.name : `'${summary.name.replace(/'/g, "'\\''")}'`
+    return `aws sso login --profile ${quoted}`
   }
 
   private acceptsWeak(): boolean {
@@ -211,7 +223,8 @@ export class ProfileService {
         return await provider()
       } catch (error) {
         if (error instanceof HaneulError) throw error
-        const message = (error as Error).message ?? String(error)
+        // No network is "offline" for SSO too, so cached listings still show on a plane.
+        if (toApiError(error).code === 'offline') throw error
         if (profile.kind === 'sso') {
           throw new HaneulError(
             'credentials-expired',
@@ -219,7 +232,12 @@ export class ProfileService {
           )
         }
         if (profile.kind === 'process') {
-          throw new HaneulError('credentials-missing', `credential_process for "${profile.name}" failed: ${message}`)
+          // Its message holds the command line and the helper's stderr, which may hold secrets: main only.
+          this.deps.log?.(`credential_process for "${profile.name}" failed: ${(error as Error).message}`)
+          throw new HaneulError(
+            'credentials-missing',
+            `credential_process for "${profile.name}" exited with an error. Run it in a terminal to see why.`,
+          )
         }
         throw error
       }

@@ -157,7 +157,7 @@ async function runCopy(
       if (sameProfile) await copyServerSide(source, config, from, to, { signal })
       else await copyAcrossProfiles(source, destination, config, from, to, signal)
       // The source goes only once its copy is confirmed.
-      if (move) await deleteMovedSource(source, request.bucket, item.key, to.key, signal)
+      if (move) await deleteMovedSource(source, destination, from, to, signal)
       context.reportDone(1, from.size)
     } catch (error) {
       if (isJobFatal(error)) throw error
@@ -166,13 +166,38 @@ async function runCopy(
   })
 }
 
-async function deleteMovedSource(client: S3Client, bucket: string, key: string, copiedTo: string, signal: AbortSignal): Promise<void> {
+/**
+ * The last step of a move, and the only one that can lose data: the original goes only if its copy is
+ * there with every byte, and only if the original is still the version that was copied.
+ */
+async function deleteMovedSource(
+  source: S3Client,
+  destination: S3Client,
+  from: SourceObject,
+  to: { bucket: string; key: string },
+  signal: AbortSignal,
+): Promise<void> {
+  const copy = await headObject(destination, to.bucket, to.key, signal)
+  if ((copy.ContentLength ?? -1) !== from.size) {
+    throw new HaneulError(
+      'conflict',
+      `The copy at "${to.key}" has ${copy.ContentLength ?? 0} bytes, the original ${from.size}; the original was kept.`,
+    )
+  }
+  const original = await headObject(source, from.bucket, from.key, signal)
+  if (from.etag && original.ETag !== from.etag) {
+    throw new HaneulError(
+      'conflict',
+      `"${from.key}" changed while it was being moved; it was kept, and "${to.key}" holds the version before the change.`,
+    )
+  }
   try {
-    await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal })
+    // A plain delete: in a versioned bucket that is a delete marker, so the original stays recoverable.
+    await source.send(new DeleteObjectCommand({ Bucket: from.bucket, Key: from.key }), { abortSignal: signal })
   } catch (error) {
     if (isJobFatal(error)) throw error
-    const { code, message } = keyFailure(key, error)
-    throw new HaneulError(code as HaneulError['code'], `Copied to "${copiedTo}", but the original could not be deleted: ${message}`)
+    const { code, message } = keyFailure(from.key, error)
+    throw new HaneulError(code as HaneulError['code'], `Copied to "${to.key}", but the original could not be deleted: ${message}`)
   }
 }
 

@@ -8,7 +8,7 @@ import type { S3Client } from '@aws-sdk/client-s3'
 import { HttpRequest } from '@smithy/protocol-http'
 import { SignatureV4 } from '@smithy/signature-v4'
 import type { AwsCredentialIdentity, ChecksumConstructor, Endpoint, EndpointV2, HashConstructor } from '@aws-sdk/types'
-import { toApiError } from '../core/errors'
+import { HaneulError, toApiError } from '../core/errors'
 import { bucketRegion } from './buckets'
 import { encodeKeyPath, uriEncode } from './listing'
 
@@ -31,6 +31,13 @@ export async function presignGet(
   input: { bucket: string; key: string; versionId?: string; expiresInSeconds: number },
   nowMs: () => number = Date.now,
 ): Promise<{ url: string; expiresAtMs: number }> {
+  // Browsers and curl collapse "." and ".." in a URL's path, so such a link would ask for another key.
+  if (input.key.split('/').some((segment) => segment === '.' || segment === '..')) {
+    throw new HaneulError(
+      'unsupported',
+      'Keys with "." or ".." path segments cannot be shared as a link: browsers rewrite those paths. Download the object instead.',
+    )
+  }
   const config = client.config as unknown as ResolvedS3Config
   const region = await bucketRegion(client, input.bucket).catch((error: unknown) => {
     // Someone allowed to read the object but not to look at the bucket can still sign for it.

@@ -6,23 +6,14 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
 import { gzipSync } from 'node:zlib'
+import { contentTypeFor } from '../core/content-types'
 import type { S3Store } from './s3/index'
 
 export const SITE_BUCKET = 'haneul-demo-site'
 export const LOG_BUCKET = 'haneul-demo-logs'
 export const DEMO_DISTRIBUTION_ID = 'E2HANEULDEMO01'
 
-const contentTypes: Record<string, string> = {
-  html: 'text/html; charset=utf-8',
-  css: 'text/css; charset=utf-8',
-  svg: 'image/svg+xml',
-  txt: 'text/plain; charset=utf-8',
-  json: 'application/json',
-  xml: 'application/xml',
-  gz: 'application/gzip',
-  zip: 'application/zip',
-}
-const typeOf = (key: string) => contentTypes[key.split('.').pop() ?? ''] ?? 'application/octet-stream'
+const typeOf = (key: string) => contentTypeFor(key) ?? 'application/octet-stream'
 
 /** A small seeded generator (mulberry32): the same sandbox on every machine. */
 function random(seed: number): () => number {

@@ -28,19 +28,45 @@ interface Drop {
 
 /** Unclaimed drops are forgotten after this long. */
 const DROP_TTL_MS = 10 * 60_000
+/** A drop this big is almost surely a mistake (a home folder); it is cut here and says so. */
+export const MAX_DROPPED_FILES = 200_000
 
-async function walk(path: string, relative: string, into: DroppedFile[], top = true): Promise<void> {
-  const link = await lstat(path)
-  // Below the dropped items, symlinked folders are not followed: a link to a parent would never end.
-  if (link.isSymbolicLink() && !top && (await stat(path).catch(() => undefined))?.isDirectory()) return
-  const info = link.isSymbolicLink() ? await stat(path) : link
-  if (info.isDirectory()) {
-    const names = (await readdir(path)).sort()
-    for (const name of names) await walk(join(path, name), `${relative}/${name}`, into, false)
-  } else if (info.isFile()) {
-    into.push({ path, relativePath: relative, sizeBytes: info.size })
+/** What walking a drop found: the files, and what could not be read (with the reason, per item). */
+export interface DropContents {
+  files: DroppedFile[]
+  unreadable: Array<{ name: string; reason: string }>
+}
+
+async function walk(path: string, relative: string, into: DropContents, top = true): Promise<void> {
+  if (into.files.length >= MAX_DROPPED_FILES) return
+  try {
+    const link = await lstat(path)
+    // Below the dropped items, symlinked folders are not followed: a link to a parent would never end.
+    if (link.isSymbolicLink() && !top && (await stat(path).catch(() => undefined))?.isDirectory()) return
+    const info = link.isSymbolicLink() ? await stat(path) : link
+    if (info.isDirectory()) {
+      const names = (await readdir(path)).sort()
+      for (const name of names) await walk(join(path, name), `${relative}/${name}`, into, false)
+    } else if (info.isFile()) {
+      into.files.push({ path, relativePath: relative, sizeBytes: info.size })
+    }
+    // Sockets, devices and the like are skipped: there is nothing to upload.
+  } catch (error) {
+    // One unreadable folder or broken link does not spoil the drop; it is listed as refused instead.
+    into.unreadable.push({ name: relative, reason: `it cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` })
   }
-  // Sockets, devices and the like are skipped: there is nothing to upload.
+}
+
+async function contentsOf(roots: string[]): Promise<DropContents> {
+  const contents: DropContents = { files: [], unreadable: [] }
+  for (const root of roots) await walk(root, basename(root), contents)
+  if (contents.files.length >= MAX_DROPPED_FILES) {
+    contents.unreadable.push({
+      name: '…',
+      reason: `the drop has more than ${MAX_DROPPED_FILES.toLocaleString('en-US')} files; the rest were left out`,
+    })
+  }
+  return contents
 }
 
 export class DropRegistry {
@@ -54,9 +80,8 @@ export class DropRegistry {
     const roots = [...new Set(paths.filter((p) => typeof p === 'string' && isAbsolute(p)))]
     const items: DropSummary[] = []
     for (const root of roots) {
-      const files: DroppedFile[] = []
-      const isDirectory = (await stat(root)).isDirectory()
-      await walk(root, basename(root), files)
+      const { files } = await contentsOf([root])
+      const isDirectory = (await stat(root).catch(() => undefined))?.isDirectory() ?? false
       items.push({ name: basename(root), isDirectory, files: files.length, bytes: files.reduce((n, f) => n + f.sizeBytes, 0) })
     }
     const dropId = randomUUID()
@@ -64,13 +89,10 @@ export class DropRegistry {
     return { dropId, items }
   }
 
-  /** Every file of a drop, folders walked, in a stable order. */
-  async files(dropId: string): Promise<DroppedFile[] | undefined> {
+  /** Every file of a drop, folders walked, in a stable order, and what could not be read. */
+  async contents(dropId: string): Promise<DropContents | undefined> {
     const drop = this.drops.get(dropId)
-    if (!drop) return undefined
-    const files: DroppedFile[] = []
-    for (const root of drop.roots) await walk(root, basename(root), files)
-    return files
+    return drop ? contentsOf(drop.roots) : undefined
   }
 
   forget(dropId: string): void {

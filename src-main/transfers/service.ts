@@ -15,6 +15,7 @@ import type { TransferEngine } from './engine'
 import { destinationFor, mapKeyToSegments } from './local-paths'
 import { FINISHED_STATES, type TransferSnapshot } from './model'
 import { S3_LIMITS } from './config'
+import { contentTypeFor } from '../core/content-types'
 
 export interface TransfersServiceDeps {
   engine: TransferEngine
@@ -78,11 +79,11 @@ export class TransfersService {
 
   /** Destination keys for a drop: prefix + the dropped path, NFC (the web's form, as S3 consoles do). */
   private async destinations(dropId: string, prefix: string) {
-    const files = await this.deps.drops.files(dropId)
-    if (!files) throw new HaneulError('not-found', 'That drop has expired; drop the files again.')
-    const refused: Array<{ name: string; reason: string }> = []
+    const contents = await this.deps.drops.contents(dropId)
+    if (!contents) throw new HaneulError('not-found', 'That drop has expired; drop the files again.')
+    const refused: Array<{ name: string; reason: string }> = [...contents.unreadable]
     const planned: Array<{ path: string; key: string; sizeBytes: number }> = []
-    for (const file of files) {
+    for (const file of contents.files) {
       const key = `${prefix}${file.relativePath.normalize('NFC')}`
       if (Buffer.byteLength(key) > KEY_LIMIT_BYTES)
         refused.push({ name: file.relativePath, reason: `its key would be ${Buffer.byteLength(key)} bytes; S3 allows 1,024` })
@@ -96,7 +97,6 @@ export class TransfersService {
   /** Which destination keys exist: listed per dropped top-level folder, looked up one by one for files. */
   private async existing(profileId: string, bucket: string, keys: string[], signal?: AbortSignal): Promise<Set<string>> {
     const client = await this.deps.clients.s3(profileId)
-    const wanted = new Set(keys)
     const found = new Set<string>()
     const listed = new Set<string>()
     // Keys sharing a folder are checked with one flat listing of that folder; lone files with HEAD.
@@ -124,7 +124,8 @@ export class TransfersService {
           new ListObjectsV2Command({ Bucket: bucket, Prefix: folder, Delimiter: '/', ContinuationToken: token }),
           { abortSignal: signal },
         )
-        for (const object of page.Contents ?? []) if (object.Key && wanted.has(object.Key)) found.add(object.Key)
+        // Every key of the folder, not only the wanted ones: "keep both" must not pick a name that exists.
+        for (const object of page.Contents ?? []) if (object.Key) found.add(object.Key)
         token = page.IsTruncated ? page.NextContinuationToken : undefined
       } while (token)
     }
@@ -176,16 +177,38 @@ export class TransfersService {
           skipped++
           continue
         }
-        let n = 1
-        while (taken.has(renamedKey(file.key, n))) n++
-        key = renamedKey(file.key, n)
+        key = await this.freeKey(input.profileId, input.bucket, file.key, taken)
         taken.add(key)
       }
-      jobIds.push(this.deps.engine.upload({ profileId: input.profileId, bucket: input.bucket, key, filePath: file.path }))
+      jobIds.push(
+        this.deps.engine.upload({
+          profileId: input.profileId,
+          bucket: input.bucket,
+          key,
+          filePath: file.path,
+          contentType: contentTypeFor(file.path),
+        }),
+      )
     }
     this.deps.drops.forget(input.dropId)
     this.track(batchId, jobIds, `s3://${input.bucket}/${input.prefix}`)
     return { batchId, jobs: jobIds.length, skipped }
+  }
+
+  /** "name (n).ext" with the smallest n that is neither planned nor in the bucket (checked with HEAD). */
+  private async freeKey(profileId: string, bucket: string, key: string, taken: Set<string>): Promise<string> {
+    const client = await this.deps.clients.s3(profileId)
+    for (let n = 1; ; n++) {
+      const candidate = renamedKey(key, n)
+      if (taken.has(candidate)) continue
+      try {
+        await client.send(new HeadObjectCommand({ Bucket: bucket, Key: candidate }))
+        taken.add(candidate)
+      } catch (error) {
+        if (toApiError(error).code === 'not-found') return candidate
+        throw error
+      }
+    }
   }
 
   async download(input: { profileId: string; bucket: string; sourcePrefix: string; keys: string[]; prefixes: string[] }) {
@@ -205,8 +228,9 @@ export class TransfersService {
       jobIds.push(this.deps.engine.download({ profileId: input.profileId, bucket: input.bucket, key, destinationPath: destination }))
     }
     for (const prefix of input.prefixes) {
-      // A folder lands as a folder of the same name inside the chosen one.
-      const name = prefix.slice(input.sourcePrefix.length).replace(/\/$/, '')
+      // A folder lands as a folder of the same name inside the chosen one (the open folder itself too).
+      const below = prefix.startsWith(input.sourcePrefix) ? prefix.slice(input.sourcePrefix.length) : ''
+      const name = (below || prefix.split('/').filter(Boolean).pop() || input.bucket).replace(/\/$/, '')
       const mapped = mapKeyToSegments(name, platform)
       if (!mapped.ok) {
         refused.push({ key: prefix, reason: mapped.reason })

@@ -280,6 +280,7 @@ export default {
     retry: 'Try again',
     dismiss: 'Dismiss',
     codes: {
+      interrupted: 'Connection interrupted',
       offline: 'Offline',
       'access-denied': 'Access denied',
       'not-found': 'Not found',

@@ -274,6 +274,7 @@ const ko: typeof en = {
     retry: '다시 시도',
     dismiss: '닫기',
     codes: {
+      interrupted: '연결이 끊겼습니다',
       offline: '오프라인',
       'access-denied': '접근 거부',
       'not-found': '찾을 수 없음',

@@ -46,18 +46,21 @@ export const useDetailsStore = defineStore('details', () => {
     details.value = undefined
   }
 
-  /** Runs an edit; on success the panel shows the object as S3 now reports it. */
+  /** Runs an edit; the panel then shows the object as S3 reports it, if it still shows that object. */
   async function edit(action: () => Promise<ObjectDetails | void>, done: string): Promise<boolean> {
+    const mine = generation
+    const [forBucket, forKey] = [bucket.value!, key.value!]
     error.value = undefined
     notice.value = undefined
     try {
       const updated = await action()
+      if (mine !== generation) return true
       if (updated) details.value = updated
-      else await show(bucket.value!, key.value!)
+      else await show(forBucket, forKey)
       notice.value = done
       return true
     } catch (e) {
-      error.value = toError(e)
+      if (mine === generation) error.value = toError(e)
       return false
     }
   }

@@ -13,7 +13,11 @@ export const useJobsStore = defineStore('jobs', () => {
   onEvent((event) => {
     if (event.type !== 'job.progress' && event.type !== 'job.done') return
     const index = jobs.value.findIndex((job) => job.jobId === event.job.jobId)
-    jobs.value = index < 0 ? [...jobs.value, event.job] : jobs.value.map((job, i) => (i === index ? event.job : job))
+    const next = index < 0 ? [...jobs.value, event.job] : jobs.value.map((job, i) => (i === index ? event.job : job))
+    // Keep every running job and the 20 newest finished ones, as a session can run thousands.
+    const finished = next.filter((job) => job.state !== 'running')
+    const dropped = new Set(finished.slice(0, Math.max(0, finished.length - 20)).map((job) => job.jobId))
+    jobs.value = next.filter((job) => !dropped.has(job.jobId))
     if (event.type === 'job.done') for (const listener of listeners) listener(event.job)
   })
 

@@ -16,8 +16,14 @@ export const useMfaStore = defineStore('mfa', () => {
   const current = computed(() => queue.value[0])
   const error = ref<string | undefined>()
 
+  // Prompts asked before this window listened (at start, or before a reload) are fetched once.
+  void api.profiles.pendingMfa({}).then(({ prompts }) => {
+    const known = new Set(queue.value.map((p) => p.promptId))
+    queue.value = [...prompts.filter((p) => !known.has(p.promptId)), ...queue.value]
+  })
+
   onEvent((event) => {
-    if (event.type === 'mfa.requested') queue.value = [...queue.value, event]
+    if (event.type === 'mfa.requested' && !queue.value.some((p) => p.promptId === event.promptId)) queue.value = [...queue.value, event]
     else if (event.type === 'mfa.settled') queue.value = queue.value.filter((p) => p.promptId !== event.promptId)
   })
 

@@ -206,9 +206,13 @@ export const useStorageStore = defineStore('storage', () => {
       timings.value = { ...timings.value, completeMs: performance.now() - started }
     } catch (error) {
       if (!current() || isCode(error, 'cancelled')) return
-      if (isCode(error, 'offline') && cached) return
-      if (isCode(error, 'offline') && first) offlineEmpty.value = true
-      else listingError.value = toError(error)
+      // Offline before any live page: the snapshot stays, marked with its age (or nothing was cached).
+      if (isCode(error, 'offline') && first) {
+        if (!cached) offlineEmpty.value = true
+        return
+      }
+      // Any other failure, or the network going away partway, says the listing is incomplete.
+      listingError.value = toError(error)
     } finally {
       if (current()) listing.value = false
     }
@@ -291,10 +295,9 @@ export const useStorageStore = defineStore('storage', () => {
     }
   }
 
-  function clearSearch(): void {
-    controller?.abort()
-    search.value = undefined
-    selection.value = new Set()
+  /** Back to the folder: reloaded, since starting the search stopped its listing. */
+  function clearSearch(): Promise<void> {
+    return refresh()
   }
 
   function sortBy(key: Sort['key']): void {

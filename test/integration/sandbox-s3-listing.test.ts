@@ -182,8 +182,7 @@ describe('a 100,000-key bucket', () => {
     }
     const delimited = await s3.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'logs/', Delimiter: '/' }))
     expect(delimited.CommonPrefixes).toHaveLength(100)
-    // A round trip through the SDK (XML parsing included) of a 1,000-key page.
-    expect(Math.min(...timings)).toBeLessThan(100)
+    // Speed is for the benchmark; here it is only reported.
     console.info(`100k-key bucket: ListObjectsV2 page round trips ${timings.map((t) => t.toFixed(1)).join(', ')} ms`)
   }, 60_000)
 })

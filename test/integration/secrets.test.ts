@@ -49,8 +49,12 @@ function sampleInputs(profileId: string, s3Endpoint: string, run: number): Recor
         endpoint: s3Endpoint,
       },
     ],
-    'profiles.update': [{ profileId, region: 'us-west-2' }],
+    'profiles.update': [
+      { profileId, region: 'us-west-2' },
+      { profileId, endpoint: s3Endpoint, accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: SANDBOX_SECRET_ACCESS_KEY },
+    ],
     'profiles.remove': [{ profileId: 'app:does-not-exist' }],
+    'profiles.pendingMfa': [{}],
     'profiles.submitMfa': [{ promptId: 'nope', code: '123456' }],
     'profiles.cancelMfa': [{ promptId: 'nope' }],
     'profiles.signIn': [{ profileId }],
@@ -213,7 +217,17 @@ describe('no secret crosses to the renderer', () => {
     expect(seen).toContain('"redacted":true')
     expect(harness.events.some((e) => e.type === 'job.done')).toBe(true)
     expect(harness.events.some((e) => e.type === 'transfers.updated')).toBe(true)
-    for (const secret of secrets) expect(seen.includes(secret), `a secret (${secret.slice(0, 6)}…) reached the renderer`).toBe(false)
+    // Raw, and as URLs carry them (percent-encoded), so a token inside a link is caught too.
+    for (const secret of secrets) {
+      for (const form of new Set([
+        secret,
+        encodeURIComponent(secret),
+        encodeURIComponent(secret).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
+      ])) {
+        expect(seen.includes(form), `a secret (${secret.slice(0, 6)}…) reached the renderer`).toBe(false)
+      }
+    }
+    expect(seen).not.toMatch(/X-Amz-Security-Token=(?!…)/)
     // The working presigned URL (with the session token) went only to the clipboard, as asked.
     expect(harness.clipboard.some((text) => text.includes('X-Amz-Security-Token='))).toBe(true)
   })

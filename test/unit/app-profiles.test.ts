@@ -58,3 +58,35 @@ describe('Haneul profiles (keys in the OS keychain)', () => {
     await expect(store.add({ name: 'x', region: 'us-east-1', keys }, true)).rejects.toThrow(/keychain is not available/)
   })
 })
+
+describe('a damaged profiles file', () => {
+  it('is set aside, never overwritten, and the reason is reported', async () => {
+    const { writeFileSync, readdirSync, readFileSync: read } = await import('node:fs')
+    const { dirname } = await import('node:path')
+    const path = file()
+    writeFileSync(path, '{"version":1,"profiles":[{"id":"app:1", "sealed": "AAAA"')
+    const store = new AppProfileStore(path, testVault())
+    const problem = await store.load()
+    expect(problem).toMatch(/could not be read: it is not valid JSON.*kept as .*profiles\.json\.unreadable-/)
+    expect(store.list()).toEqual([])
+    const aside = readdirSync(dirname(path)).find((name) => name.startsWith('profiles.json.unreadable-'))!
+    expect(read(`${dirname(path)}/${aside}`, 'utf8')).toContain('"sealed": "AAAA"')
+    // Saving a new profile afterwards does not touch the set-aside file.
+    await store.add({ name: 'fresh', region: 'us-east-1', keys }, false)
+    expect(read(`${dirname(path)}/${aside}`, 'utf8')).toContain('"sealed": "AAAA"')
+  })
+
+  it('keeps fields a newer Haneul may add', async () => {
+    const { writeFileSync } = await import('node:fs')
+    const path = file()
+    const vault = testVault()
+    const first = new AppProfileStore(path, vault)
+    const { id } = await first.add({ name: 'A', region: 'us-east-1', keys }, false)
+    const onDisk = JSON.parse(readFileSync(path, 'utf8'))
+    onDisk.profiles[0].futureField = 'x'
+    writeFileSync(path, JSON.stringify(onDisk))
+    const second = new AppProfileStore(path, vault)
+    expect(await second.load()).toBeUndefined()
+    expect(second.keys(id)).toEqual(keys)
+  })
+})

@@ -74,3 +74,39 @@ describe('which profile is active', () => {
     await expect(profiles.resolve('sandbox')).rejects.toMatchObject({ code: 'offline' })
   })
 })
+
+describe('editing a Haneul profile', () => {
+  it('asks for the keys again before sending them to a new endpoint', async () => {
+    const { profiles } = await service([])
+    const added = await profiles.addAppProfile(
+      {
+        name: 'lab',
+        region: 'us-east-1',
+        endpoint: 'http://127.0.0.1:9000',
+        keys: { accessKeyId: 'AKIALAB000000000', secretAccessKey: 's' },
+      },
+      false,
+    )
+    await expect(profiles.updateAppProfile(added.id, { endpoint: 'https://attacker.example' }, false)).rejects.toThrow(
+      /Enter the access key and secret again/,
+    )
+    await expect(profiles.updateAppProfile(added.id, { forcePathStyle: false }, false)).rejects.toThrow(
+      /Enter the access key and secret again/,
+    )
+    const renamed = await profiles.updateAppProfile(added.id, { name: 'lab 2' }, false)
+    expect(renamed).toMatchObject({ name: 'lab 2', endpoint: 'http://127.0.0.1:9000' })
+    const moved = await profiles.updateAppProfile(
+      added.id,
+      { endpoint: 'https://minio.example', keys: { accessKeyId: 'AKIALAB000000000', secretAccessKey: 's' } },
+      false,
+    )
+    expect(moved.endpoint).toBe('https://minio.example')
+  })
+
+  it('quotes profile names in the SSO sign-in command', async () => {
+    const sso = (name: string): DiscoveredProfile => ({ ...profile(name), kind: 'sso' })
+    const { profiles } = await service([sso('work'), sso("it's me; rm -rf ~")])
+    expect(profiles.signInCommand('aws:work')).toBe('aws sso login --profile work')
+    expect(profiles.signInCommand("aws:it's me; rm -rf ~")).toBe("aws sso login --profile 'it'\\''s me; rm -rf ~'")
+  })
+})
