@@ -92,6 +92,23 @@ describe('assume-role with MFA', () => {
     expect((sandbox.sts.calls.AssumeRole ?? 0) - before).toBe(1)
   })
 
+  it('a window that opens while a prompt waits can fetch it (pendingMfa) and answer it', async () => {
+    harness.services.forgetCredentials('aws:mfa-admin')
+    answer = () => {}
+    const listing = harness.services.router.handle('s3.listBuckets', { profileId: 'aws:mfa-admin' }, context())
+    let pending: { prompts: Array<{ promptId: string; profileId: string }> } = { prompts: [] }
+    for (let i = 0; i < 100 && pending.prompts.length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10))
+      const result = await harness.services.router.handle('profiles.pendingMfa', {}, context())
+      if (result.ok) pending = result.value as typeof pending
+    }
+    expect(pending.prompts).toEqual([expect.objectContaining({ profileId: 'aws:mfa-admin' })])
+    await harness.services.router.handle('profiles.submitMfa', { promptId: pending.prompts[0]!.promptId, code: SANDBOX_MFA_CODE }, context())
+    expect((await listing).ok).toBe(true)
+    const after = await harness.services.router.handle('profiles.pendingMfa', {}, context())
+    expect(after).toEqual({ ok: true, value: { prompts: [] } })
+  })
+
   it('a wrong code fails with AWS’s reason, and cancelling says cancelled', async () => {
     harness.services.forgetCredentials('aws:mfa-admin')
     answer = (event) => void harness.services.router.handle('profiles.submitMfa', { promptId: event.promptId, code: '000000' }, context())
