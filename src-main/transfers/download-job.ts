@@ -24,7 +24,7 @@ import {
 } from '@aws-sdk/client-s3'
 import { HaneulError } from '../core/errors'
 import { combineCrcs, compositeOf, createHasher, isCrcAlgorithm, multipartEtag, type ChecksumAlgorithm, type Hasher } from './checksums'
-import { MiB, S3_LIMITS } from './config'
+import { MiB, S3_LIMITS, type TransferConfig } from './config'
 import type { TransferFileHandle } from './deps'
 import { TransferJob, runPool, type JobContext, type JobIdentity } from './job'
 import { AppendLog, GroupCommit, createLog, readLog } from './journal'
@@ -148,7 +148,7 @@ export class DownloadJob extends TransferJob {
         versionId: head.VersionId ?? this.request.versionId,
         sizeBytes,
         // Ranges grow like upload parts do, so even a 5 TiB object is at most ~10,000 requests to track.
-        partSizeBytes: planParts(Math.min(sizeBytes, S3_LIMITS.maxObjectSizeBytes), this.ctx.config().partSizeBytes).partSizeBytes,
+        partSizeBytes: downloadRangeBytes(sizeBytes, this.ctx.config()),
         verification: await this.planVerification(client, head, retry, signal),
         restartReason: this.restartReason,
       }
@@ -440,6 +440,20 @@ export class DownloadJob extends TransferJob {
     await this.forgetProgress()
     return error
   }
+}
+
+/** The largest range a download asks for at once. */
+const MAX_DOWNLOAD_RANGE_BYTES = 64 * MiB
+
+/**
+ * Range size for a download. Ranges stream to disk, so their size costs no memory, while every request
+ * costs CPU on both ends: a big object is cut into about three ranges per request slot (at most 64 MiB
+ * each), never smaller than the configured part size, which small objects keep.
+ */
+export function downloadRangeBytes(sizeBytes: number, config: Pick<TransferConfig, 'partSizeBytes' | 'concurrency'>): number {
+  const partSized = planParts(Math.min(sizeBytes, S3_LIMITS.maxObjectSizeBytes), config.partSizeBytes).partSizeBytes
+  const spread = Math.ceil(sizeBytes / (config.concurrency * 3) / MiB) * MiB
+  return Math.max(partSized, Math.min(spread, MAX_DOWNLOAD_RANGE_BYTES))
 }
 
 function rangeAlgorithm(verification: DownloadVerification): ChecksumAlgorithm | undefined {

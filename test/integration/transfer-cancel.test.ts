@@ -34,7 +34,8 @@ describe('cancel', () => {
     await engine.cancel(jobId)
     const cancelMs = performance.now() - started
     console.info(`[cancel] upload cancel returned in ${cancelMs.toFixed(1)} ms (abort + ListParts confirmation included)`)
-    expect(cancelMs).toBeLessThan(1_000)
+    // Generous, but less than the ~3 s the rest of the transfer would take: cancel did not wait for it.
+    expect(cancelMs).toBeLessThan(2_000)
     expect(engine.list().find((s) => s.jobId === jobId)?.state).toBe('cancelled')
     const listed = await s3.client().send(new ListMultipartUploadsCommand({ Bucket: BUCKET, Prefix: 'cancel/' }))
     expect(listed.Uploads ?? []).toEqual([])
@@ -60,7 +61,8 @@ describe('cancel', () => {
     await engine.cancel(jobId)
     const cancelMs = performance.now() - started
     console.info(`[cancel] download cancel returned in ${cancelMs.toFixed(1)} ms`)
-    expect(cancelMs).toBeLessThan(1_000)
+    // Generous, but less than the ~3 s the rest of the transfer would take: cancel did not wait for it.
+    expect(cancelMs).toBeLessThan(2_000)
     expect(existsSync(`${destination}.haneul-partial`)).toBe(false)
     expect(existsSync(destination)).toBe(false)
     expect((await readdir(path.join(s3.dir, 'journal'))).filter((name) => name !== 'jobs.jsonl')).toEqual([])

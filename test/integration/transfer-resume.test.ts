@@ -8,7 +8,8 @@ import path from 'node:path'
 import { createInterface } from 'node:readline'
 import { crc32 } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { MiB } from '../../src-main/transfers/config'
+import { MiB, resolveTransferConfig } from '../../src-main/transfers/config'
+import { downloadRangeBytes } from '../../src-main/transfers/download-job'
 import { nodeFileSystem } from '../../src-main/transfers/deps'
 import { readLog } from '../../src-main/transfers/journal'
 import { TransferEngine } from '../../src-main/transfers/index'
@@ -161,7 +162,7 @@ describe('resume after kill -9', () => {
   it('resumes a download, fetching only ranges not yet durable in the partial file', async () => {
     const size = 256 * MiB + 77
     const partSize = 8 * MiB
-    const totalRanges = Math.ceil(size / partSize)
+    const totalRanges = Math.ceil(size / downloadRangeBytes(size, { partSizeBytes: partSize, concurrency: resolveTransferConfig().concurrency }))
     const source = path.join(s3.dir, 'src', 'big-download.bin')
     const sourceSha = await writeRandomFile(source, size)
     await s3.emulator.store.putObjectFromFile(BUCKET, 'resume/download', source)
