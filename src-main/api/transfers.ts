@@ -107,6 +107,8 @@ export const transfersApi = {
       jobs: z.number().int(),
       /** Keys that cannot become local files (e.g. `../`), with the reason; nothing is written for them. */
       refused: z.array(z.object({ key: z.string(), reason: z.string() })),
+      /** Files already in the folder are never overwritten: this many downloads were saved as "name (n).ext". */
+      renamed: z.number().int(),
       /** The user closed the folder dialog. */
       cancelled: z.boolean(),
     }),

@@ -48,9 +48,14 @@ export interface TransferFileHandle {
 }
 
 export interface TransferFileSystem {
-  /** Flags as in fs.open: 'r' read, 'r+' read/write existing, 'w' create/truncate, 'a' append. */
-  open(path: string, flags: 'r' | 'r+' | 'w' | 'a'): Promise<TransferFileHandle>
+  /**
+   * Flags as in fs.open: 'r' read, 'r+' read/write existing, 'w' create/truncate, 'a' append. New files are
+   * private to the user (journals) unless `shared`, which leaves it to the umask (downloaded files).
+   */
+  open(path: string, flags: 'r' | 'r+' | 'w' | 'a', options?: { shared?: boolean }): Promise<TransferFileHandle>
   stat(path: string): Promise<FileStats>
+  /** The path with every symbolic link resolved. */
+  realpath(path: string): Promise<string>
   readFile(path: string): Promise<Buffer>
   readdir(path: string): Promise<string[]>
   mkdir(path: string): Promise<void>
@@ -62,8 +67,9 @@ export interface TransferFileSystem {
 }
 
 export const nodeFileSystem: TransferFileSystem = {
-  open: (path, flags) => fsp.open(path, flags, 0o600),
+  open: (path, flags, options) => fsp.open(path, flags, options?.shared ? 0o666 : 0o600),
   stat: (path) => fsp.stat(path),
+  realpath: (path) => fsp.realpath(path),
   readFile: (path) => fsp.readFile(path),
   readdir: (path) => fsp.readdir(path),
   mkdir: async (path) => {

@@ -153,7 +153,8 @@ export class DownloadJob extends TransferJob {
         restartReason: this.restartReason,
       }
       await this.ctx.fs.mkdir(path.dirname(this.request.destinationPath))
-      const partial = await this.ctx.fs.open(this.partialPath, 'w')
+      await this.checkStaysInside()
+      const partial = await this.ctx.fs.open(this.partialPath, 'w', { shared: true })
       try {
         // A sparse file of the final size: ranges land at their offsets in any order.
         await partial.truncate(sizeBytes)
@@ -180,6 +181,25 @@ export class DownloadJob extends TransferJob {
     }
     await this.ctx.fs.rename(this.partialPath, this.request.destinationPath)
     await this.ctx.fs.syncDir(path.dirname(this.request.destinationPath))
+  }
+
+  /**
+   * Keys are mapped to paths inside the chosen folder by their text; a symbolic link inside that folder
+   * could still lead elsewhere (say to ~/.ssh), so the real folder is checked before anything is written.
+   */
+  private async checkStaysInside(): Promise<void> {
+    const within = this.request.withinDir
+    if (!within) return
+    const [root, parent] = await Promise.all([
+      this.ctx.fs.realpath(within),
+      this.ctx.fs.realpath(path.dirname(this.request.destinationPath)),
+    ])
+    if (parent !== root && !parent.startsWith(root + path.sep)) {
+      throw new HaneulError(
+        'access-denied',
+        `"${path.basename(this.request.destinationPath)}" would be written through a link that leads outside the chosen folder; nothing was written.`,
+      )
+    }
   }
 
   /** One request through the scheduler with retries; for calls that move no body we read ourselves. */

@@ -17,10 +17,10 @@ import { HaneulError, toApiError } from '../core/errors'
 import { BufferPool } from './buffers'
 import { resolveTransferConfig, type TransferConfig } from './config'
 import { nodeFileSystem, systemClock, type Clock, type Connectivity, type S3ClientSource, type TransferFileSystem } from './deps'
-import { DownloadJob } from './download-job'
+import { DownloadJob, PARTIAL_SUFFIX } from './download-job'
 import type { JobContext, TransferJob } from './job'
 import { AppendLog, createLog, readLog } from './journal'
-import { destinationFor, mapKeyToSegments } from './local-paths'
+import { destinationFor, mapKeyToSegments, nameFolder, numberedPath } from './local-paths'
 import {
   DownloadPrefixRequestSchema,
   DownloadRequestSchema,
@@ -127,7 +127,15 @@ export class TransferEngine {
   async restore(options: { autoResume?: boolean } = {}): Promise<void> {
     await this.fs.mkdir(this.deps.journalDir)
     const logPath = path.join(this.deps.journalDir, ENGINE_LOG)
-    const records = ((await readLog(this.fs, logPath)) ?? []) as EngineRecord[]
+    let records: EngineRecord[]
+    try {
+      records = ((await readLog(this.fs, logPath)) ?? []) as EngineRecord[]
+    } catch (error) {
+      // A damaged log must not keep the app from starting: set it aside and start with no jobs to resume.
+      await this.fs.rename(logPath, `${logPath}.unreadable-${this.clock.now()}`).catch(() => {})
+      console.error(`transfers: the job log could not be read and was set aside: ${(error as Error).message}`)
+      records = []
+    }
     const live = new Map<string, { add: Extract<EngineRecord, { t: 'job' }>; failed?: ApiError }>()
     for (const record of records) {
       // Journals are data from disk: a job record whose request no longer validates is left out.
@@ -196,16 +204,25 @@ export class TransferEngine {
    * drive letters) and mapping Windows-reserved names when platform is win32. A prefix not ending in "/" keeps
    * its last segment: prefix "photos" puts photos/a.jpg at <dir>/photos/a.jpg.
    */
-  async downloadPrefix(request: DownloadPrefixRequest): Promise<{ jobIds: string[]; refused: Array<{ key: string; reason: string }> }> {
-    const { profileId, bucket, prefix, destinationDir, platform = process.platform } = DownloadPrefixRequestSchema.parse(request)
+  async downloadPrefix(
+    request: DownloadPrefixRequest,
+  ): Promise<{ jobIds: string[]; refused: Array<{ key: string; reason: string }>; renamed: number }> {
+    const {
+      profileId,
+      bucket,
+      prefix,
+      destinationDir,
+      withinDir = destinationDir,
+      platform = process.platform,
+    } = DownloadPrefixRequestSchema.parse(request)
     const client = await this.deps.clients.s3(profileId)
     const base = prefix === '' || prefix.endsWith('/') ? prefix.length : prefix.lastIndexOf('/') + 1
-    const caseInsensitive = platform === 'win32' || platform === 'darwin'
-    const fold = (p: string) => (caseInsensitive ? p.toLowerCase() : p)
+    const fold = nameFolder(platform)
     const files = new Map<string, string>()
     const folders = new Set<string>()
     const jobIds: string[] = []
     const refused: Array<{ key: string; reason: string }> = []
+    let renamed = 0
     let token: string | undefined
     do {
       const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }))
@@ -226,13 +243,32 @@ export class TransferEngine {
           refused.push({ key, reason: `it would land on the same path as ${clash}` })
           continue
         }
-        files.set(fold(destination), key)
         for (const folder of ancestors) folders.add(folder)
-        jobIds.push(this.download({ profileId, bucket, key, destinationPath: destination }))
+        // A file already there is never overwritten: the download lands beside it, numbered.
+        const free = await this.freeLocalPath(destination, (p) => files.has(fold(p)))
+        files.set(fold(destination), key)
+        files.set(fold(free), key)
+        if (free !== destination) renamed++
+        jobIds.push(this.download({ profileId, bucket, key, destinationPath: free, withinDir }))
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined
     } while (token)
-    return { jobIds, refused }
+    return { jobIds, refused, renamed }
+  }
+
+  /** The path, or "name (n).ext" with the smallest n that is neither on disk nor planned in this batch. */
+  async freeLocalPath(destination: string, planned: (p: string) => boolean = () => false): Promise<string> {
+    const exists = (p: string) =>
+      this.fs.stat(p).then(
+        () => true,
+        () => false,
+      )
+    const taken = async (p: string) => planned(p) || (await exists(p)) || (await exists(p + PARTIAL_SUFFIX))
+    if (!(await taken(destination))) return destination
+    for (let n = 1; ; n++) {
+      const candidate = numberedPath(destination, n)
+      if (!(await taken(candidate))) return candidate
+    }
   }
 
   pause(jobId: string): void {
@@ -277,8 +313,15 @@ export class TransferEngine {
   }
 
   /** Drops a finished job from list(). */
+  /** Forgets a finished job; a failed one also loses its journal and partial file, so it stays gone after a restart. */
   dismiss(jobId: string): void {
-    if (FINISHED_STATES.has(this.entry(jobId).job.state)) this.entries.delete(jobId)
+    const { job } = this.entry(jobId)
+    if (!FINISHED_STATES.has(job.state)) return
+    this.entries.delete(jobId)
+    if (job.state === 'failed') {
+      void job.discard().catch(() => {})
+      void this.appendEngineLog({ t: 'end', jobId }).catch(() => {})
+    }
   }
 
   list(): TransferSnapshot[] {

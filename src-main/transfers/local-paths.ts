@@ -41,6 +41,24 @@ export function windowsSafeSegment(segment: string): string {
   return safe
 }
 
+/** "photo.jpg" → "photo (n).jpg": where a download goes when a file of that name is already there. */
+export function numberedPath(filePath: string, n: number): string {
+  const dir = path.dirname(filePath)
+  const base = path.basename(filePath)
+  const dot = base.lastIndexOf('.')
+  return path.join(dir, dot > 0 ? `${base.slice(0, dot)} (${n})${base.slice(dot)}` : `${base} (${n})`)
+}
+
+/**
+ * How a file system compares names: macOS (APFS/HFS+) ignores case and Unicode normal form, so NFC and
+ * NFD keys land on one file there; Windows ignores case only.
+ */
+export function nameFolder(platform: NodeJS.Platform): (p: string) => string {
+  if (platform === 'darwin') return (p) => p.normalize('NFC').toLowerCase()
+  if (platform === 'win32') return (p) => p.toLowerCase()
+  return (p) => p
+}
+
 /**
  * Joins the mapped segments under the folder and checks once more, on the resolved path, that the result is
  * inside it (belt and braces against anything the segment rules missed).

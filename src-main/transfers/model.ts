@@ -35,7 +35,8 @@ const PLATFORMS = [
 ] as const satisfies readonly NodeJS.Platform[]
 
 const absolutePath = z.string().refine((value) => path.isAbsolute(value), 'path must be absolute')
-const bucketName = z.string().min(3, 'bucket name must be at least 3 characters').max(63, 'bucket name must be at most 63 characters')
+// Loose like the contract's: legacy us-east-1 buckets may have up to 255 characters.
+const bucketName = z.string().min(3, 'bucket name must be at least 3 characters').max(255, 'bucket name must be at most 255 characters')
 const objectKey = z
   .string()
   .min(1, 'key must not be empty')
@@ -61,6 +62,8 @@ export const DownloadRequestSchema = z
     key: objectKey,
     versionId: z.string().min(1).optional(),
     destinationPath: absolutePath,
+    /** The folder the user chose: the file must land inside it even after symbolic links are followed. */
+    withinDir: absolutePath.optional(),
   })
   .strict()
 export type DownloadRequest = z.input<typeof DownloadRequestSchema>
@@ -71,6 +74,8 @@ export const DownloadPrefixRequestSchema = z
     bucket: bucketName,
     prefix: z.string(),
     destinationDir: absolutePath,
+    /** The folder the user chose (destinationDir or above it): files must stay inside it, links followed. */
+    withinDir: absolutePath.optional(),
     /** Whose file-name rules apply; defaults to the running platform. */
     platform: z.enum(PLATFORMS).optional(),
   })

@@ -12,7 +12,7 @@ import { HaneulError, toApiError } from '../core/errors'
 import type { S3ClientSource } from './deps'
 import type { DropRegistry } from './drops'
 import type { TransferEngine } from './engine'
-import { destinationFor, mapKeyToSegments } from './local-paths'
+import { destinationFor, mapKeyToSegments, nameFolder } from './local-paths'
 import { FINISHED_STATES, type TransferSnapshot } from './model'
 import { S3_LIMITS } from './config'
 import { contentTypeFor } from '../core/content-types'
@@ -213,10 +213,13 @@ export class TransfersService {
 
   async download(input: { profileId: string; bucket: string; sourcePrefix: string; keys: string[]; prefixes: string[] }) {
     const folder = await this.deps.chooseFolder()
-    if (!folder) return { jobs: 0, refused: [], cancelled: true }
+    if (!folder) return { jobs: 0, refused: [], renamed: 0, cancelled: true }
     const platform = this.deps.platform ?? process.platform
+    const fold = nameFolder(platform)
     const refused: Array<{ key: string; reason: string }> = []
     const jobIds: string[] = []
+    const planned = new Set<string>()
+    let renamed = 0
     for (const key of input.keys) {
       const relative = key.startsWith(input.sourcePrefix) ? key.slice(input.sourcePrefix.length) : basename(key)
       const mapped = mapKeyToSegments(relative, platform)
@@ -225,7 +228,13 @@ export class TransfersService {
         refused.push({ key, reason: mapped.ok ? 'it would land outside the chosen folder' : mapped.reason })
         continue
       }
-      jobIds.push(this.deps.engine.download({ profileId: input.profileId, bucket: input.bucket, key, destinationPath: destination }))
+      // Never over a file that is there, nor over another download of this batch (NFC/NFD twins on macOS).
+      const free = await this.deps.engine.freeLocalPath(destination, (p) => planned.has(fold(p)))
+      if (free !== destination) renamed++
+      planned.add(fold(free))
+      jobIds.push(
+        this.deps.engine.download({ profileId: input.profileId, bucket: input.bucket, key, destinationPath: free, withinDir: folder }),
+      )
     }
     for (const prefix of input.prefixes) {
       // A folder lands as a folder of the same name inside the chosen one (the open folder itself too).
@@ -241,14 +250,16 @@ export class TransfersService {
         bucket: input.bucket,
         prefix,
         destinationDir: join(folder, ...mapped.relativeSegments),
+        withinDir: folder,
         platform,
       })
       jobIds.push(...result.jobIds)
       refused.push(...result.refused)
+      renamed += result.renamed
     }
     const batchId = jobIds.length ? randomUUID() : undefined
     if (batchId) this.track(batchId, jobIds, folder)
-    return { batchId, jobs: jobIds.length, refused, cancelled: false }
+    return { batchId, jobs: jobIds.length, refused, renamed, cancelled: false }
   }
 
   pause(jobId: string): void {

@@ -8,6 +8,7 @@
  * mid-upload fails the job instead of mixing two versions. The full-object CRC is combined from the part CRCs and compared with what S3
  * reports after completing. Endpoints that return no checksums fall back to comparing ETags with MD5s.
  */
+import path from 'node:path'
 import { setMaxListeners } from 'node:events'
 import {
   AbortMultipartUploadCommand,
@@ -108,7 +109,7 @@ export class UploadJob extends TransferJob {
     if (stats.size > S3_LIMITS.maxObjectSizeBytes) {
       throw new HaneulError(
         'bad-request',
-        `${this.request.filePath} is ${stats.size} bytes; S3 objects can be at most 5 TiB. Nothing was sent.`,
+        `${path.basename(this.request.filePath)} is ${stats.size} bytes; S3 objects can be at most 5 TiB. Nothing was sent.`,
       )
     }
     const retry = this.retryContext(client, signal)
@@ -158,7 +159,11 @@ export class UploadJob extends TransferJob {
     try {
       return await this.ctx.fs.stat(this.request.filePath)
     } catch (error) {
-      throw new HaneulError('not-found', `Cannot read ${this.request.filePath}: ${(error as Error).message}`)
+      // The file's name only: its path (and the user's home with it) stays in main.
+      throw new HaneulError(
+        'not-found',
+        `Cannot read ${path.basename(this.request.filePath)} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`,
+      )
     }
   }
 

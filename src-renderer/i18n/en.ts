@@ -230,7 +230,10 @@ export default {
     overwrite: 'Overwrite',
     uploadRest: 'Upload the rest',
   },
-  download: { button: 'Download…' },
+  download: {
+    button: 'Download…',
+    renamed: '{n} file(s) of that name were already in the folder; the downloads were saved beside them as "name (1)".',
+  },
   common: {
     cancel: 'Cancel',
     save: 'Save',

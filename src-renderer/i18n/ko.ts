@@ -232,7 +232,10 @@ const ko: typeof en = {
     overwrite: '덮어쓰기',
     uploadRest: '나머지 업로드',
   },
-  download: { button: '다운로드…' },
+  download: {
+    button: '다운로드…',
+    renamed: '폴더에 같은 이름의 파일 {n}개가 이미 있어 "이름 (1)" 형식으로 옆에 저장했습니다.',
+  },
   common: { cancel: '취소', save: '저장', edit: '편집', remove: '삭제', copy: '복사', copied: '클립보드에 복사했습니다.', close: '닫기' },
   mfa: {
     title: 'MFA 코드가 필요합니다',

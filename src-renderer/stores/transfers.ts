@@ -7,6 +7,7 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { TransferView } from '../../src-main/api/transfers'
 import { api, ApiCallError, onEvent } from '../api'
+import { i18n } from '../i18n'
 import { useProfilesStore } from './profiles'
 
 type Plan = Awaited<ReturnType<typeof api.transfers.planUpload>>
@@ -118,7 +119,9 @@ export const useTransfersStore = defineStore('transfers', () => {
     error.value = undefined
     try {
       const result = await api.transfers.download({ profileId: useProfilesStore().activeId, bucket, sourcePrefix, keys, prefixes })
-      if (result.refused.length) error.value = result.refused.map((r) => `${r.key}: ${r.reason}`).join('\n')
+      const lines = result.refused.map((r) => `${r.key}: ${r.reason}`)
+      if (result.renamed) lines.unshift(i18n.global.t('download.renamed', { n: result.renamed }))
+      if (lines.length) error.value = lines.join('\n')
     } catch (e) {
       error.value = e instanceof ApiCallError ? e.message : String(e)
     }

@@ -103,7 +103,11 @@ describe('assume-role with MFA', () => {
       if (result.ok) pending = result.value as typeof pending
     }
     expect(pending.prompts).toEqual([expect.objectContaining({ profileId: 'aws:mfa-admin' })])
-    await harness.services.router.handle('profiles.submitMfa', { promptId: pending.prompts[0]!.promptId, code: SANDBOX_MFA_CODE }, context())
+    await harness.services.router.handle(
+      'profiles.submitMfa',
+      { promptId: pending.prompts[0]!.promptId, code: SANDBOX_MFA_CODE },
+      context(),
+    )
     expect((await listing).ok).toBe(true)
     const after = await harness.services.router.handle('profiles.pendingMfa', {}, context())
     expect(after).toEqual({ ok: true, value: { prompts: [] } })

@@ -162,7 +162,9 @@ describe('resume after kill -9', () => {
   it('resumes a download, fetching only ranges not yet durable in the partial file', async () => {
     const size = 256 * MiB + 77
     const partSize = 8 * MiB
-    const totalRanges = Math.ceil(size / downloadRangeBytes(size, { partSizeBytes: partSize, concurrency: resolveTransferConfig().concurrency }))
+    const totalRanges = Math.ceil(
+      size / downloadRangeBytes(size, { partSizeBytes: partSize, concurrency: resolveTransferConfig().concurrency }),
+    )
     const source = path.join(s3.dir, 'src', 'big-download.bin')
     const sourceSha = await writeRandomFile(source, size)
     await s3.emulator.store.putObjectFromFile(BUCKET, 'resume/download', source)
