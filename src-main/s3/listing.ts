@@ -64,15 +64,6 @@ export async function* listPages(
   } while (token)
 }
 
-/** Every object under `prefix`, one at a time. */
-export async function* listObjectsUnder(
-  client: S3Client,
-  bucket: string,
-  prefix: string,
-  signal: AbortSignal,
-): AsyncGenerator<ListedObject> {
-  for await (const page of listPages(client, bucket, prefix, signal)) yield* page.objects.map(toListed)
-}
 
 /**
  * The selection of a bulk operation without overlaps: prefixes inside another selected prefix are

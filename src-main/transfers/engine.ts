@@ -31,7 +31,6 @@ import {
   type EngineRecord,
   type TransferSnapshot,
   type TransferSubscriber,
-  type TransferTotals,
   type UploadRequest,
 } from './model'
 import { classifyError } from './retry'
@@ -331,20 +330,6 @@ export class TransferEngine {
   /** One job's snapshot (cheaper than searching list() when there are thousands). */
   get(jobId: string): TransferSnapshot | undefined {
     return this.entries.get(jobId)?.job.snapshot()
-  }
-
-  totals(): TransferTotals {
-    const totals: TransferTotals = { bytesDone: 0, bytesTotal: 0, bytesPerSecond: 0, active: 0 }
-    for (const { job } of this.entries.values()) {
-      if (FINISHED_STATES.has(job.state)) continue
-      const snapshot = job.snapshot()
-      totals.bytesDone += snapshot.bytesDone
-      totals.bytesTotal += snapshot.bytesTotal
-      totals.bytesPerSecond += snapshot.bytesPerSecond
-      if (job.state !== 'paused') totals.active++
-    }
-    if (totals.bytesPerSecond > 0) totals.etaSeconds = (totals.bytesTotal - totals.bytesDone) / totals.bytesPerSecond
-    return totals
   }
 
   subscribe(subscriber: TransferSubscriber): () => void {

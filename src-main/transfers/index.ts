@@ -1,4 +1,4 @@
-/** The transfer engine's public surface. Main's services import from here only. */
+/** The transfer engine's public surface (the panel's service, drops and drag-out sit beside it). */
 export { TransferEngine, type TransferEngineDeps } from './engine'
 export { TransferConfigSchema, resolveTransferConfig, S3_LIMITS, type TransferConfig } from './config'
 export {
@@ -21,6 +21,5 @@ export type {
   TransferSnapshot,
   TransferState,
   TransferSubscriber,
-  TransferTotals,
   UploadRequest,
 } from './model'

@@ -5,20 +5,10 @@
 import path from 'node:path'
 import { z } from 'zod'
 import type { ApiError } from '../api/contract'
+import { storageClasses } from '../api/s3'
 import type { ChecksumAlgorithm } from './checksums'
 import type { RetryInfo } from './retry'
 
-const STORAGE_CLASSES = [
-  'STANDARD',
-  'REDUCED_REDUNDANCY',
-  'STANDARD_IA',
-  'ONEZONE_IA',
-  'INTELLIGENT_TIERING',
-  'GLACIER',
-  'DEEP_ARCHIVE',
-  'GLACIER_IR',
-  'EXPRESS_ONEZONE',
-] as const
 
 const PLATFORMS = [
   'aix',
@@ -49,7 +39,7 @@ export const UploadRequestSchema = z
     key: objectKey,
     filePath: absolutePath,
     contentType: z.string().max(1024).optional(),
-    storageClass: z.enum(STORAGE_CLASSES).optional(),
+    storageClass: z.enum(storageClasses).optional(),
     metadata: z.record(z.string(), z.string()).optional(),
   })
   .strict()
@@ -124,15 +114,6 @@ export interface TransferSnapshot {
   checksum?: ChecksumReport
   /** Requests sent again so far (the part, not the job, is retried). */
   retries: number
-}
-
-/** Totals across jobs that are not finished, for the panel's header. */
-export interface TransferTotals {
-  bytesDone: number
-  bytesTotal: number
-  bytesPerSecond: number
-  etaSeconds?: number
-  active: number
 }
 
 /**
