@@ -64,7 +64,6 @@ export async function* listPages(
   } while (token)
 }
 
-
 /**
  * The selection of a bulk operation without overlaps: prefixes inside another selected prefix are
  * dropped, and so are keys under a selected prefix (they are listed with it) and repeated keys.

@@ -9,7 +9,6 @@ import { storageClasses } from '../api/s3'
 import type { ChecksumAlgorithm } from './checksums'
 import type { RetryInfo } from './retry'
 
-
 const PLATFORMS = [
   'aix',
   'android',
