@@ -200,11 +200,11 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
         return profiles.list()
       },
       secretStorage: async () => profiles.secretStorage(),
-      add: async ({ acceptWeakStorage, accessKeyId, secretAccessKey, sessionToken, ...rest }) => ({
-        profile: await profiles.addAppProfile({ ...rest, keys: { accessKeyId, secretAccessKey, sessionToken } }, acceptWeakStorage),
+      add: async ({ acceptWeakStorage, accessKeyId, secret, sessionToken, ...rest }) => ({
+        profile: await profiles.addAppProfile({ ...rest, keys: { accessKeyId, secretAccessKey: secret, sessionToken } }, acceptWeakStorage),
       }),
-      update: async ({ profileId, acceptWeakStorage, accessKeyId, secretAccessKey, sessionToken, ...rest }) => {
-        const keys = accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey, sessionToken } : undefined
+      update: async ({ profileId, acceptWeakStorage, accessKeyId, secret, sessionToken, ...rest }) => {
+        const keys = accessKeyId && secret ? { accessKeyId, secretAccessKey: secret, sessionToken } : undefined
         const profile = await profiles.updateAppProfile(profileId, { ...rest, keys }, acceptWeakStorage)
         clients.forget(profileId)
         // New keys or a new endpoint may be another account: its old listings must not show as this one's.

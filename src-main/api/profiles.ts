@@ -62,7 +62,8 @@ const Keys = {
     .min(3, 'access key id must be at least 3 characters')
     .max(128, 'access key id must be at most 128 characters')
     .regex(/^[\x21-\x7e]+$/, 'access key id must be printable ASCII without spaces'),
-  secretAccessKey: z
+  /** The secret access key: typed in the window, sent to main once, never sent back. */
+  secret: z
     .string()
     .min(1, 'secret access key must not be empty')
     .max(256, 'secret access key must be at most 256 characters')
@@ -117,17 +118,14 @@ export const profilesApi = {
         name: ProfileName.optional(),
         region: Region.optional(),
         accessKeyId: Keys.accessKeyId.optional(),
-        secretAccessKey: Keys.secretAccessKey.optional(),
+        secret: Keys.secret.optional(),
         sessionToken: Keys.sessionToken,
         endpoint: EndpointUrl.nullable().optional(),
         forcePathStyle: z.boolean().optional(),
         acceptWeakStorage: z.boolean().default(false),
       })
       .strict()
-      .refine(
-        (v) => (v.accessKeyId === undefined) === (v.secretAccessKey === undefined),
-        'give both accessKeyId and secretAccessKey, or neither',
-      ),
+      .refine((v) => (v.accessKeyId === undefined) === (v.secret === undefined), 'give both accessKeyId and secret, or neither'),
     output: z.object({ profile: ProfileSummary }),
   }),
   remove: operation({

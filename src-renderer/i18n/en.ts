@@ -257,7 +257,7 @@ export default {
     addTitle: 'New Haneul profile (keys kept in the OS keychain)',
     editTitle: 'Edit "{name}"',
     accessKeyId: 'Access key ID',
-    secretAccessKey: 'Secret access key',
+    secret: 'Secret access key',
     sessionToken: 'Session token (optional)',
     endpoint: 'Custom S3 endpoint (optional)',
     pathStyle: 'Path-style addressing (MinIO, Ceph and most S3-compatible stores)',

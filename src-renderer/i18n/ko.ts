@@ -251,7 +251,7 @@ const ko: typeof en = {
     addTitle: '새 하늘 프로필 (키는 OS 키체인에 보관)',
     editTitle: '"{name}" 편집',
     accessKeyId: '액세스 키 ID',
-    secretAccessKey: '비밀 액세스 키',
+    secret: '비밀 액세스 키',
     sessionToken: '세션 토큰 (선택)',
     endpoint: '사용자 지정 S3 엔드포인트 (선택)',
     pathStyle: '경로 방식 주소 (MinIO, Ceph 등 대부분의 S3 호환 저장소)',

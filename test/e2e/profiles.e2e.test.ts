@@ -97,7 +97,7 @@ describe('profiles and offline switching in Chromium', () => {
     const form = page.locator('[data-testid="profile-form"]')
     await form.locator('[data-field="name"]').fill('MinIO lab')
     await form.locator('[data-field="accessKeyId"]').fill('AKIAE2EEXAMPLE000001')
-    await form.locator('[data-field="secretAccessKey"]').fill('e2e-secret-never-shown')
+    await form.locator('[data-field="secret"]').fill('e2e-secret-never-shown')
     await form.locator('[data-field="endpoint"]').fill('http://127.0.0.1:9000')
     await page.locator('[data-testid="save-profile"]').click()
     await page.locator('[data-testid="profiles-table"]', { hasText: 'MinIO lab' }).waitFor()

@@ -61,17 +61,17 @@ describe('router', () => {
       ['profiles.submitMfa', { promptId: 'p', code: '12345' }, /6 digits/],
       [
         'profiles.add',
-        { name: 'x', region: 'us-east-1', accessKeyId: 'AKIA1234', secretAccessKey: 's', endpoint: 'ftp://minio' },
+        { name: 'x', region: 'us-east-1', accessKeyId: 'AKIA1234', secret: 's', endpoint: 'ftp://minio' },
         /http:\/\/ or https:\/\//,
       ],
       [
         'profiles.add',
-        { name: 'x', region: 'us-east-1', accessKeyId: 'AKIA1234', secretAccessKey: 's', endpoint: 'https://user:pw@minio' },
+        { name: 'x', region: 'us-east-1', accessKeyId: 'AKIA1234', secret: 's', endpoint: 'https://user:pw@minio' },
         /without user or password/,
       ],
-      ['profiles.add', { name: '', region: 'us-east-1', accessKeyId: 'AKIA1234', secretAccessKey: 's' }, /name must not be empty/],
-      ['profiles.add', { name: 'x', region: 'Seoul', accessKeyId: 'AKIA1234', secretAccessKey: 's' }, /region must look like/],
-      ['profiles.update', { profileId: 'app:1', accessKeyId: 'AKIA1234' }, /both accessKeyId and secretAccessKey/],
+      ['profiles.add', { name: '', region: 'us-east-1', accessKeyId: 'AKIA1234', secret: 's' }, /name must not be empty/],
+      ['profiles.add', { name: 'x', region: 'Seoul', accessKeyId: 'AKIA1234', secret: 's' }, /region must look like/],
+      ['profiles.update', { profileId: 'app:1', accessKeyId: 'AKIA1234' }, /both accessKeyId and secret/],
     ]
     for (const [operation, payload, message] of cases) {
       const result = await router.handle(operation, payload, context())
