@@ -125,7 +125,10 @@ export const profilesApi = {
         acceptWeakStorage: z.boolean().default(false),
       })
       .strict()
-      .refine((v) => (v.accessKeyId === undefined) === (v.secret === undefined), 'give both accessKeyId and secret, or neither'),
+      .refine(
+        (v) => (v.accessKeyId === undefined) === (v.secret === undefined),
+        'give both accessKeyId and secret (and sessionToken only with them), or none of them',
+      ),
     output: z.object({ profile: ProfileSummary }),
   }),
   remove: operation({
