@@ -126,7 +126,7 @@ export const profilesApi = {
       })
       .strict()
       .refine(
-        (v) => (v.accessKeyId === undefined) === (v.secret === undefined),
+        (v) => (v.accessKeyId === undefined) === (v.secret === undefined) && (v.sessionToken === undefined || v.secret !== undefined),
         'give both accessKeyId and secret (and sessionToken only with them), or none of them',
       ),
     output: z.object({ profile: ProfileSummary }),

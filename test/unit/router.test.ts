@@ -72,6 +72,7 @@ describe('router', () => {
       ['profiles.add', { name: '', region: 'us-east-1', accessKeyId: 'AKIA1234', secret: 's' }, /name must not be empty/],
       ['profiles.add', { name: 'x', region: 'Seoul', accessKeyId: 'AKIA1234', secret: 's' }, /region must look like/],
       ['profiles.update', { profileId: 'app:1', accessKeyId: 'AKIA1234' }, /both accessKeyId and secret/],
+      ['profiles.update', { profileId: 'app:1', sessionToken: 'token-alone' }, /sessionToken only with them/],
     ]
     for (const [operation, payload, message] of cases) {
       const result = await router.handle(operation, payload, context())
