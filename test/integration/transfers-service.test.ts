@@ -146,3 +146,43 @@ describe('drops that cannot be read completely', () => {
     }
   })
 })
+
+describe('switching profile during a transfer', () => {
+  it('neither cancels nor mixes the old profile’s transfer', async () => {
+    const { readFileSync } = await import('node:fs')
+    const folder = mkdtempSync(join(tmpdir(), 'haneul-switch-'))
+    const home = mkdtempSync(join(tmpdir(), 'haneul-home-'))
+    mkdirSync(join(home, '.aws'))
+    const harness = await startHarness({ homeDir: home, chooseFolder: () => folder })
+    try {
+      const keys = `aws_access_key_id = ${SANDBOX_ACCESS_KEY_ID}\naws_secret_access_key = ${SANDBOX_SECRET_ACCESS_KEY}\n`
+      writeFileSync(join(home, '.aws', 'credentials'), `[other]\n${keys}`)
+      writeFileSync(
+        join(home, '.aws', 'config'),
+        `[profile other]\nregion = eu-west-1\nendpoint_url = ${harness.services.sandbox.endpoints!.s3}\n`,
+      )
+      await harness.services.profiles.reload()
+      const call = (operation: string, payload: unknown) => harness.services.router.handle(operation, payload, context())
+      // Slow enough to still be running when the user switches away.
+      harness.services.engine.configure({ maxBandwidthBytesPerSecond: 16 * 1024 })
+      expect(
+        (await call('transfers.download', { profileId: 'sandbox', bucket: 'haneul-demo-site', keys: ['media/originals/photo-001.svg'] }))
+          .ok,
+      ).toBe(true)
+      await call('profiles.setActive', { profileId: 'aws:other' })
+      expect((await call('s3.listBuckets', { profileId: 'aws:other' })).ok).toBe(true)
+      const [during] = harness.services.engine.list()
+      expect(during).toMatchObject({ profileId: 'sandbox' })
+      expect(['queued', 'running']).toContain(during!.state)
+      harness.services.engine.configure({ maxBandwidthBytesPerSecond: 0 })
+      for (let i = 0; i < 400 && harness.services.engine.list().some((t) => t.state !== 'done'); i++)
+        await new Promise((r) => setTimeout(r, 25))
+      expect(harness.services.engine.list()).toEqual([
+        expect.objectContaining({ state: 'done', profileId: 'sandbox', key: 'media/originals/photo-001.svg' }),
+      ])
+      expect(readFileSync(join(folder, 'media', 'originals', 'photo-001.svg'), 'utf8')).toContain('<svg')
+    } finally {
+      await harness.close()
+    }
+  })
+})

@@ -1,0 +1,47 @@
+/**
+ * The architecture's import boundaries are lint rules; this proves they catch what they are for, so
+ * loosening eslint.config.js by accident fails a test, not a review.
+ */
+import { ESLint } from 'eslint'
+import { describe, expect, it } from 'vitest'
+
+const eslint = new ESLint({ cwd: process.cwd() })
+async function problems(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath })
+  return (result?.messages ?? []).filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports').map((m) => m.message)
+}
+
+describe('import boundaries', () => {
+  it('only src-main/electron may import electron', async () => {
+    expect(await problems('src-main/s3/example.ts', "import { app } from 'electron'\nexport const x = app\n")).toEqual([
+      expect.stringMatching(/Only src-main\/electron may import 'electron'/),
+    ])
+    expect(await problems('src-main/electron/example.ts', "import { app } from 'electron'\nexport const x = app\n")).toEqual([])
+  })
+
+  it('the renderer imports no Node module, no AWS SDK, and from src-main only types of the contract', async () => {
+    const file = 'src-renderer/stores/example.ts'
+    expect(await problems(file, "import { readFileSync } from 'node:fs'\nexport const x = readFileSync\n")).toEqual([
+      expect.stringMatching(/sandboxed web page/),
+    ])
+    expect(await problems(file, "import { readFileSync } from 'fs'\nexport const x = readFileSync\n")).toEqual([
+      expect.stringMatching(/sandboxed web page/),
+    ])
+    expect(await problems(file, "import { S3Client } from '@aws-sdk/client-s3'\nexport const x = S3Client\n")).toEqual([
+      expect.stringMatching(/never talks to AWS/),
+    ])
+    expect(await problems(file, "import { contract } from '../../src-main/api/index'\nexport const x = contract\n")).toEqual([
+      expect.stringMatching(/import type/),
+    ])
+    expect(await problems(file, "import type { Router } from '../../src-main/router'\nexport type X = Router\n")).toEqual([
+      expect.stringMatching(/only `import type` from src-main\/api/),
+    ])
+    expect(await problems(file, "import type { Contract } from '../../src-main/api/index'\nexport type X = Contract\n")).toEqual([])
+  })
+
+  it('the contract, shared with the renderer, imports neither Node nor Electron', async () => {
+    expect(await problems('src-main/api/example.ts', "import { join } from 'node:path'\nexport const x = join\n")).toEqual([
+      expect.stringMatching(/keep Node out of it/),
+    ])
+  })
+})
