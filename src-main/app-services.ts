@@ -88,7 +88,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   if (profilesProblem) log(profilesProblem)
   const snapshots = await SnapshotStore.open({
     dir: join(options.dataDir, 'snapshots'),
-    maxBytes: options.snapshotMaxBytes ?? DEFAULT_SNAPSHOT_MAX_BYTES,
+    maxBytes:
+      options.snapshotMaxBytes ?? (settings.get().snapshotMaxMiB ? settings.get().snapshotMaxMiB! * MiB : DEFAULT_SNAPSHOT_MAX_BYTES),
   })
 
   const sandbox = new SandboxHost(options.spawnSandbox, join(options.dataDir, 'sandbox'), options.sandboxAssetsDir)

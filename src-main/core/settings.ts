@@ -7,6 +7,8 @@ import { readJsonFile, writeFileAtomic } from './atomic-file'
 
 export const Settings = z.object({
   activeProfileId: z.string().optional(),
+  /** How much disk the offline snapshots may use, in MiB (default 64); the least recently used go first. */
+  snapshotMaxMiB: z.number().positive().optional(),
   /** The user accepted storing secrets without an OS keychain (Linux basic_text). */
   acceptWeakSecretStorage: z.boolean().optional(),
   /** Transfer settings the user changed (engine units); absent fields keep the engine's defaults. */
