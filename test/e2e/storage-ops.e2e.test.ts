@@ -64,7 +64,10 @@ describe('storage operations in Chromium', () => {
     const { page } = app
     await page.locator('[data-testid="address"]').fill('s3://haneul-demo-site/downloads/')
     await page.locator('[data-testid="address"]').press('Enter')
+    // Select only once the folder's listing has finished: a reload clears the selection, as it should.
+    await page.locator('[data-testid="listing-status"]', { hasText: '4 items' }).waitFor()
     await page.locator('[data-select="p:downloads/보관함 2026/"]').click()
+    await page.locator('[data-select="p:downloads/보관함 2026/"]:checked').waitFor()
     await page.locator('[data-testid="delete"]').click()
     const dialog = page.locator('[data-testid="typed-confirm"]')
     await dialog.waitFor()
