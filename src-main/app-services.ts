@@ -44,7 +44,7 @@ export interface AppServicesOptions {
   homeDir?: string
   isTrustedSender: (url: string) => boolean
   openExternal: (url: string) => Promise<void>
-  writeClipboard: (text: string) => void
+  writeClipboard: (text: string) => Promise<void>
   /** The OS file dialog: files (or folders) to upload; empty when the user cancels. */
   chooseFiles: (folders: boolean) => Promise<string[]>
   /** The OS folder dialog for downloads; undefined when the user cancels. */
@@ -183,7 +183,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       }),
       storageClasses: async ({ region }) => storageClassTable(region),
       copyText: async ({ text }) => {
-        options.writeClipboard(text)
+        await options.writeClipboard(text)
         return { copied: true as const }
       },
       openExternal: async ({ url }) => {

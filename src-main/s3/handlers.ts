@@ -23,7 +23,7 @@ export interface S3HandlerDeps {
   /** Runs copy, move and delete jobs. */
   jobs: JobRunner
   /** Puts text on the OS clipboard (presigned URLs). */
-  writeClipboard: (text: string) => void
+  writeClipboard: (text: string) => Promise<void>
   log: (message: string) => void
   config?: Partial<S3Config>
 }
@@ -60,7 +60,7 @@ export function createS3Handlers({ clients, offline, jobs, writeClipboard, confi
     restoreObject: async ({ profileId, days, tier, ...ref }) => call(profileId, (client) => objects.restoreObject(client, ref, days, tier)),
     presignGet: async ({ profileId, copyToClipboard, ...input }) => {
       const presigned = await call(profileId, (client) => presignGet(client, input))
-      if (copyToClipboard) writeClipboard(presigned.url)
+      if (copyToClipboard) await writeClipboard(presigned.url)
       // A session token in the URL is a credential: the page sees the URL with it blanked out.
       const redacted = presigned.url.replace(/([?&]X-Amz-Security-Token=)[^&]*/, '$1…')
       return { ...presigned, url: redacted, redacted: redacted !== presigned.url }

@@ -126,7 +126,7 @@ export function handlersWith(world: S3World, config: Partial<S3Config>) {
     clients: services.clients,
     offline: new OfflineFirst(services.snapshots, services.connectivity),
     jobs,
-    writeClipboard: () => {},
+    writeClipboard: async () => {},
     log: () => {},
     config,
   }) as unknown as Record<string, (input: unknown, context: { senderUrl: string; signal: AbortSignal }) => Promise<unknown>>

@@ -4,7 +4,7 @@
  * checked for a successful call, the service's error shape surfacing as the SDK's typed error, and
  * the credential check every AWS endpoint does first.
  */
-import { createServer, type Server } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { CodePipelineClient, ListPipelinesCommand, GetPipelineCommand, PipelineNotFoundException } from '@aws-sdk/client-codepipeline'
 import { GetHostedZoneCommand, ListHostedZonesCommand, NoSuchHostedZone, Route53Client } from '@aws-sdk/client-route-53'
@@ -21,8 +21,12 @@ const good = { accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: SANDBOX_SECR
 const bad = { accessKeyId: 'AKIAUNKNOWN000000000', secretAccessKey: 'x' }
 const servers: Server[] = []
 
-async function serve(handler: Parameters<typeof createServer>[1]): Promise<string> {
-  const server = createServer(handler)
+type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>
+
+async function serve(handler: Handler): Promise<string> {
+  const server = createServer((req, res) => {
+    Promise.resolve(handler(req, res)).catch((error: unknown) => res.writeHead(500).end(String(error)))
+  })
   servers.push(server)
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
