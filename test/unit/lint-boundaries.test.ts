@@ -5,7 +5,19 @@
 import { ESLint } from 'eslint'
 import { describe, expect, it } from 'vitest'
 
-const eslint = new ESLint({ cwd: process.cwd() })
+// The snippets are not files on disk, so they cannot be type-checked: lint them with the type-aware
+// rules off (the boundaries are plain import rules).
+const eslint = new ESLint({
+  cwd: process.cwd(),
+  overrideConfig: {
+    languageOptions: { parserOptions: { projectService: false } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'off',
+      '@typescript-eslint/no-misused-promises': 'off',
+      '@typescript-eslint/switch-exhaustiveness-check': 'off',
+    },
+  },
+})
 async function problems(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath })
   return (result?.messages ?? []).filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports').map((m) => m.message)
@@ -42,6 +54,17 @@ describe('import boundaries', () => {
   it('the contract, shared with the renderer, imports neither Node nor Electron', async () => {
     expect(await problems('src-main/api/example.ts', "import { join } from 'node:path'\nexport const x = join\n")).toEqual([
       expect.stringMatching(/keep Node out of it/),
+    ])
+  })
+
+  it('type-aware rules catch a floating promise and a promise handed where void is expected', async () => {
+    // Linted as the text of a real file of the project, so the type checker sees it.
+    const typed = new ESLint({ cwd: process.cwd() })
+    const code = 'export async function save(): Promise<void> {}\nsave()\nexport const onClick: () => void = async () => {}\n'
+    const [result] = await typed.lintText(code, { filePath: 'src-main/core/origin.ts' })
+    expect(result?.messages.map((m) => m.ruleId)).toEqual([
+      '@typescript-eslint/no-floating-promises',
+      '@typescript-eslint/no-misused-promises',
     ])
   })
 })
