@@ -14,7 +14,7 @@ import { CredentialRegistry, SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } 
 import { EmulatedError } from '../../src-main/sandbox/framework/emulated-error'
 import { jsonService } from '../../src-main/sandbox/framework/json-service'
 import { restXmlService } from '../../src-main/sandbox/framework/rest-xml-service'
-import { createStsEmulator } from '../../src-main/sandbox/sts'
+import { createStsEmulator } from '../../src-main/sandbox/sts/index'
 
 const credentials = new CredentialRegistry()
 const good = { accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: SANDBOX_SECRET_ACCESS_KEY }

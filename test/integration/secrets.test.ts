@@ -167,7 +167,7 @@ describe('no secret crosses to the renderer', () => {
   it('keeps secrets out of every reply, error and event', async () => {
     const context = { senderUrl: 'app://haneul/index.html', signal: new AbortController().signal }
     const outcomes = new Map<string, boolean>()
-    const s3Endpoint = harness.services.sandbox.endpoints!.s3
+    const s3Endpoint = harness.services.sandbox.endpoints!.s3!
     let run = 0
     const exercise = async (profileId: string, only?: string) => {
       run++
