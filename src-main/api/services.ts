@@ -38,8 +38,20 @@ export const awsServices = [
   { id: 'sts', sdkServiceId: 'STS', label: 'STS', signing: REGIONAL, endpointHost: 'sts.{region}.amazonaws.com' },
   { id: 'cloudfront', sdkServiceId: 'CloudFront', label: 'CloudFront', signing: GLOBAL, endpointHost: 'cloudfront.amazonaws.com' },
   { id: 'route53', sdkServiceId: 'Route 53', label: 'Route 53', signing: GLOBAL, endpointHost: 'route53.amazonaws.com' },
-  { id: 'codepipeline', sdkServiceId: 'CodePipeline', label: 'CodePipeline', signing: REGIONAL, endpointHost: 'codepipeline.{region}.amazonaws.com' },
-  { id: 'cloudwatch', sdkServiceId: 'CloudWatch', label: 'CloudWatch', signing: REGIONAL, endpointHost: 'monitoring.{region}.amazonaws.com' },
+  {
+    id: 'codepipeline',
+    sdkServiceId: 'CodePipeline',
+    label: 'CodePipeline',
+    signing: REGIONAL,
+    endpointHost: 'codepipeline.{region}.amazonaws.com',
+  },
+  {
+    id: 'cloudwatch',
+    sdkServiceId: 'CloudWatch',
+    label: 'CloudWatch',
+    signing: REGIONAL,
+    endpointHost: 'monitoring.{region}.amazonaws.com',
+  },
 ] as const satisfies readonly AwsServiceSpec[]
 
 export type AwsServiceId = (typeof awsServices)[number]['id']

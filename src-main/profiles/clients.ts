@@ -98,7 +98,11 @@ export class AwsClients<F extends Record<string, ClientFactory> = SdkClients> {
       this.byProfile.delete(id)
       // New work gets new clients at once; requests already on the old ones finish before they are closed.
       const timer = setTimeout(() => {
-        for (const client of entry.clients.values()) void client.then((c) => c.destroy(), () => {})
+        for (const client of entry.clients.values())
+          void client.then(
+            (c) => c.destroy(),
+            () => {},
+          )
         entry.pool.destroy()
       }, RETIRED_CLIENT_GRACE_MS)
       timer.unref?.()

@@ -52,7 +52,12 @@ export interface ProfileServiceDeps {
 }
 
 const sameEndpoints = (a: ServiceEndpoints, b: ServiceEndpoints) => {
-  const text = (e: ServiceEndpoints) => JSON.stringify(Object.entries(e).filter(([, url]) => url).sort())
+  const text = (e: ServiceEndpoints) =>
+    JSON.stringify(
+      Object.entries(e)
+        .filter(([, url]) => url)
+        .sort(),
+    )
   return text(a) === text(b)
 }
 

@@ -55,7 +55,13 @@ function setup(answers: Array<WatchCheck | Error>) {
 describe('watchers', () => {
   it('polls with doubling backoff up to the cap and ends when the check says done', async () => {
     const inProgress = { status: 'InProgress', done: false }
-    const { timers, events, watchers, watchId } = setup([inProgress, inProgress, inProgress, inProgress, { status: 'Completed', done: true }])
+    const { timers, events, watchers, watchId } = setup([
+      inProgress,
+      inProgress,
+      inProgress,
+      inProgress,
+      { status: 'Completed', done: true },
+    ])
     expect(timers.delays()).toEqual([1_000])
     const delays: number[] = []
     for (let i = 0; i < 5; i++) {
@@ -66,7 +72,9 @@ describe('watchers', () => {
     expect(timers.delays()).toEqual([])
     // One event when submitted, one per change of status, one at the end.
     expect(events.map((e) => `${e.state}:${e.status}`)).toEqual(['watching:submitted', 'watching:InProgress', 'done:Completed'])
-    expect(watchers.list()).toEqual([expect.objectContaining({ watchId, state: 'done', status: 'Completed', checks: 5, profileId: 'aws:work' })])
+    expect(watchers.list()).toEqual([
+      expect.objectContaining({ watchId, state: 'done', status: 'Completed', checks: 5, profileId: 'aws:work' }),
+    ])
   })
 
   it('keeps polling through passing errors (offline), and fails on one polling cannot fix', async () => {

@@ -45,7 +45,13 @@ it('closes and removes the blob of a PUT whose client went away before the blob 
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')
   const port = (server.address() as AddressInfo).port
-  const signer = new SignatureV4({ credentials: SANDBOX_CREDENTIALS, region: 'us-east-1', service: 's3', sha256: Sha256, uriEscapePath: false })
+  const signer = new SignatureV4({
+    credentials: SANDBOX_CREDENTIALS,
+    region: 'us-east-1',
+    service: 's3',
+    sha256: Sha256,
+    uriEscapePath: false,
+  })
   const signed = await signer.sign(
     new HttpRequest({
       method: 'PUT',
