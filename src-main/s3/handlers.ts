@@ -6,7 +6,7 @@
 import type { S3Client } from '@aws-sdk/client-s3'
 import type { JobRunner } from '../jobs/job-runner'
 import type { OfflineFirst } from '../offline/offline-first'
-import type { Handlers } from '../router'
+import type { Handlers, ModuleOf } from '../router'
 import * as buckets from './buckets'
 import * as bulk from './bulk'
 import { s3Config, type S3Config } from './config'
@@ -79,4 +79,9 @@ export function createS3Handlers({ clients, offline, jobs, writeClipboard, confi
     addAbortIncompleteRule: async ({ profileId, bucket, days }) =>
       call(profileId, (client) => uploads.addAbortIncompleteRule(client, bucket, days)),
   }
+}
+
+/** The S3 module: its handlers (S3 holds nothing that needs closing; bulk jobs belong to jobs/). */
+export function createS3Module(deps: S3HandlerDeps): ModuleOf<'s3'> {
+  return { handlers: createS3Handlers(deps) }
 }

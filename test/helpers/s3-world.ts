@@ -124,7 +124,7 @@ export function handlersWith(world: S3World, config: Partial<S3Config>) {
   const { services } = world.harness
   const handlers = createS3Handlers({
     clients: services.clients,
-    offline: new OfflineFirst(services.snapshots, services.connectivity),
+    offline: new OfflineFirst(services.snapshots, services.connectivity, 's3'),
     jobs,
     writeClipboard: async () => {},
     log: () => {},

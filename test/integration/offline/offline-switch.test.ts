@@ -64,8 +64,8 @@ describe('switching profiles offline', () => {
     const median = (timings[9]! + timings[10]!) / 2
     console.log(`offline switch: median ${median.toFixed(1)} ms, max ${timings[19]!.toFixed(1)} ms over 20 switches`)
     expect(median).toBeLessThan(100)
-    expect(harness.services.connectivity.state('aws:work')).toBe('offline')
-    expect(harness.services.connectivity.state('sandbox')).toBe('offline')
+    expect(harness.services.connectivity.summary('aws:work').state).toBe('offline')
+    expect(harness.services.connectivity.summary('sandbox').state).toBe('offline')
   })
 
   it('serves cached folder listings offline too', async () => {

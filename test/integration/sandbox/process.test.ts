@@ -40,7 +40,7 @@ describe('sandbox child process', () => {
     expect(Buckets?.map((b) => b.Name)).toEqual(['haneul-demo-logs', 'haneul-demo-site'])
     s3.destroy()
     await host.stop()
-    expect(await reachable(endpoints.s3)).toBe(false)
+    expect(await reachable(endpoints.s3!)).toBe(false)
     expect(states).toEqual(['starting', 'running', 'stopped'])
     await expect(host.whenReady()).rejects.toThrow(/stopped/)
   })

@@ -74,6 +74,10 @@ s3 =
   endpoint_url = http://127.0.0.1:4566
 sts =
   endpoint_url = http://127.0.0.1:4567
+route_53 =
+  endpoint_url = http://127.0.0.1:4568
+cloudfront =
+  endpoint_url = http://127.0.0.1:4569
 
 [profile broken-missing-source]
 role_arn = arn:aws:iam::555566667777:role/Read
@@ -168,11 +172,19 @@ describe('profile discovery', () => {
     ])
     expect(byName['prod-mfa']).toMatchObject({ needsMfa: true, sourceProfile: 'default' })
     expect(byName['on-ec2']).toMatchObject({ sourceProfile: 'Ec2InstanceMetadata' })
+    // endpoint_url applies to every service, as in the SDKs: CloudFront calls of a MinIO profile go to MinIO too.
+    const minio = 'http://127.0.0.1:9000'
     expect(byName['minio']).toMatchObject({
-      endpoints: { s3: 'http://127.0.0.1:9000', sts: 'http://127.0.0.1:9000' },
+      endpoints: { s3: minio, sts: minio, cloudfront: minio, route53: minio, codepipeline: minio, cloudwatch: minio },
       forcePathStyle: true,
     })
-    expect(byName['split-endpoints']!.endpoints).toEqual({ s3: 'http://127.0.0.1:4566', sts: 'http://127.0.0.1:4567' })
+    // [services] keys are the SDK's service ids in lower case with '_' for spaces: route_53.
+    expect(byName['split-endpoints']!.endpoints).toEqual({
+      s3: 'http://127.0.0.1:4566',
+      sts: 'http://127.0.0.1:4567',
+      route53: 'http://127.0.0.1:4568',
+      cloudfront: 'http://127.0.0.1:4569',
+    })
     expect(byName['default']!.endpoints).toEqual({})
     // Secrets are not part of what discovery returns.
     expect(JSON.stringify(profiles)).not.toMatch(/default-secret|session-secret|session-token/)
@@ -198,6 +210,33 @@ describe('profile discovery', () => {
       ['environment', 'env', 'environment', 'eu-central-1'],
       ['only-here', 'static', 'aws-config', 'sa-east-1'],
     ])
+  })
+
+  it('reads AWS_ENDPOINT_URL_<SVC> for every listed service before the files, and AWS_ENDPOINT_URL for the rest', async () => {
+    const home = fixtureHome()
+    const env = {
+      HOME: home,
+      AWS_ACCESS_KEY_ID: 'AKIAENV',
+      AWS_SECRET_ACCESS_KEY: 'x',
+      AWS_ENDPOINT_URL_ROUTE_53: 'http://127.0.0.1:7053',
+      AWS_ENDPOINT_URL_CODEPIPELINE: 'http://127.0.0.1:7080',
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:7000',
+    }
+    const profiles = await discoverProfiles({ env, homeDir: home })
+    const byName = Object.fromEntries(profiles.map((p) => [p.name, p]))
+    const expected = {
+      s3: 'http://127.0.0.1:7000',
+      sts: 'http://127.0.0.1:7000',
+      cloudfront: 'http://127.0.0.1:7000',
+      route53: 'http://127.0.0.1:7053',
+      codepipeline: 'http://127.0.0.1:7080',
+      cloudwatch: 'http://127.0.0.1:7000',
+    }
+    expect(byName['environment']!.endpoints).toEqual(expected)
+    // The environment wins over the config file for every profile, as in the SDKs.
+    expect(byName['split-endpoints']!.endpoints).toEqual(expected)
+    const ignored = await discoverProfiles({ env: { ...env, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' }, homeDir: home })
+    expect(ignored.find((p) => p.name === 'split-endpoints')!.endpoints).toEqual({})
   })
 
   it('returns nothing, without failing, when there is no ~/.aws at all', async () => {

@@ -4,9 +4,9 @@
  * emulated service accepts them until they expire — which is how tests exercise credential refresh.
  */
 import { randomBytes } from 'node:crypto'
-import { SANDBOX_ACCOUNT_ID, type CredentialRegistry } from './credentials'
-import { EmulatedError } from './framework/emulated-error'
-import { queryService } from './framework/query-service'
+import { SANDBOX_ACCOUNT_ID, type CredentialRegistry } from '../credentials'
+import { EmulatedError } from '../framework/emulated-error'
+import { queryService } from '../framework/query-service'
 
 export interface SandboxRole {
   arn: string
