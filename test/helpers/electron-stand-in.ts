@@ -28,7 +28,21 @@ class StandInWebContents extends EventEmitter {
   setWindowOpenHandler(): void {}
 }
 
-export function createElectronStandIn() {
+export interface ElectronStandIn {
+  /** What `vi.mock('electron')` returns. */
+  module: { app: { quit(): void } } & Record<string, unknown>
+  /** What preload passed to contextBridge.exposeInMainWorld, by key. */
+  exposed: Map<string, unknown>
+  windows: Array<{ options: unknown; webContents: { url: string } }>
+  /** Utility processes forked: the entry main asked for, and when each exited. */
+  children: Array<{ entry: string; args: string[]; exited: Promise<number | null> }>
+  userData: string
+  /** Settles when app.quit() went through (no before-quit handler held it back). */
+  quit: Promise<void>
+  ipcChannels(): string[]
+}
+
+export function createElectronStandIn(): ElectronStandIn {
   const userData = mkdtempSync(join(tmpdir(), 'haneul-electron-'))
   const ipcMainHandlers = new Map<string, Listener>()
   const ipcMainListeners = new Map<string, Listener[]>()
@@ -167,4 +181,4 @@ export function createElectronStandIn() {
 }
 
 /** One stand-in per test process: the mocked module and the test must see the same instance. */
-export const electronStandIn = createElectronStandIn()
+export const electronStandIn: ElectronStandIn = createElectronStandIn()
