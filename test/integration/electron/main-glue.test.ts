@@ -8,6 +8,7 @@ import { mkdtempSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { AppEvent, HaneulBridge } from '../../../src-main/api/index'
 import { channels } from '../../../src-main/api/bridge'
@@ -30,7 +31,8 @@ beforeAll(async () => {
   await main.ready
   // The page's world: preload listens for drops on it.
   vi.stubGlobal('window', new EventTarget())
-  await import('../../../src-main/electron/preload')
+  // preload.ts belongs to the DOM-typed preload project; imported by path so this (Node) project does not type it.
+  await import(/* @vite-ignore */ fileURLToPath(new URL('../../../src-main/electron/preload.ts', import.meta.url)))
   haneul = electron.exposed.get('haneul') as HaneulBridge
 })
 
