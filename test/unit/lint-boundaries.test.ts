@@ -57,6 +57,7 @@ describe('import boundaries', () => {
     ])
   })
 
+  // Building the type-checked program of src-main takes seconds, more on a loaded machine: a long timeout.
   it('type-aware rules catch a floating promise and a promise handed where void is expected', async () => {
     // Linted as the text of a real file of the project, so the type checker sees it.
     const typed = new ESLint({ cwd: process.cwd() })
@@ -66,7 +67,7 @@ describe('import boundaries', () => {
       '@typescript-eslint/no-floating-promises',
       '@typescript-eslint/no-misused-promises',
     ])
-  })
+  }, 120_000)
 
   it('a service folder uses another service only through its index.ts', async () => {
     const file = 'src-main/cloudfront/origins.ts'
