@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import { operation } from './contract'
+import { WellFormed } from './common'
 import { KeyFailure } from './s3'
 
 export const JobKind = z.enum(['copy', 'move', 'delete'])
@@ -35,5 +36,5 @@ export type JobSnapshot = z.infer<typeof JobSnapshot>
 
 export const jobsApi = {
   list: operation({ input: z.object({}).strict(), output: z.object({ jobs: z.array(JobSnapshot) }) }),
-  cancel: operation({ input: z.object({ jobId: z.string().max(64) }).strict(), output: z.object({ cancelled: z.boolean() }) }),
+  cancel: operation({ input: z.object({ jobId: WellFormed('jobId').min(1, 'jobId must not be empty').max(64) }).strict(), output: z.object({ cancelled: z.boolean() }) }),
 }
