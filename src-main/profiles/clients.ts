@@ -6,6 +6,7 @@ import { Agent as HttpAgent } from 'node:http'
 import { Agent as HttpsAgent } from 'node:https'
 import { S3Client } from '@aws-sdk/client-s3'
 import { NodeHttpHandler } from '@smithy/node-http-handler'
+import { guardObjectRequests } from '../s3/request-guard'
 import type { ProfileService, ResolvedProfile } from './profile-service'
 
 export interface ClientOptions {
@@ -70,7 +71,8 @@ export class AwsClients {
   }
 
   private createS3(profile: ResolvedProfile): S3Client {
-    return new S3Client({
+    // An object request with an empty key must never go out as a bucket request.
+    return guardObjectRequests(new S3Client({
       region: profile.region,
       credentials: profile.credentials,
       endpoint: profile.endpoints.s3,
@@ -79,6 +81,6 @@ export class AwsClients {
       followRegionRedirects: true,
       requestHandler: this.requestHandler(),
       maxAttempts: 3,
-    })
+    }))
   }
 }
