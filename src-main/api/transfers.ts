@@ -87,6 +87,11 @@ export const transfersApi = {
       /** Destination keys that exist already (the first 1,000), and how many in all. */
       conflicts: z.array(z.string()),
       conflictCount: z.number().int(),
+      /**
+       * Files whose key another file of this drop already has (names that differ only in Unicode form,
+       * NFC and NFD): their keys are in `conflicts` too, and they are skipped or kept as "name (n)".
+       */
+      twins: z.array(z.object({ name: z.string(), sameKeyAs: z.string(), key: z.string() })),
       /** Files that cannot be uploaded (unreadable, key over 1,024 bytes, over 5 TiB), with the reason. */
       refused: z.array(z.object({ name: z.string(), reason: z.string() })),
     }),
@@ -97,7 +102,15 @@ export const transfersApi = {
     input: z
       .object({ dropId: DropId, profileId: ProfileId, bucket: BucketName, prefix: Prefix, onConflict: UploadConflictPolicy })
       .strict(),
-    output: z.object({ batchId: z.string(), jobs: z.number().int(), skipped: z.number().int() }),
+    output: z.object({
+      batchId: z.string(),
+      jobs: z.number().int(),
+      skipped: z.number().int(),
+      /** Files kept under another key than planned ("name (n).ext"): which file, and its key. */
+      renamed: z.array(z.object({ name: z.string(), key: z.string() })),
+      /** Files not uploaded at all, with the reason (as planUpload listed them). */
+      refused: z.array(z.object({ name: z.string(), reason: z.string() })),
+    }),
   }),
   /** Downloads keys and prefixes into a folder the user picks in the OS dialog (main opens it). */
   download: operation({
