@@ -116,3 +116,24 @@ export function mutationsOf(sample: unknown): Mutation[] {
   }
   return out
 }
+
+/** Values for a field the sample leaves out (optional ones: page tokens, markers, version ids…). */
+const ABSENT_FIELD_VALUES: Array<[string, unknown]> = [
+  ['empty', ''],
+  ['garbage', 'not-a-token-%2F+/=='],
+  ['lone surrogate', 'a\ud800'],
+  ['NFD Korean', '한글'.normalize('NFD')],
+  ['100 KB', 'x'.repeat(100_000)],
+  ['negative', -1],
+  ['NaN', Number.NaN],
+  ['true', true],
+]
+
+/** Mutations that add each field of `fields` the sample does not have. */
+export function absentFieldMutations(sample: unknown, fields: readonly string[]): Mutation[] {
+  if (!sample || typeof sample !== 'object') return []
+  const record = sample as Record<string, unknown>
+  return fields
+    .filter((field) => !(field in record))
+    .flatMap((field) => ABSENT_FIELD_VALUES.map(([label, value]) => ({ label: `${field} (absent in sample) ${label}`, input: { ...record, [field]: value } })))
+}

@@ -18,7 +18,9 @@ import {
   GetObjectTaggingCommand,
   HeadObjectCommand,
   ListBucketsCommand,
+  CreateBucketCommand,
   ListObjectVersionsCommand,
+  PutBucketTaggingCommand,
   S3Client,
 } from '@aws-sdk/client-s3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -26,10 +28,14 @@ import { contract } from '../../../src-main/api/index'
 import { errorCodes, type Result } from '../../../src-main/api/contract'
 import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from '../../../src-main/sandbox/credentials'
 import { repoRoot, startHarness, type Harness } from '../../helpers/app-harness'
-import { mutationsOf } from '../../helpers/contract-mutations'
+import { absentFieldMutations, mutationsOf } from '../../helpers/contract-mutations'
 import { addedSecret, addedToken, sampleInputs } from '../../helpers/contract-samples'
 
-const SEEDED = ['haneul-demo-site', 'haneul-demo-logs']
+/** An empty bucket: where a keyless object request would do the most harm (DeleteBucket succeeds on it). */
+const EMPTY_BUCKET = 'sweep-empty-bucket'
+const SEEDED = ['haneul-demo-site', 'haneul-demo-logs', EMPTY_BUCKET]
+/** The only operations that may change a seeded bucket itself (its existence, tags, lifecycle, versioning). */
+const BUCKET_WRITES = new Set(['s3.addAbortIncompleteRule', 's3.createBucket', 's3.deleteBucket'])
 /** Objects whose metadata and tags the samples edit: their state is part of the fingerprint. */
 const WATCHED_KEYS = ['index.html', 'robots.txt', 'css/print.css', 'archive/releases/site-v1.1.0.zip']
 /** Operations that may change S3: checked after every refused call, not only once per operation. */
@@ -76,6 +82,8 @@ describe('every operation of the contract, with odd input', () => {
       forcePathStyle: true,
       credentials: { accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: SANDBOX_SECRET_ACCESS_KEY },
     })
+    await raw.send(new CreateBucketCommand({ Bucket: EMPTY_BUCKET }))
+    await raw.send(new PutBucketTaggingCommand({ Bucket: EMPTY_BUCKET, Tagging: { TagSet: [{ Key: 'seeded', Value: 'yes' }] } }))
   })
   afterAll(async () => {
     process.off('unhandledRejection', onUnhandled)
@@ -83,8 +91,12 @@ describe('every operation of the contract, with odd input', () => {
     await harness?.close()
   })
 
-  /** Everything a refused call must leave alone, as one comparable string. */
-  async function fingerprint(): Promise<string> {
+  /**
+   * What a refused call must leave alone: `buckets` (each seeded bucket's existence, tags, lifecycle and
+   * versioning, which only BUCKET_WRITES may change even when accepted) and `objects` (versions,
+   * metadata and tags), each as one comparable string.
+   */
+  async function fingerprint(): Promise<{ buckets: string; objects: string; toString(): string }> {
     const optional = <T>(work: Promise<T>) => work.then((v) => v as unknown, (e: { name?: string }) => `error ${e.name}`)
     const perBucketLook = Promise.all(
       SEEDED.map(async (Bucket) => {
@@ -103,7 +115,7 @@ describe('every operation of the contract, with odd input', () => {
           optional(raw.send(new GetBucketLifecycleConfigurationCommand({ Bucket })).then((r) => r.Rules)),
           raw.send(new GetBucketVersioningCommand({ Bucket })).then((r) => r.Status ?? 'Unversioned'),
         ])
-        return { Bucket, versions, tags, lifecycle, versioning }
+        return { bucket: { Bucket, tags, lifecycle, versioning }, versions }
       }),
     )
     const watchedLook = Promise.all(
@@ -117,8 +129,10 @@ describe('every operation of the contract, with odd input', () => {
       }),
     )
     const [listed, perBucket, watched] = await Promise.all([raw.send(new ListBucketsCommand({})), perBucketLook, watchedLook])
-    const buckets = listed.Buckets?.map((b) => b.Name).filter((n) => SEEDED.includes(n!))
-    return JSON.stringify({ buckets, perBucket, watched })
+    const names = listed.Buckets?.map((b) => b.Name).filter((n) => SEEDED.includes(n!))
+    const buckets = JSON.stringify({ names, config: perBucket.map((b) => b.bucket) })
+    const objects = JSON.stringify({ versions: perBucket.map((b) => b.versions), watched })
+    return { buckets, objects, toString: () => buckets + objects }
   }
 
   /** Bulk jobs run after their call returns: wait for the job's end before looking at the buckets. */
@@ -159,7 +173,21 @@ describe('every operation of the contract, with odd input', () => {
     const opMs = new Map<string, number>()
     for (const { name, spec } of operations) {
       const opStarted = Date.now()
-      const all = samples[name]!.flatMap((sample, i) => [{ label: `sample ${i}`, input: sample }, ...(i === 0 ? mutationsOf(sample) : [])])
+      const shape = Object.keys((spec.input as { shape?: Record<string, unknown> }).shape ?? {})
+      const first = samples[name]![0] as Record<string, unknown>
+      // Object operations are swept once more against the empty bucket, where a keyless request would delete it.
+      const onEmpty =
+        first && typeof first === 'object' && first.bucket === 'haneul-demo-site' && !BUCKET_WRITES.has(name)
+          ? mutationsOf({ ...first, bucket: EMPTY_BUCKET })
+              .filter((m) => !m.label.startsWith('bucket '))
+              .map((m) => ({ ...m, label: `empty bucket, ${m.label}` }))
+          : []
+      const all = [
+        ...samples[name]!.map((sample, i) => ({ label: `sample ${i}`, input: sample })),
+        ...mutationsOf(first),
+        ...absentFieldMutations(first, shape),
+        ...onEmpty,
+      ]
       // Calls the input schema refuses never reach a handler: they run first and are checked as one batch;
       // every call that reaches a handler of a writing operation is checked on its own.
       const reachesHandler = (input: unknown) => spec.input.safeParse(input).success
@@ -171,7 +199,7 @@ describe('every operation of the contract, with odd input', () => {
       for (const call of calls) {
         if ('checkpoint' in call) {
           const after = await fingerprint()
-          if (after !== before) seededChanges.push(`${name} (calls refused by the input schema changed the seeded buckets)`)
+          if (`${after}` !== `${before}`) seededChanges.push(`${name} (calls refused by the input schema changed the seeded buckets)`)
           before = after
           continue
         }
@@ -218,14 +246,18 @@ describe('every operation of the contract, with odd input', () => {
         if (WRITES.has(name) && !call.batched) {
           await settled(result)
           const after = await fingerprint()
-          if (!result.ok && after !== before) seededChanges.push(`${name} [${call.label}] (${result.error.code})`)
+          if (!result.ok && `${after}` !== `${before}`) seededChanges.push(`${name} [${call.label}] (${result.error.code})`)
+          // Accepted or not, an operation on objects must not touch the bucket itself (an empty key made
+          // PutObjectTagging replace the bucket's tags).
+          if (result.ok && !BUCKET_WRITES.has(name) && after.buckets !== before.buckets)
+            seededChanges.push(`${name} [${call.label}] changed a seeded bucket's own configuration`)
           before = after
         }
       }
       if (!WRITES.has(name)) {
         // Read-only operations: one look after all their calls.
         const after = await fingerprint()
-        if (after !== before) seededChanges.push(`${name} (a read-only operation changed the seeded buckets)`)
+        if (`${after}` !== `${before}`) seededChanges.push(`${name} (a read-only operation changed the seeded buckets)`)
         before = after
       }
       opMs.set(name, Date.now() - opStarted)
