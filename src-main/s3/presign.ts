@@ -9,7 +9,7 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
 import { HaneulError, toApiError } from '../core/errors'
 import { bucketRegion } from './buckets'
-import { guardObjectRequests } from './request-guard'
+import { guardObjectRequests, requestProblem } from './request-guard'
 
 /** Clients signing for another region than their profile's, made once per (client, region). */
 const regionalClients = new WeakMap<S3Client, Map<string, S3Client>>()
@@ -42,6 +42,9 @@ export async function presignGet(
   input: { bucket: string; key: string; versionId?: string; expiresInSeconds: number },
   nowMs: () => number = Date.now,
 ): Promise<{ url: string; expiresAtMs: number }> {
+  // The client's guard refuses it as well; checked first so a bad request costs no region lookup.
+  const problem = requestProblem('GetObjectCommand', { Bucket: input.bucket, Key: input.key, VersionId: input.versionId })
+  if (problem) throw new HaneulError('bad-request', `Haneul did not sign this request: ${problem}.`)
   // Browsers and curl collapse "." and ".." in a URL's path, so such a link would ask for another key.
   if (input.key.split('/').some((segment) => segment === '.' || segment === '..')) {
     throw new HaneulError(
