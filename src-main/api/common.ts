@@ -26,9 +26,7 @@ export const RESERVED_RECORD_KEYS = new Set(['__proto__', 'constructor', 'protot
 /** Bytes of UTF-8 (TextEncoder: this folder also runs in the preload, without Buffer). */
 export const utf8Bytes = (text: string): number => new TextEncoder().encode(text).length
 
-export const ProfileId = WellFormed('profileId')
-  .min(1, 'profileId must not be empty')
-  .max(256, 'profileId must be at most 256 characters')
+export const ProfileId = WellFormed('profileId').min(1, 'profileId must not be empty').max(256, 'profileId must be at most 256 characters')
 
 export const Region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'region must look like us-east-1')
 

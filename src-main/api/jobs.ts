@@ -36,5 +36,8 @@ export type JobSnapshot = z.infer<typeof JobSnapshot>
 
 export const jobsApi = {
   list: operation({ input: z.object({}).strict(), output: z.object({ jobs: z.array(JobSnapshot) }) }),
-  cancel: operation({ input: z.object({ jobId: WellFormed('jobId').min(1, 'jobId must not be empty').max(64) }).strict(), output: z.object({ cancelled: z.boolean() }) }),
+  cancel: operation({
+    input: z.object({ jobId: WellFormed('jobId').min(1, 'jobId must not be empty').max(64) }).strict(),
+    output: z.object({ cancelled: z.boolean() }),
+  }),
 }

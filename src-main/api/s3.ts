@@ -44,13 +44,13 @@ export const ObjectKey = WellFormed('key')
 export const Prefix = WellFormed('prefix').refine((prefix) => utf8Bytes(prefix) <= 1024, 'prefix must be at most 1024 bytes of UTF-8')
 
 /** An object version id as S3 reported it ("null" for objects written before versioning). */
-export const VersionId = WellFormed('versionId').min(1, 'versionId must not be empty').max(1024, 'versionId must be at most 1024 characters')
+export const VersionId = WellFormed('versionId')
+  .min(1, 'versionId must not be empty')
+  .max(1024, 'versionId must be at most 1024 characters')
 
 /** A paging token or marker handed back as it came; never empty (omit it for the first page). */
 const Marker = (field: string, max: number) =>
-  WellFormed(field)
-    .min(1, `${field} must not be empty (omit it for the first page)`)
-    .max(max, `${field} must be at most ${max} characters`)
+  WellFormed(field).min(1, `${field} must not be empty (omit it for the first page)`).max(max, `${field} must be at most ${max} characters`)
 
 export const storageClasses = [
   'STANDARD',
@@ -333,9 +333,7 @@ export const s3Api = {
     cancellable: true,
   }),
   putTags: operation({
-    input: z
-      .object({ profileId: ProfileId, bucket: BucketName, key: ObjectKey, versionId: VersionId.optional(), tags: Tags })
-      .strict(),
+    input: z.object({ profileId: ProfileId, bucket: BucketName, key: ObjectKey, versionId: VersionId.optional(), tags: Tags }).strict(),
     output: z.object({ tags: z.record(z.string(), z.string()) }),
   }),
   /** Copies the object onto itself in another class. Archived objects must be restored first. */

@@ -146,7 +146,8 @@ export function toApiError(thrown: unknown): ApiError {
     // Node refuses a header holding a line break or non-ASCII (e.g. a session token pasted with a newline).
     return {
       code: 'bad-request',
-      message: 'A value sent as an HTTP header holds a character headers cannot carry (a line break or non-ASCII). Check the profile and the fields entered.',
+      message:
+        'A value sent as an HTTP header holds a character headers cannot carry (a line break or non-ASCII). Check the profile and the fields entered.',
       retryable: false,
     }
   }
@@ -154,7 +155,11 @@ export function toApiError(thrown: unknown): ApiError {
   if (status === 404) return { code: 'not-found', message: `Not found (HTTP 404)${detail}.`, retryable: false }
   // Other refusals of the request itself (replies to HEAD carry no error code, only the status).
   if (status === 409 || status === 412) {
-    return { code: 'conflict', message: `The service refused: the resource is not in a state that allows this (HTTP ${status})${detail}.`, retryable: false }
+    return {
+      code: 'conflict',
+      message: `The service refused: the resource is not in a state that allows this (HTTP ${status})${detail}.`,
+      retryable: false,
+    }
   }
   if (status === 405 || status === 501) {
     return { code: 'unsupported', message: `The service does not support this request (HTTP ${status})${detail}.`, retryable: false }

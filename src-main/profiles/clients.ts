@@ -72,15 +72,17 @@ export class AwsClients {
 
   private createS3(profile: ResolvedProfile): S3Client {
     // An object request with an empty key must never go out as a bucket request.
-    return guardObjectRequests(new S3Client({
-      region: profile.region,
-      credentials: profile.credentials,
-      endpoint: profile.endpoints.s3,
-      forcePathStyle: profile.forcePathStyle,
-      // Buckets in other regions answer with a redirect; follow it instead of failing.
-      followRegionRedirects: true,
-      requestHandler: this.requestHandler(),
-      maxAttempts: 3,
-    }))
+    return guardObjectRequests(
+      new S3Client({
+        region: profile.region,
+        credentials: profile.credentials,
+        endpoint: profile.endpoints.s3,
+        forcePathStyle: profile.forcePathStyle,
+        // Buckets in other regions answer with a redirect; follow it instead of failing.
+        followRegionRedirects: true,
+        requestHandler: this.requestHandler(),
+        maxAttempts: 3,
+      }),
+    )
   }
 }

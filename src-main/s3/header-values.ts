@@ -40,7 +40,10 @@ export function decodeMetadataValue(value: string): string {
   if (!value.includes('=?')) return value
   // Whitespace between two adjacent encoded-words is not part of the text (RFC 2047 §6.2).
   const joined = value.replace(/(\?=)\s+(?==\?)/g, '$1')
-  return joined.replace(ENCODED_WORD, (word, charset: string, encoding: string, text: string) => decodeWord(charset, encoding, text) ?? word)
+  return joined.replace(
+    ENCODED_WORD,
+    (word, charset: string, encoding: string, text: string) => decodeWord(charset, encoding, text) ?? word,
+  )
 }
 
 export const encodeMetadata = (metadata: Record<string, string>): Record<string, string> =>

@@ -34,7 +34,10 @@ export function mapKeyToSegments(relativeKey: string, platform: NodeJS.Platform)
   // File systems cap one name at 255 bytes (ext4, APFS) or 255 UTF-16 units (NTFS); longer fails as ENAMETOOLONG.
   const tooLong = segments.find((segment) => (windows ? segment.length : Buffer.byteLength(segment)) > MAX_NAME_LENGTH)
   if (tooLong !== undefined) {
-    return { ok: false, reason: `a name in the key is longer than ${MAX_NAME_LENGTH} ${windows ? 'characters' : 'bytes'}, the most a file name can be` }
+    return {
+      ok: false,
+      reason: `a name in the key is longer than ${MAX_NAME_LENGTH} ${windows ? 'characters' : 'bytes'}, the most a file name can be`,
+    }
   }
   return { ok: true, relativeSegments: windows ? segments.map(windowsSafeSegment) : segments }
 }

@@ -98,7 +98,13 @@ export class TransfersService {
       else {
         const twinOf = firstWithKey.get(key)
         if (twinOf === undefined) firstWithKey.set(key, file.relativePath)
-        planned.push({ path: file.path, name: file.relativePath, key, sizeBytes: file.sizeBytes, ...(twinOf !== undefined ? { twinOf } : {}) })
+        planned.push({
+          path: file.path,
+          name: file.relativePath,
+          key,
+          sizeBytes: file.sizeBytes,
+          ...(twinOf !== undefined ? { twinOf } : {}),
+        })
       }
     }
     return { planned, refused }

@@ -55,7 +55,12 @@ const BOOLEANS: Array<[string, unknown]> = [
 
 /** Field-specific values that are well-formed but name nothing. */
 function missingThings(field: string): Array<[string, string]> {
-  if (field === 'profileId') return [['unknown profile', 'no-such-profile'], ['unknown aws profile', 'aws:nope'], ['unknown app profile', 'app:nope']]
+  if (field === 'profileId')
+    return [
+      ['unknown profile', 'no-such-profile'],
+      ['unknown aws profile', 'aws:nope'],
+      ['unknown app profile', 'app:nope'],
+    ]
   if (field === 'bucket') return [['missing bucket', 'no-such-bucket-sweep']]
   if (field === 'key' || field === 'newKey') return [['missing key', 'no-such-key-sweep.txt']]
   return []
@@ -135,5 +140,10 @@ export function absentFieldMutations(sample: unknown, fields: readonly string[])
   const record = sample as Record<string, unknown>
   return fields
     .filter((field) => !(field in record))
-    .flatMap((field) => ABSENT_FIELD_VALUES.map(([label, value]) => ({ label: `${field} (absent in sample) ${label}`, input: { ...record, [field]: value } })))
+    .flatMap((field) =>
+      ABSENT_FIELD_VALUES.map(([label, value]) => ({
+        label: `${field} (absent in sample) ${label}`,
+        input: { ...record, [field]: value },
+      })),
+    )
 }

@@ -81,8 +81,9 @@ export function decodeMetadataHeader(value: string): string {
   if (!value.includes('=?')) return value
   return value
     .replace(/(\?=)\s+(?==\?)/g, '$1')
-    .replace(/=\?([^?\s]+)\?([BbQq])\?([^?\s]*)\?=/g, (word, charset: string, encoding: string, text: string) =>
-      decodeEncodedWord(charset, encoding, text) ?? word,
+    .replace(
+      /=\?([^?\s]+)\?([BbQq])\?([^?\s]*)\?=/g,
+      (word, charset: string, encoding: string, text: string) => decodeEncodedWord(charset, encoding, text) ?? word,
     )
 }
 

@@ -98,7 +98,11 @@ describe('every operation of the contract, with odd input', () => {
    * metadata and tags), each as one comparable string.
    */
   async function fingerprint(): Promise<{ buckets: string; objects: string; toString(): string }> {
-    const optional = <T>(work: Promise<T>) => work.then((v) => v as unknown, (e: { name?: string }) => `error ${e.name}`)
+    const optional = <T>(work: Promise<T>) =>
+      work.then(
+        (v) => v as unknown,
+        (e: { name?: string }) => `error ${e.name}`,
+      )
     const perBucketLook = Promise.all(
       SEEDED.map(async (Bucket) => {
         // A bucket that is gone is a change like any other, not a crash of the sweep.
@@ -281,6 +285,7 @@ describe('every operation of the contract, with odd input', () => {
         `${outcomes.length - accepted} refused), ${internal} internal, ${seededChanges.length} seeded changes, ` +
         `${unhandled.length} unhandled rejections, ${((Date.now() - started) / 1000).toFixed(1)} s`,
     )
+    if (seededChanges.length) console.log(`seeded changes:\n  ${seededChanges.join('\n  ')}`)
     const slowest = [...opMs].sort((a, b) => b[1] - a[1]).slice(0, 6)
     console.log(`slowest: ${slowest.map(([op, ms]) => `${op} ${(ms / 1000).toFixed(1)} s`).join(', ')}`)
     expect(problems).toEqual([])

@@ -48,7 +48,8 @@ describe('bad input never reaches S3 as something else', () => {
         if ('key' in sample) cases.push({ operation, input: { ...onEmpty, key: '' }, field: 'key' })
         if ('newKey' in sample) cases.push({ operation, input: { ...onEmpty, key: 'a.txt', newKey: '' }, field: 'newKey' })
         if ('keys' in sample) cases.push({ operation, input: { ...onEmpty, keys: [''] }, field: 'keys.0' })
-        if ('uploads' in sample) cases.push({ operation, input: { ...onEmpty, uploads: [{ key: '', uploadId: 'x' }] }, field: 'uploads.0.key' })
+        if ('uploads' in sample)
+          cases.push({ operation, input: { ...onEmpty, uploads: [{ key: '', uploadId: 'x' }] }, field: 'uploads.0.key' })
         return cases
       }),
     )
@@ -130,7 +131,10 @@ describe('bad input never reaches S3 as something else', () => {
       if (!result.ok) expect(result.error.message).toContain('Reload the folder')
     }
     const empty = await world.call('s3.listObjects', { profileId: 'aws:main', bucket: site, nextToken: '' })
-    expect(empty).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringContaining('nextToken must not be empty') } })
+    expect(empty).toMatchObject({
+      ok: false,
+      error: { code: 'bad-request', message: expect.stringContaining('nextToken must not be empty') },
+    })
     for (const versionId of ['not-a-version', 'A'.repeat(32)]) {
       const result = await world.call('s3.objectDetails', { profileId: 'aws:main', bucket: site, key: 'index.html', versionId })
       expect(result.ok).toBe(false)
@@ -142,15 +146,24 @@ describe('bad input never reaches S3 as something else', () => {
     const metadata = JSON.parse('{"__proto__": "x", "author": "kim"}') as Record<string, string>
     const tags = JSON.parse('{"constructor": "x"}') as Record<string, string>
     const meta = await world.call('s3.updateMetadata', { profileId: 'aws:main', bucket: site, key: 'robots.txt', system: {}, metadata })
-    expect(meta).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringContaining('"__proto__" cannot be used') } })
+    expect(meta).toMatchObject({
+      ok: false,
+      error: { code: 'bad-request', message: expect.stringContaining('"__proto__" cannot be used') },
+    })
     const tagged = await world.call('s3.putTags', { profileId: 'aws:main', bucket: site, key: 'robots.txt', tags })
-    expect(tagged).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringContaining('"constructor" cannot be used') } })
+    expect(tagged).toMatchObject({
+      ok: false,
+      error: { code: 'bad-request', message: expect.stringContaining('"constructor" cannot be used') },
+    })
   })
 
   it('refuses CR, LF and NUL in header values naming the field, and non-ASCII where headers cannot carry it', async () => {
     const base = { profileId: 'aws:main', bucket: site, key: 'robots.txt' }
     const cases = [
-      [{ system: { contentType: 'text/plain\r\nx-evil: 1' }, metadata: {} }, 'system.contentType: contentType must not contain line breaks'],
+      [
+        { system: { contentType: 'text/plain\r\nx-evil: 1' }, metadata: {} },
+        'system.contentType: contentType must not contain line breaks',
+      ],
       [{ system: { contentEncoding: 'gzip\u0000' }, metadata: {} }, 'system.contentEncoding: contentEncoding must not contain line breaks'],
       [{ system: {}, metadata: { note: 'a\nb' } }, 'metadata.note: metadata value must not contain line breaks'],
       [{ system: { cacheControl: '최대' }, metadata: {} }, 'system.cacheControl: cacheControl may contain only printable ASCII'],
@@ -162,10 +175,19 @@ describe('bad input never reaches S3 as something else', () => {
   })
 
   it('refuses a session token with a line break or non-ASCII for a Haneul profile', async () => {
-    const profile = { name: 'token test', region: 'us-east-1', accessKeyId: 'AKIAEXAMPLE000000001', secret: 'secret-secret', acceptWeakStorage: true }
+    const profile = {
+      name: 'token test',
+      region: 'us-east-1',
+      accessKeyId: 'AKIAEXAMPLE000000001',
+      secret: 'secret-secret',
+      acceptWeakStorage: true,
+    }
     for (const sessionToken of ['abc\r\ndef', 'abc def', '토큰']) {
       const result = await world.call('profiles.add', { ...profile, sessionToken })
-      expect(result).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringContaining('session token must be printable ASCII') } })
+      expect(result).toMatchObject({
+        ok: false,
+        error: { code: 'bad-request', message: expect.stringContaining('session token must be printable ASCII') },
+      })
     }
   })
 

@@ -61,7 +61,13 @@ describe('S3 emulator: object operations without a key', () => {
     ['ListParts (GET ?uploadId)', () => new ListPartsCommand({ Bucket, Key: '', UploadId: 'x' })],
     [
       'CompleteMultipartUpload (POST ?uploadId)',
-      () => new CompleteMultipartUploadCommand({ Bucket, Key: '', UploadId: 'x', MultipartUpload: { Parts: [{ PartNumber: 1, ETag: '"x"' }] } }),
+      () =>
+        new CompleteMultipartUploadCommand({
+          Bucket,
+          Key: '',
+          UploadId: 'x',
+          MultipartUpload: { Parts: [{ PartNumber: 1, ETag: '"x"' }] },
+        }),
     ],
     ['CopyObject (PUT with x-amz-copy-source)', () => new CopyObjectCommand({ Bucket, Key: '', CopySource: 'keyless-source/x' })],
     ['RestoreObject (POST ?restore)', () => new RestoreObjectCommand({ Bucket, Key: '', RestoreRequest: { Days: 1 } })],
