@@ -33,7 +33,8 @@ export class AwsClients {
   s3(profileId: string): Promise<S3Client> {
     let client = this.s3Clients.get(profileId)
     if (!client) {
-      client = this.profiles.resolve(profileId).then((profile) => this.createS3(profile))
+      // Guarded: an object request with an empty key must never go out as a bucket request.
+      client = this.profiles.resolve(profileId).then((profile) => guardObjectRequests(this.createS3(profile)))
       // A failed resolve (sandbox down, broken profile) must not be cached.
       client.catch(() => this.s3Clients.delete(profileId))
       this.s3Clients.set(profileId, client)
@@ -71,18 +72,15 @@ export class AwsClients {
   }
 
   private createS3(profile: ResolvedProfile): S3Client {
-    // An object request with an empty key must never go out as a bucket request.
-    return guardObjectRequests(
-      new S3Client({
-        region: profile.region,
-        credentials: profile.credentials,
-        endpoint: profile.endpoints.s3,
-        forcePathStyle: profile.forcePathStyle,
-        // Buckets in other regions answer with a redirect; follow it instead of failing.
-        followRegionRedirects: true,
-        requestHandler: this.requestHandler(),
-        maxAttempts: 3,
-      }),
-    )
+    return new S3Client({
+      region: profile.region,
+      credentials: profile.credentials,
+      endpoint: profile.endpoints.s3,
+      forcePathStyle: profile.forcePathStyle,
+      // Buckets in other regions answer with a redirect; follow it instead of failing.
+      followRegionRedirects: true,
+      requestHandler: this.requestHandler(),
+      maxAttempts: 3,
+    })
   }
 }
