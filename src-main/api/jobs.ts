@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import { operation } from './contract'
+import { WellFormed } from './common'
 import { KeyFailure } from './s3'
 
 export const JobKind = z.enum(['copy', 'move', 'delete'])
@@ -58,12 +59,15 @@ export type WatchSnapshot = z.infer<typeof WatchSnapshot>
 
 export const jobsApi = {
   list: operation({ input: z.object({}).strict(), output: z.object({ jobs: z.array(JobSnapshot) }) }),
-  cancel: operation({ input: z.object({ jobId: z.string().max(64) }).strict(), output: z.object({ cancelled: z.boolean() }) }),
+  cancel: operation({
+    input: z.object({ jobId: WellFormed('jobId').min(1, 'jobId must not be empty').max(64) }).strict(),
+    output: z.object({ cancelled: z.boolean() }),
+  }),
   /** Watches running or recently ended, newest first. */
   watches: operation({ input: z.object({}).strict(), output: z.object({ watches: z.array(WatchSnapshot) }) }),
   /** Stops watching (what is watched carries on at AWS). */
   cancelWatch: operation({
-    input: z.object({ watchId: z.string().max(64) }).strict(),
+    input: z.object({ watchId: WellFormed('watchId').min(1, 'watchId must not be empty').max(64) }).strict(),
     output: z.object({ cancelled: z.boolean() }),
   }),
 }

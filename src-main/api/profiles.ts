@@ -1,7 +1,7 @@
 /** Profiles: where credentials come from. Only descriptions cross; secrets stay in main. */
 import { z } from 'zod'
 import { operation } from './contract'
-import { ProfileId, Region } from './common'
+import { isWellFormed, ProfileId, Region, WellFormed } from './common'
 import { awsServiceIds, type AwsServiceId } from './services'
 
 export const profileKinds = [
@@ -38,8 +38,7 @@ export const ProfileSummary = z.object({
 })
 export type ProfileSummary = z.infer<typeof ProfileSummary>
 
-const ProfileName = z
-  .string()
+const ProfileName = WellFormed('name')
   .trim()
   .min(1, 'name must not be empty')
   .max(64, 'name must be at most 64 characters')
@@ -49,6 +48,7 @@ const ProfileName = z
 export const EndpointUrl = z
   .string()
   .max(2048)
+  .refine(isWellFormed, 'endpoint must be well-formed Unicode')
   .refine((raw) => {
     try {
       const url = new URL(raw)
@@ -78,7 +78,12 @@ const Keys = {
     .min(1, 'secret access key must not be empty')
     .max(256, 'secret access key must be at most 256 characters')
     .regex(/^[\x21-\x7e]+$/, 'secret access key must be printable ASCII without spaces'),
-  sessionToken: z.string().max(8192, 'session token must be at most 8192 characters').optional(),
+  /** Sent as the X-Amz-Security-Token header on every call: printable ASCII only, as AWS issues them. */
+  sessionToken: z
+    .string()
+    .max(8192, 'session token must be at most 8192 characters')
+    .regex(/^[\x21-\x7e]*$/, 'session token must be printable ASCII without spaces or line breaks (copy it again from its source)')
+    .optional(),
 }
 
 export const SecretStorageInfo = z.object({
@@ -157,11 +162,11 @@ export const profilesApi = {
   }),
   /** Answers an `mfa.requested` event with the device's one-time code. */
   submitMfa: operation({
-    input: z.object({ promptId: z.string().max(64), code: z.string().regex(/^\d{6}$/, 'code must be 6 digits') }).strict(),
+    input: z.object({ promptId: WellFormed('promptId').max(64), code: z.string().regex(/^\d{6}$/, 'code must be 6 digits') }).strict(),
     output: z.object({ accepted: z.literal(true) }),
   }),
   cancelMfa: operation({
-    input: z.object({ promptId: z.string().max(64) }).strict(),
+    input: z.object({ promptId: WellFormed('promptId').max(64) }).strict(),
     output: z.object({ cancelled: z.literal(true) }),
   }),
   /** SSO: what to run to sign in; afterwards the profile's cached credentials are dropped. */

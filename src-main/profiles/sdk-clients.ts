@@ -8,6 +8,7 @@ import { S3Client } from '@aws-sdk/client-s3'
 import { STSClient } from '@aws-sdk/client-sts'
 import type { NodeHttpHandler } from '@smithy/node-http-handler'
 import type { AwsServiceId } from '../api/services'
+import { guardObjectRequests } from '../s3/request-guard'
 
 /** What every client of a profile shares, already resolved for the service. */
 export interface ClientConfig {
@@ -38,13 +39,16 @@ const common = ({ region, credentials, endpoint, requestHandler, maxAttempts }: 
 })
 
 export const sdkClients = {
+  // Guarded: an object request with an empty key must never go out as a bucket request.
   s3: async (config) =>
-    new S3Client({
-      ...common(config),
-      forcePathStyle: config.forcePathStyle,
-      // Buckets in other regions answer with a redirect; follow it instead of failing.
-      followRegionRedirects: true,
-    }),
+    guardObjectRequests(
+      new S3Client({
+        ...common(config),
+        forcePathStyle: config.forcePathStyle,
+        // Buckets in other regions answer with a redirect; follow it instead of failing.
+        followRegionRedirects: true,
+      }),
+    ),
   sts: async (config) => new STSClient(common(config)),
   cloudfront: async (config) => new (await import('@aws-sdk/client-cloudfront')).CloudFrontClient(common(config)),
   route53: async (config) => new (await import('@aws-sdk/client-route-53')).Route53Client(common(config)),

@@ -38,13 +38,15 @@ export function createS3Handlers({ clients, offline, jobs, writeClipboard, confi
 
   return {
     listBuckets: async ({ profileId, source }, { signal }) =>
-      offline.listing(profileId, 'buckets', source, async () => ({ buckets: await s3.listBuckets(profileId, signal) })),
+      offline.listing(profileId, 'buckets', source, async () => ({
+        buckets: await s3.listBuckets(profileId, signal).catch(rethrowExplained),
+      })),
     listObjects: async ({ source, ...input }, { signal }) =>
       offline.listing(
         input.profileId,
         `objects\n${input.bucket}\n${input.prefix}\n${input.delimiter ?? ''}\n${input.nextToken ?? ''}\n${input.pageSize}`,
         source,
-        () => s3.listObjects(input, signal),
+        () => s3.listObjects(input, signal).catch(rethrowExplained),
       ),
     createBucket: async ({ profileId, bucket, region }) => call(profileId, (client) => buckets.createBucket(client, bucket, region)),
     deleteBucket: async ({ profileId, bucket, confirm }) => call(profileId, (client) => buckets.deleteBucket(client, bucket, confirm)),

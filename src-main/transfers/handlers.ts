@@ -104,8 +104,9 @@ export async function createTransfersModule(deps: TransfersModuleDeps): Promise<
         const { url } = await offline.network(profileId, async () =>
           presignGet(await clients.s3(profileId), { bucket, key, expiresInSeconds: 900 }),
         )
-        // Chromium's DownloadURL format is "mime:filename:url"; a ':' in the name would break it.
-        const name = (key.split('/').filter(Boolean).pop() ?? 'download').replace(/:/g, '_')
+        // Chromium's DownloadURL format is "mime:filename:url": a ':' would break it; control characters have no place in a file name.
+        // eslint-disable-next-line no-control-regex
+        const name = (key.split('/').filter(Boolean).pop() ?? 'download').replace(/[:\u0000-\u001f\u007f]/g, '_')
         return { downloadUrl: `application/octet-stream:${name}:${await dragOut.register(url, name)}` }
       },
     },

@@ -233,6 +233,9 @@ const ko: typeof en = {
     summary: '파일 {n}개({size})를 {target}에 업로드합니다.',
     conflicts: '그중 {n}개가 이미 있습니다:',
     refused: '업로드할 수 없는 파일 {n}개:',
+    twins:
+      '파일 {n}개가 다른 파일과 유니코드 형식(NFC/NFD)만 달라 같은 키가 됩니다. 서로 덮어쓰지 않습니다: 건너뛰거나 "이름 (1)"로 둘 다 유지합니다.',
+    twinOf: '{name}과(와) 같은 키',
     skip: '있는 것은 건너뛰기',
     rename: '둘 다 유지 (이름 바꾸기)',
     overwrite: '덮어쓰기',
