@@ -225,14 +225,15 @@ interface PlannedCommit extends SourceRevisionRecord {
   operator?: 'stop' | 'abandon'
 }
 
-/** About 60 commits over 30 days in working hours, some in quick bursts; the last one 40 minutes ago. */
+/** About 60 commits over 30 days, some in quick bursts; the last one 40 minutes ago. */
 function siteCommits(nowMs: number, rand: () => number): PlannedCommit[] {
   const commits: PlannedCommit[] = []
-  const firstDay = Math.floor(nowMs / DAY) * DAY - 30 * DAY
+  // Relative to now, not to calendar days, so the story is the same whenever the sandbox starts.
+  const firstDay = nowMs - 30 * DAY
   let index = 0
   for (let day = 0; day < 30; day++) {
     const count = [1, 1, 2, 3, 3][Math.floor(rand() * 5)]!
-    let atMs = firstDay + day * DAY + (1 + rand() * 3) * HOUR // 10:00–13:00 KST
+    let atMs = firstDay + day * DAY + rand() * 3 * HOUR
     for (let n = 0; n < count; n++) {
       // Three-commit days come in a burst: the follow-ups land while the first waits for review, and
       // the third overtakes the second (SUPERSEDED). Other days spread out.
