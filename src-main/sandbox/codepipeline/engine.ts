@@ -141,12 +141,12 @@ export class PipelineEngine {
       this.clockMs = Math.max(this.clockMs, event.atMs)
       event.run()
     }
-    this.clockMs = Math.max(this.clockMs, timeMs)
+    this.clockMs = Math.max(this.clockMs, Math.floor(timeMs))
   }
 
-  /** Schedules `run` at `atMs` (not before now). Used for action completions and by seeds. */
+  /** Schedules `run` at `atMs` (not before now; whole milliseconds, as the API's times are). */
   at(atMs: number, run: () => void): void {
-    const event = { atMs: Math.max(atMs, this.clockMs), seq: this.seq++, run }
+    const event = { atMs: Math.max(Math.round(atMs), this.clockMs), seq: this.seq++, run }
     let low = 0
     let high = this.events.length
     while (low < high) {
