@@ -183,6 +183,7 @@ export class PipelineEngine {
   // ── pipelines ───────────────────────────────────────────────────────────────────────────────────
 
   addPipeline(declaration: PipelineDeclaration, repositories: Record<string, SourceRevisionRecord[]> = {}): PipelineRecord {
+    validateDeclaration(declaration)
     const transitions: PipelineRecord['transitions'] = {}
     for (const stage of declaration.stages.slice(1)) transitions[stage.name] = { enabled: true }
     const record: PipelineRecord = {
@@ -698,6 +699,36 @@ export class PipelineEngine {
     }
     this.pump(pipeline)
   }
+}
+
+/** The structure rules of CreatePipeline that the engine relies on. */
+export function validateDeclaration(declaration: PipelineDeclaration): void {
+  const fail = (message: string) => {
+    throw new EmulatedError('ValidationException', message)
+  }
+  if (declaration.pipelineType === 'V1' && declaration.executionMode !== 'SUPERSEDED') {
+    fail(`Execution mode ${declaration.executionMode} requires pipeline type V2.`)
+  }
+  if (declaration.stages.length < 2) fail('A pipeline must have at least two stages.')
+  const stageNames = new Set<string>()
+  declaration.stages.forEach((stage, index) => {
+    if (stageNames.has(stage.name)) fail(`Stage name '${stage.name}' is used more than once.`)
+    stageNames.add(stage.name)
+    if (stage.actions.length === 0) fail(`Stage '${stage.name}' has no actions.`)
+    const actionNames = new Set<string>()
+    for (const action of stage.actions) {
+      if (actionNames.has(action.name)) fail(`Action name '${action.name}' is used more than once in stage '${stage.name}'.`)
+      actionNames.add(action.name)
+      const source = action.actionTypeId.category === 'Source'
+      if (source !== (index === 0)) fail(`Source actions must be in the first stage, and only there (action '${action.name}').`)
+      if (action.timeoutInMinutes !== undefined) {
+        if (!isApproval(action)) fail(`timeoutInMinutes is available only for manual approval actions (action '${action.name}').`)
+        if (!Number.isInteger(action.timeoutInMinutes) || action.timeoutInMinutes < 5 || action.timeoutInMinutes > 86_400) {
+          fail(`timeoutInMinutes must be between 5 and 86400 (action '${action.name}').`)
+        }
+      }
+    }
+  })
 }
 
 /** AWS's revision summary: a JSON document for connections, the upload's description for S3. */

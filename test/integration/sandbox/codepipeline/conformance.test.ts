@@ -434,3 +434,52 @@ describe('CodePipeline emulator: RetryStageExecution', () => {
     expect(await errorName(retry('00000000-0000-4000-8000-000000000000', 'FAILED_ACTIONS'))).toBe('NotLatestPipelineExecutionException')
   })
 })
+
+describe('CodePipeline emulator: limits and expiry', () => {
+  let sandbox: Awaited<ReturnType<typeof startCodePipeline>>
+  beforeAll(async () => {
+    sandbox = await startCodePipeline({ seed: 'empty' })
+    const commits = [{ revisionId: 'b'.repeat(40), message: 'one', author: 'Kim', createdMs: NOW - MINUTE }]
+    sandbox.engine.addPipeline({ ...siteReleaseDeclaration, name: 'queued-release', executionMode: 'QUEUED' }, { Source: commits })
+    sandbox.engine.addPipeline(siteReleaseDeclaration, { Source: commits })
+  })
+  afterAll(() => sandbox.close())
+
+  it('a QUEUED pipeline takes 50 unfinished executions, then refuses more', async () => {
+    for (let n = 0; n < 50; n++) await sandbox.client.send(new StartPipelineExecutionCommand({ name: 'queued-release' }))
+    expect(await errorName(sandbox.client.send(new StartPipelineExecutionCommand({ name: 'queued-release' })))).toBe(
+      'ConcurrentPipelineExecutionsLimitExceededException',
+    )
+    const state = await sandbox.client.send(new GetPipelineStateCommand({ name: 'queued-release' }))
+    expect(state.stageStates?.[0]?.inboundExecutions).toHaveLength(49)
+  })
+
+  it('an approval nobody answers expires after 7 days: the action fails and its token is refused', async () => {
+    await sandbox.client.send(new StartPipelineExecutionCommand({ name: SITE_PIPELINE }))
+    sandbox.advance(15 * MINUTE)
+    const approval = async () =>
+      (await sandbox.client.send(new GetPipelineStateCommand({ name: SITE_PIPELINE }))).stageStates!.find(
+        (s) => s.stageName === 'Approval',
+      )!
+    const waiting = (await approval()).actionStates![0]!.latestExecution!
+    expect(waiting.status).toBe('InProgress')
+    sandbox.advance(7 * 24 * 60 * MINUTE)
+    const expired = await approval()
+    expect(expired.latestExecution?.status).toBe('Failed')
+    expect(expired.actionStates![0]!.latestExecution).toMatchObject({
+      status: 'Failed',
+      errorDetails: { message: expect.stringContaining('expired') },
+    })
+    expect(expired.actionStates![0]!.latestExecution!.token).toBeUndefined()
+    const answer = sandbox.client.send(
+      new PutApprovalResultCommand({
+        pipelineName: SITE_PIPELINE,
+        stageName: 'Approval',
+        actionName: 'ReviewStaging',
+        token: waiting.token,
+        result: { status: 'Approved', summary: 'late' },
+      }),
+    )
+    expect(await errorName(answer)).toBe('InvalidApprovalTokenException')
+  })
+})

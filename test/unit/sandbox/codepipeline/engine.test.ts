@@ -351,6 +351,23 @@ describe('CodePipeline engine', () => {
     expect(codeOf(() => answer(token))).toBe('ApprovalAlreadyCompletedException')
   })
 
+  it('refuses declarations CreatePipeline would refuse', () => {
+    const engine = new PipelineEngine({ nowMs: () => T0 })
+    const add = (change: (d: PipelineDeclaration) => void) => {
+      const d = declaration('QUEUED')
+      change(d)
+      return codeOf(() => engine.addPipeline(d))
+    }
+    expect(add(() => undefined)).toBe('no error')
+    expect(add((d) => (d.pipelineType = 'V1'))).toBe('ValidationException')
+    expect(add((d) => (d.stages[2]!.actions[0]!.timeoutInMinutes = 4))).toBe('ValidationException')
+    expect(add((d) => (d.stages[2]!.actions[0]!.timeoutInMinutes = 86_401))).toBe('ValidationException')
+    expect(add((d) => (d.stages[1]!.actions[0]!.timeoutInMinutes = 60))).toBe('ValidationException')
+    expect(add((d) => d.stages.push(d.stages[1]!))).toBe('ValidationException')
+    expect(add((d) => d.stages[1]!.actions.push(d.stages[0]!.actions[0]!))).toBe('ValidationException')
+    expect(add((d) => (d.stages = d.stages.slice(0, 1)))).toBe('ValidationException')
+  })
+
   it('a Source override that names no commit fails the Source action', () => {
     const { engine, pipeline, advance } = setup()
     const a = engine.start('p', { trigger, sourceRevisions: { Source: 'deadbeef' } })
