@@ -291,6 +291,7 @@ export class PipelineEngine {
       lastUpdateMs: this.clockMs,
       trigger: request.trigger,
       executionMode: declaration.executionMode,
+      executionType: 'STANDARD',
       sourceRequests,
       sourceRevisions: [],
       variables,
@@ -301,6 +302,47 @@ export class PipelineEngine {
     if (request.clientRequestToken) pipeline.requestTokens[request.clientRequestToken] = execution.pipelineExecutionId
     this.onExecutionStarted?.(pipeline, execution)
     this.arriveBefore(pipeline, execution, 0)
+    return execution
+  }
+
+  /** RollbackStage: re-runs one stage with the revisions of an earlier execution that succeeded in it. */
+  rollback(pipelineName: string, stageName: string, targetPipelineExecutionId: string, trigger: TriggerRecord): ExecutionRecord {
+    const pipeline = this.pipeline(pipelineName)
+    const { index } = this.stage(pipeline, stageName)
+    const target = this.execution(pipeline, targetPipelineExecutionId)
+    const declaration = pipeline.declaration
+    if (declaration.pipelineType !== 'V2' || declaration.executionMode === 'PARALLEL') {
+      throw new EmulatedError('ValidationException', 'Stage rollback is supported only for V2 pipelines in SUPERSEDED or QUEUED mode.')
+    }
+    const unable = (why: string) => {
+      throw new EmulatedError('UnableToRollbackStageException', `Unable to roll back stage '${stageName}': ${why}`)
+    }
+    if (index === 0) unable('the source stage cannot be rolled back.')
+    if (target.stages[stageName]?.status !== 'Succeeded') unable(`execution '${targetPipelineExecutionId}' did not succeed in this stage.`)
+    if (target.pipelineVersion !== declaration.version) unable('the pipeline version has changed since the target execution ran.')
+    if (pipeline.executions.some((e) => isActive(e) && e.position.phase === 'in' && e.position.stageIndex === index)) {
+      unable('the stage is currently running.')
+    }
+    const execution: ExecutionRecord = {
+      pipelineExecutionId: this.uuid(),
+      pipelineVersion: declaration.version,
+      status: 'InProgress',
+      startMs: this.clockMs,
+      lastUpdateMs: this.clockMs,
+      trigger,
+      executionMode: declaration.executionMode,
+      executionType: 'ROLLBACK',
+      rollbackMetadata: { rollbackTargetPipelineExecutionId: targetPipelineExecutionId },
+      rollbackStageIndex: index,
+      sourceRequests: {},
+      sourceRevisions: target.sourceRevisions.map((r) => ({ ...r })),
+      variables: target.variables.map((v) => ({ ...v })),
+      position: { phase: 'before', stageIndex: index, sinceMs: this.clockMs },
+      stages: {},
+    }
+    pipeline.executions.push(execution)
+    this.onExecutionStarted?.(pipeline, execution)
+    this.arriveBefore(pipeline, execution, index)
     return execution
   }
 
@@ -458,7 +500,7 @@ export class PipelineEngine {
   /** The execution reaches the boundary before stage `stageIndex` (or the end of the pipeline). */
   private arriveBefore(pipeline: PipelineRecord, execution: ExecutionRecord, stageIndex: number) {
     const stages = pipeline.declaration.stages
-    if (stageIndex >= stages.length) {
+    if (stageIndex >= stages.length || (execution.rollbackStageIndex !== undefined && stageIndex > execution.rollbackStageIndex)) {
       execution.position = { phase: 'done' }
       this.finishExecution(execution, 'Succeeded')
       return

@@ -98,6 +98,10 @@ export interface ExecutionRecord {
   trigger: TriggerRecord
   stopTrigger?: { reason?: string }
   executionMode: ExecutionMode
+  executionType: 'STANDARD' | 'ROLLBACK'
+  /** ROLLBACK only: the execution whose revisions it redeploys, and the one stage it runs. */
+  rollbackMetadata?: { rollbackTargetPipelineExecutionId: string }
+  rollbackStageIndex?: number
   /** What each Source action will fetch (the override or the branch head at start). */
   sourceRequests: Record<string, string | undefined>
   /** What each Source action did fetch: the execution's sourceRevisions and artifactRevisions. */

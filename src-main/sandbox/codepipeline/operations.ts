@@ -14,6 +14,7 @@
  * | StartPipelineExecution | codepipeline:StartPipelineExecution | new execution (idempotent per request token)     |
  * | StopPipelineExecution  | codepipeline:StopPipelineExecution  | Stopping → Stopped, or abandon                   |
  * | RetryStageExecution    | codepipeline:RetryStageExecution    | re-runs a Failed/Stopped stage                   |
+ * | RollbackStage          | codepipeline:RollbackStage          | ROLLBACK execution of one stage, earlier commit  |
  * | PutApprovalResult      | codepipeline:PutApprovalResult      | answers a waiting Manual approval                |
  * | DisableStageTransition | codepipeline:DisableStageTransition | holds executions before a stage                  |
  * | EnableStageTransition  | codepipeline:EnableStageTransition  | lets held executions in                          |
@@ -127,7 +128,8 @@ function executionSummary(execution: ExecutionRecord) {
     trigger: execution.trigger,
     ...(execution.stopTrigger ? { stopTrigger: execution.stopTrigger } : {}),
     executionMode: execution.executionMode,
-    executionType: 'STANDARD',
+    executionType: execution.executionType,
+    ...(execution.rollbackMetadata ? { rollbackMetadata: execution.rollbackMetadata } : {}),
   }
 }
 
@@ -215,7 +217,7 @@ function pipelineState(engine: PipelineEngine, pipeline: PipelineRecord) {
   const stageStates = pipeline.declaration.stages.map((stage, index) => {
     const waiting = pipeline.executions
       .filter((e) => isActive(e) && e.position.phase === 'before' && e.position.stageIndex === index)
-      .map((e) => ({ pipelineExecutionId: e.pipelineExecutionId, status: 'InProgress', type: 'STANDARD' }))
+      .map((e) => ({ pipelineExecutionId: e.pipelineExecutionId, status: 'InProgress', type: e.executionType }))
     const latestId = pipeline.stageLatest[stage.name]
     const latest = latestId ? pipeline.executions.find((e) => e.pipelineExecutionId === latestId) : undefined
     const stageRun = latest?.stages[stage.name]
@@ -271,7 +273,7 @@ function pipelineState(engine: PipelineEngine, pipeline: PipelineRecord) {
       }),
       ...(latest && stageRun
         ? {
-            latestExecution: { pipelineExecutionId: latest.pipelineExecutionId, status: stageRun.status, type: 'STANDARD' },
+            latestExecution: { pipelineExecutionId: latest.pipelineExecutionId, status: stageRun.status, type: latest.executionType },
             ...(stageRun.manualRetries > 0
               ? { retryStageMetadata: { manualStageRetryAttempt: stageRun.manualRetries, latestRetryTrigger: 'ManualStageRetry' } }
               : {}),
@@ -403,7 +405,8 @@ export function codePipelineOperations(engine: PipelineEngine): Record<string, J
           ...(pipeline.declaration.pipelineType === 'V2' ? { variables: execution.variables } : {}),
           trigger: execution.trigger,
           executionMode: execution.executionMode,
-          executionType: 'STANDARD',
+          executionType: execution.executionType,
+          ...(execution.rollbackMetadata ? { rollbackMetadata: execution.rollbackMetadata } : {}),
         },
       }
     }),
@@ -473,6 +476,17 @@ export function codePipelineOperations(engine: PipelineEngine): Record<string, J
       const id = requiredString(input, 'pipelineExecutionId', 36, UUID_PATTERN)
       const retryMode = oneOf(input, 'retryMode', ['FAILED_ACTIONS', 'ALL_ACTIONS'] as const)
       const execution = engine.retry(pipeline.declaration.name, stageName, id, retryMode)
+      return { pipelineExecutionId: execution.pipelineExecutionId }
+    }),
+
+    RollbackStage: synced((input, caller) => {
+      const pipeline = pipelineNamed(input)
+      const stageName = requiredString(input, 'stageName', 100, NAME_PATTERN)
+      const target = requiredString(input, 'targetPipelineExecutionId', 36, UUID_PATTERN)
+      const execution = engine.rollback(pipeline.declaration.name, stageName, target, {
+        triggerType: 'ManualRollback',
+        triggerDetail: caller.arn,
+      })
       return { pipelineExecutionId: execution.pipelineExecutionId }
     }),
 

@@ -351,6 +351,20 @@ export function seedPipelines(engine: PipelineEngine, nowMs: number, liveSpeed: 
       }),
     )
   }
+  // A bad release went out 8 days ago: the on-call rolled Production back to the release before it.
+  engine.at(nowMs - 8 * DAY, () => {
+    const deployed = engine.pipeline(SITE_PIPELINE).executions.filter((e) => e.stages.Production?.status === 'Succeeded')
+    const target = deployed.at(-2)
+    if (!target) return
+    try {
+      engine.rollback(SITE_PIPELINE, 'Production', target.pipelineExecutionId, {
+        triggerType: 'ManualRollback',
+        triggerDetail: OPERATOR_ARN,
+      })
+    } catch {
+      // Production busy at that moment: no rollback in this story.
+    }
+  })
   engine.at(nowMs - 10 * DAY, () =>
     engine.setTransition(DOCS_PIPELINE, 'Deploy', 'Inbound', false, OPERATOR_ARN, 'Docs freeze until the v2 launch'),
   )

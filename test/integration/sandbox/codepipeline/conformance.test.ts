@@ -13,6 +13,7 @@ import {
   ListPipelinesCommand,
   PutApprovalResultCommand,
   RetryStageExecutionCommand,
+  RollbackStageCommand,
   StartPipelineExecutionCommand,
   StopPipelineExecutionCommand,
   paginateListActionExecutions,
@@ -376,6 +377,40 @@ describe('CodePipeline emulator: changes', () => {
         ),
       ),
     ).toBe('ValidationException')
+  })
+
+  it('RollbackStage redeploys an earlier release in one stage as a ROLLBACK execution', async () => {
+    const pipeline = sandbox.engine.pipeline(SITE_PIPELINE)
+    const target = pipeline.executions.filter((e) => e.stages.Production?.status === 'Succeeded' && e.executionType === 'STANDARD').at(-3)!
+    const failedBuild = pipeline.executions.find((e) => e.stages.Build?.status === 'Failed')!
+    const rollback = (targetPipelineExecutionId: string, stageName = 'Production', pipelineName = SITE_PIPELINE) =>
+      sandbox.client.send(new RollbackStageCommand({ pipelineName, stageName, targetPipelineExecutionId }))
+    expect(await errorName(rollback(failedBuild.pipelineExecutionId))).toBe('UnableToRollbackStageException')
+    expect(await errorName(rollback(target.pipelineExecutionId, 'Source'))).toBe('UnableToRollbackStageException')
+    expect(await errorName(rollback(target.pipelineExecutionId, 'Nope'))).toBe('StageNotFoundException')
+    expect(await errorName(rollback('00000000-0000-4000-8000-000000000000'))).toBe('PipelineExecutionNotFoundException')
+    const docsTarget = sandbox.engine.pipeline(DOCS_PIPELINE).executions.find((e) => e.status === 'Succeeded')!
+    expect(await errorName(rollback(docsTarget.pipelineExecutionId, 'Deploy', DOCS_PIPELINE))).toBe('ValidationException')
+
+    const { pipelineExecutionId } = await rollback(target.pipelineExecutionId)
+    expect(await errorName(rollback(target.pipelineExecutionId))).toBe('UnableToRollbackStageException') // Production is running
+    const [summary] = (await sandbox.client.send(new ListPipelineExecutionsCommand({ pipelineName: SITE_PIPELINE, maxResults: 1 })))
+      .pipelineExecutionSummaries!
+    expect(summary).toMatchObject({
+      pipelineExecutionId,
+      executionType: 'ROLLBACK',
+      rollbackMetadata: { rollbackTargetPipelineExecutionId: target.pipelineExecutionId },
+      trigger: { triggerType: 'ManualRollback', triggerDetail: SANDBOX_USER },
+    })
+    expect(summary!.sourceRevisions?.[0]?.revisionId).toBe(target.sourceRevisions[0]!.revisionId)
+    expect((await state()).Production?.latestExecution).toEqual({ pipelineExecutionId, status: 'InProgress', type: 'ROLLBACK' })
+    sandbox.advance(10 * MINUTE)
+    const done = await sandbox.client.send(new GetPipelineExecutionCommand({ pipelineName: SITE_PIPELINE, pipelineExecutionId }))
+    expect(done.pipelineExecution).toMatchObject({ status: 'Succeeded', executionType: 'ROLLBACK' })
+    const actions = await sandbox.client.send(
+      new ListActionExecutionsCommand({ pipelineName: SITE_PIPELINE, filter: { pipelineExecutionId } }),
+    )
+    expect(new Set(actions.actionExecutionDetails?.map((d) => d.stageName))).toEqual(new Set(['Production']))
   })
 
   it('refuses unknown keys and denied actions the way AWS does', async () => {

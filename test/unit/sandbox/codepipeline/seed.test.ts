@@ -41,6 +41,13 @@ describe('CodePipeline demo seed', () => {
         count((e) => e.stages.Build !== undefined),
       ) // some builds were retried
 
+      const rollbacks = executions.filter((e) => e.executionType === 'ROLLBACK')
+      expect(rollbacks).toHaveLength(1)
+      expect(rollbacks[0]).toMatchObject({ status: 'Succeeded', trigger: { triggerType: 'ManualRollback' } })
+      expect(Object.keys(rollbacks[0]!.stages)).toEqual(['Production'])
+      const target = engine.execution(site, rollbacks[0]!.rollbackMetadata!.rollbackTargetPipelineExecutionId)
+      expect(rollbacks[0]!.sourceRevisions).toEqual(target.sourceRevisions)
+
       const running = executions.filter((e) => e.status === 'InProgress')
       expect(running).toHaveLength(1)
       expect(running[0]!.position).toMatchObject({ phase: 'in', stageIndex: 3 })
