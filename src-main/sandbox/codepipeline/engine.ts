@@ -14,6 +14,7 @@ import type {
   ExecutionRecord,
   PipelineDeclaration,
   PipelineRecord,
+  PlannedOutcome,
   SourceRevisionRecord,
   StageDeclaration,
   TriggerRecord,
@@ -29,7 +30,14 @@ export interface OutcomeContext {
   attempt: number
 }
 
-export type Outcome = { status: 'Succeeded' } | { status: 'Failed'; code: string; message: string }
+export type Outcome = PlannedOutcome
+
+export interface EngineSnapshot {
+  format: 1
+  clockMs: number
+  randomState: number
+  pipelines: PipelineRecord[]
+}
 
 export interface EngineOptions {
   nowMs: () => number
@@ -588,14 +596,7 @@ export class PipelineEngine {
     if (isApproval(action)) {
       run.token = this.uuid()
       run.expiresAtMs = this.clockMs + (action.timeoutInMinutes ?? DEFAULT_APPROVAL_TIMEOUT_MINUTES) * 60_000
-      this.at(run.expiresAtMs, () => {
-        if (run.status !== 'InProgress') return
-        this.settle(run, 'Failed', {
-          code: 'JobFailed',
-          message: `The approval request expired: no response within ${action.timeoutInMinutes ?? DEFAULT_APPROVAL_TIMEOUT_MINUTES} minutes.`,
-        })
-        this.afterAction(pipeline, run)
-      })
+      this.scheduleExpiry(pipeline, run)
       this.onApprovalWaiting?.(pipeline, run)
       return
     }
@@ -626,23 +627,65 @@ export class PipelineEngine {
       })
     }
     run.finishAtMs = this.clockMs + durationMs
-    run.plannedOutcome = outcome.status
+    run.plannedOutcome = outcome
+    if (source) run.fetchedRevision = source
     this.describeExternalRun(action, run, source)
-    this.at(run.finishAtMs, () => {
+    this.scheduleFinish(pipeline, run)
+  }
+
+  // Events are rebuilt from the records alone (see restore), so they hold no state of their own.
+  private scheduleFinish(pipeline: PipelineRecord, run: ActionRunRecord) {
+    this.at(run.finishAtMs!, () => {
       if (run.status !== 'InProgress') return
+      const execution = this.execution(pipeline, run.pipelineExecutionId)
+      const source = run.fetchedRevision
       if (source) {
+        const action = this.stage(pipeline, run.stageName).stage.actions.find((a) => a.name === run.actionName)!
         execution.sourceRevisions.push({
-          actionName: action.name,
+          actionName: run.actionName,
           revisionId: source.revisionId,
           revisionSummary: summaryOf(action, source),
           revisionUrl: source.url,
           createdMs: source.createdMs,
         })
       }
+      const outcome = run.plannedOutcome ?? { status: 'Succeeded' }
       if (outcome.status === 'Succeeded') this.settle(run, 'Succeeded')
       else this.settle(run, 'Failed', { code: outcome.code, message: outcome.message })
       this.afterAction(pipeline, run)
     })
+  }
+
+  private scheduleExpiry(pipeline: PipelineRecord, run: ActionRunRecord) {
+    this.at(run.expiresAtMs!, () => {
+      if (run.status !== 'InProgress') return
+      const minutes = Math.round((run.expiresAtMs! - run.startMs) / 60_000)
+      this.settle(run, 'Failed', { code: 'JobFailed', message: `The approval request expired: no response within ${minutes} minutes.` })
+      this.afterAction(pipeline, run)
+    })
+  }
+
+  // ── persistence ─────────────────────────────────────────────────────────────────────────────────
+
+  /** Everything the engine needs to go on later: records, clock and generator state (JSON-safe). */
+  snapshot(): EngineSnapshot {
+    return { format: 1, clockMs: this.clockMs, randomState: this.state, pipelines: [...this.pipelines.values()] }
+  }
+
+  /** An engine that continues from a snapshot: pending completions and expiries are scheduled again. */
+  static restore(options: EngineOptions, snapshot: EngineSnapshot): PipelineEngine {
+    if (snapshot.format !== 1 || !Array.isArray(snapshot.pipelines)) throw new Error('Unknown CodePipeline sandbox state format.')
+    const engine = new PipelineEngine({ ...options, startAtMs: snapshot.clockMs })
+    engine.state = snapshot.randomState >>> 0
+    for (const pipeline of snapshot.pipelines) {
+      engine.pipelines.set(pipeline.declaration.name, pipeline)
+      for (const run of pipeline.actionRuns) {
+        if (run.status !== 'InProgress') continue
+        if (run.expiresAtMs !== undefined) engine.scheduleExpiry(pipeline, run)
+        else if (run.finishAtMs !== undefined) engine.scheduleFinish(pipeline, run)
+      }
+    }
+    return engine
   }
 
   /** What the action's external system would report: ids, console links, output variables. */

@@ -1,13 +1,15 @@
 /**
  * The sandbox's CodePipeline: an AWS JSON 1.1 front (operations.ts) over a discrete-event engine
- * (engine.ts) on the sandbox's clock, seeded with the demo story's pipelines (seed.ts). State is in
- * memory: the seed is a pure function of the clock, so every start gives the same story.
+ * (engine.ts) on the sandbox's clock, seeded with the demo story's pipelines (seed.ts). With a
+ * `stateFile`, the engine's records are saved after every change and picked up again at the next start.
  */
+import { existsSync, readFileSync, renameSync } from 'node:fs'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { writeFileAtomic } from '../../core/atomic-file'
 import type { CredentialRegistry } from '../credentials'
 import { EmulatedError } from '../framework/emulated-error'
 import { jsonService } from '../framework/json-service'
-import { PipelineEngine, type Outcome, type OutcomeContext } from './engine'
+import { PipelineEngine, type EngineOptions, type EngineSnapshot, type Outcome, type OutcomeContext } from './engine'
 import { codePipelineOperations, iamActionOf } from './operations'
 import { seedPipelines, type SeedReport } from './seed'
 
@@ -26,35 +28,86 @@ export interface CodePipelineEmulatorOptions {
   /** Test hook: decides automated actions' outcomes (default: Build fails for a share of commits). */
   outcome?: (context: OutcomeContext) => Outcome
   region?: string
+  /**
+   * Where the engine's state is kept (e.g. `<sandbox data>/codepipeline.json`). Missing: seeded; present:
+   * continued; unreadable: moved aside to `<file>.unreadable-<time>` and seeded afresh. Default: memory only.
+   */
+  stateFile?: string
 }
 
 export interface CodePipelineEmulator {
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>
   /** The ground truth, for tests and for adding pipelines. */
   engine: PipelineEngine
-  /** What the demo seed produced, and how long it took (ms). */
+  /** What the demo seed produced, and how long it took (ms); undefined when continued from a state file. */
   seedReport?: SeedReport & { durationMs: number }
+  /** Resolves when the latest change is on disk. */
+  flush(): Promise<void>
   close(): Promise<void>
+}
+
+const MUTATIONS = new Set([
+  'StartPipelineExecution',
+  'StopPipelineExecution',
+  'RetryStageExecution',
+  'RollbackStage',
+  'PutApprovalResult',
+  'DisableStageTransition',
+  'EnableStageTransition',
+])
+
+function loadSnapshot(stateFile: string | undefined, nowMs: number): EngineSnapshot | undefined {
+  if (!stateFile || !existsSync(stateFile)) return undefined
+  try {
+    const snapshot = JSON.parse(readFileSync(stateFile, 'utf8')) as EngineSnapshot
+    if (snapshot.format !== 1 || !Array.isArray(snapshot.pipelines)) throw new Error('unknown format')
+    return snapshot
+  } catch {
+    // Keep what cannot be read for a person to look at; the sandbox starts from the seed.
+    renameSync(stateFile, `${stateFile}.unreadable-${nowMs}`)
+    return undefined
+  }
 }
 
 export function createCodePipelineEmulator(options: CodePipelineEmulatorOptions): CodePipelineEmulator {
   const speed = options.speed ?? SANDBOX_PIPELINE_SPEED
-  const seeded = (options.seed ?? 'demo') === 'demo'
   const now = options.nowMs()
-  const engine = new PipelineEngine({
+  const engineOptions: EngineOptions = {
     nowMs: options.nowMs,
     speed,
     seed: options.randomSeed ?? 20261203,
     outcome: options.outcome,
     region: options.region,
-    startAtMs: seeded ? now - 31 * 24 * 3600_000 : now,
-  })
+  }
+  const snapshot = loadSnapshot(options.stateFile, now)
+  const seeded = !snapshot && (options.seed ?? 'demo') === 'demo'
+  const engine = snapshot
+    ? PipelineEngine.restore(engineOptions, snapshot)
+    : new PipelineEngine({ ...engineOptions, startAtMs: seeded ? now - 31 * 24 * 3600_000 : now })
   let seedReport: CodePipelineEmulator['seedReport']
   if (seeded) {
     const started = performance.now()
     const report = seedPipelines(engine, now, speed)
     seedReport = { ...report, durationMs: performance.now() - started }
   }
+
+  // Saves run one at a time; changes made meanwhile are saved by the next one.
+  let saving: Promise<void> = Promise.resolve()
+  let dirty = false
+  let saveError: unknown
+  const save = () => {
+    if (!options.stateFile || dirty) return
+    dirty = true
+    const file = options.stateFile
+    saving = saving.then(async () => {
+      dirty = false
+      await writeFileAtomic(file, JSON.stringify(engine.snapshot())).catch((error: unknown) => {
+        saveError = error
+      })
+    })
+  }
+  if (!snapshot) save()
+
   const operations = Object.fromEntries(
     Object.entries(codePipelineOperations(engine)).map(([name, operation]) => [
       name,
@@ -66,10 +119,27 @@ export function createCodePipelineEmulator(options: CodePipelineEmulatorOptions)
         if (denied) {
           throw new EmulatedError('AccessDeniedException', `User: ${caller.arn} is not authorized to perform: ${action} on resource: *`)
         }
-        return operation(input, caller)
+        const output = operation(input, caller)
+        if (MUTATIONS.has(name)) save()
+        return output
       },
     ]),
   )
   const handle = jsonService({ targetPrefix: 'CodePipeline_20150709', version: '1.1', operations, credentials: options.credentials })
-  return { handle, engine, seedReport, close: () => Promise.resolve() }
+  /** Waits for the saves under way; rejects once with the last save's error, if one failed. */
+  const flush = async () => {
+    await saving
+    const error = saveError
+    saveError = undefined
+    if (error) throw error instanceof Error ? error : new Error(String(error))
+  }
+  return {
+    handle,
+    engine,
+    seedReport,
+    flush,
+    async close() {
+      await flush()
+    },
+  }
 }

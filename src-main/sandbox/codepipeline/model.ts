@@ -59,6 +59,8 @@ export interface SourceRevisionRecord {
   url?: string
 }
 
+export type PlannedOutcome = { status: 'Succeeded' } | { status: 'Failed'; code: string; message: string }
+
 export interface TransitionRecord {
   enabled: boolean
   lastChangedBy?: string
@@ -136,9 +138,11 @@ export interface ActionRunRecord {
   errorDetails?: { code: string; message: string }
   outputVariables?: Record<string, string>
   resolvedConfiguration?: Record<string, string>
-  /** The planned finish, for automated actions. */
+  /** Automated actions: when and how they will finish (decided when they start). */
   finishAtMs?: number
-  plannedOutcome?: 'Succeeded' | 'Failed'
+  plannedOutcome?: PlannedOutcome
+  /** Source actions: the revision they are fetching. */
+  fetchedRevision?: SourceRevisionRecord
 }
 
 export interface PipelineRecord {

@@ -376,3 +376,22 @@ describe('CodePipeline engine', () => {
     expect(a.status).toBe('Failed')
   })
 })
+
+describe('CodePipeline engine snapshots', () => {
+  it('an engine restored mid-run goes on exactly as the original does', () => {
+    const { engine, pipeline, advance, start, now } = setup('QUEUED')
+    const [a] = [start(), start(), start()]
+    advance(200_000)
+    expect(runs(pipeline, a!.pipelineExecutionId).some((r) => r.status === 'InProgress')).toBe(true)
+    let later = now()
+    const restored = PipelineEngine.restore(
+      { nowMs: () => later, seed: 7, outcome: () => ({ status: 'Succeeded' }) },
+      JSON.parse(JSON.stringify(engine.snapshot())),
+    )
+    advance(2 * HOUR)
+    later += 2 * HOUR
+    restored.sync()
+    expect(JSON.stringify(restored.pipeline('p'))).toBe(JSON.stringify(engine.pipeline('p')))
+    expect(restored.nowMs).toBe(engine.nowMs)
+  })
+})
