@@ -408,12 +408,14 @@ export class PipelineEngine {
     }
     const latest = this.latestRuns(pipeline, pipelineExecutionId, stageName)
     const orders = [...new Set(stage.actions.map(runOrderOf))].sort((a, b) => a - b)
-    let runOrder = orders[0]!
-    let actions = stage.actions.filter((a) => runOrderOf(a) === runOrder)
-    if (mode === 'FAILED_ACTIONS') {
-      runOrder = orders.find((order) => stage.actions.some((a) => runOrderOf(a) === order && latest.get(a.name)?.status !== 'Succeeded'))!
-      actions = stage.actions.filter((a) => runOrderOf(a) === runOrder && latest.get(a.name)?.status !== 'Succeeded')
-    }
+    // FAILED_ACTIONS starts at the first run order with an action that did not succeed (or never ran);
+    // with none such, and for ALL_ACTIONS, the whole stage runs again.
+    const pending = (a: ActionDeclaration) => latest.get(a.name)?.status !== 'Succeeded'
+    const firstPending = orders.find((order) => stage.actions.some((a) => runOrderOf(a) === order && pending(a)))
+    const runOrder = mode === 'FAILED_ACTIONS' && firstPending !== undefined ? firstPending : orders[0]!
+    const actions = stage.actions.filter(
+      (a) => runOrderOf(a) === runOrder && (mode === 'ALL_ACTIONS' || firstPending === undefined || pending(a)),
+    )
     execution.status = 'InProgress'
     execution.statusSummary = undefined
     execution.stopMode = undefined

@@ -34,14 +34,14 @@ function invalid(message: string): EmulatedError {
   return new EmulatedError('ValidationException', `1 validation error detected: ${message}`)
 }
 
-function requiredString(input: Record<string, unknown>, field: string, max = 100, pattern?: RegExp): string {
+function requiredString(input: Record<string, unknown>, field: string, max = 100, pattern?: RegExp, min = 1): string {
   const value = input[field]
   if (value === undefined || value === null) throw invalid(`Value null at '${field}' failed to satisfy constraint: Member must not be null`)
   if (typeof value !== 'string') throw invalid(`Value at '${field}' failed to satisfy constraint: Member must be a string`)
-  if (value.length < 1 || value.length > max) {
-    throw invalid(`Value '${value}' at '${field}' failed to satisfy constraint: Member must have length between 1 and ${max}`)
+  if (value.length < min || value.length > max) {
+    throw invalid(`Value '${value}' at '${field}' failed to satisfy constraint: Member must have length between ${min} and ${max}`)
   }
-  if (pattern && !pattern.test(value)) {
+  if (pattern && value.length > 0 && !pattern.test(value)) {
     throw invalid(
       `Value '${value}' at '${field}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${pattern.source}`,
     )
@@ -496,7 +496,7 @@ export function codePipelineOperations(engine: PipelineEngine): Record<string, J
       const actionName = requiredString(input, 'actionName', 100, NAME_PATTERN)
       const result = objectField(input, 'result')
       if (!result) throw invalid("Value null at 'result' failed to satisfy constraint: Member must not be null")
-      const summary = requiredString(result, 'summary', 512)
+      const summary = requiredString(result, 'summary', 512, undefined, 0)
       const status = oneOf(result, 'status', ['Approved', 'Rejected'] as const)
       const token = requiredString(input, 'token', 36, UUID_PATTERN)
       const approvedAtMs = engine.putApprovalResult(

@@ -252,6 +252,7 @@ describe('CodePipeline emulator: changes', () => {
     expect(await errorName(answer({ stageName: 'Nope' }))).toBe('StageNotFoundException')
     expect(await errorName(answer({ pipelineName: 'nope' }))).toBe('PipelineNotFoundException')
     expect(await errorName(answer({ result: { status: 'Maybe' as never, summary: 'x' } }))).toBe('ValidationException')
+    expect(await errorName(answer({ result: { status: 'Approved', summary: 'x'.repeat(513) } }))).toBe('ValidationException')
     sandbox.advance(MINUTE)
     const { approvedAt } = await answer({})
     expect(approvedAt?.getTime()).toBe(sandbox.now())
