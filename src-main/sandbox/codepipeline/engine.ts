@@ -106,11 +106,70 @@ function nominalDurationMs(action: ActionDeclaration): [number, number] {
 const isApproval = (action: ActionDeclaration) => action.actionTypeId.category === 'Approval' && action.actionTypeId.provider === 'Manual'
 const runOrderOf = (action: ActionDeclaration) => action.runOrder ?? 1
 
+/** A binary min-heap of events by due time, then by scheduling order (ties run first-come). */
+class EventQueue {
+  private readonly heap: QueuedEvent[] = []
+
+  private static before(a: QueuedEvent, b: QueuedEvent): boolean {
+    return a.atMs < b.atMs || (a.atMs === b.atMs && a.seq < b.seq)
+  }
+
+  push(event: QueuedEvent): void {
+    const heap = this.heap
+    heap.push(event)
+    let i = heap.length - 1
+    while (i > 0) {
+      const parent = (i - 1) >> 1
+      if (!EventQueue.before(heap[i]!, heap[parent]!)) break
+      ;[heap[i], heap[parent]] = [heap[parent]!, heap[i]!]
+      i = parent
+    }
+  }
+
+  peek(): QueuedEvent | undefined {
+    return this.heap[0]
+  }
+
+  /** Removes and returns the earliest event if it is due by `timeMs`. */
+  popDue(timeMs: number): QueuedEvent | undefined {
+    const heap = this.heap
+    const top = heap[0]
+    if (!top || top.atMs > timeMs) return undefined
+    const last = heap.pop()!
+    if (heap.length > 0) {
+      heap[0] = last
+      let i = 0
+      for (;;) {
+        const left = 2 * i + 1
+        const right = left + 1
+        let smallest = i
+        if (left < heap.length && EventQueue.before(heap[left]!, heap[smallest]!)) smallest = left
+        if (right < heap.length && EventQueue.before(heap[right]!, heap[smallest]!)) smallest = right
+        if (smallest === i) break
+        ;[heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!]
+        i = smallest
+      }
+    }
+    return top
+  }
+}
+
+/** Lookups rebuilt from the records (never saved), so a busy history stays fast. */
+interface PipelineIndex {
+  executions: Map<string, ExecutionRecord>
+  /** Position in `executions`, for oldest-first order. */
+  order: Map<ExecutionRecord, number>
+  active: Set<ExecutionRecord>
+  runsByExecution: Map<string, ActionRunRecord[]>
+  latestRunByAction: Map<string, ActionRunRecord>
+}
+
 export class PipelineEngine {
   readonly pipelines = new Map<string, PipelineRecord>()
+  private readonly indexes = new Map<string, PipelineIndex>()
   speed: number
   private clockMs = 0
-  private events: QueuedEvent[] = []
+  private readonly events = new EventQueue()
   private seq = 0
   private state: number
   private readonly outcome: (context: OutcomeContext) => Outcome
@@ -144,8 +203,7 @@ export class PipelineEngine {
 
   /** Runs every event due up to `timeMs`, in due-time order, then leaves the clock at `timeMs`. */
   runUntil(timeMs: number): void {
-    while (this.events.length > 0 && this.events[0]!.atMs <= timeMs) {
-      const event = this.events.shift()!
+    for (let event = this.events.popDue(timeMs); event; event = this.events.popDue(timeMs)) {
       this.clockMs = Math.max(this.clockMs, event.atMs)
       event.run()
     }
@@ -154,38 +212,36 @@ export class PipelineEngine {
 
   /** Schedules `run` at `atMs` (not before now; whole milliseconds, as the API's times are). */
   at(atMs: number, run: () => void): void {
-    const event = { atMs: Math.max(Math.round(atMs), this.clockMs), seq: this.seq++, run }
-    let low = 0
-    let high = this.events.length
-    while (low < high) {
-      const mid = (low + high) >> 1
-      const other = this.events[mid]!
-      if (other.atMs < event.atMs || (other.atMs === event.atMs && other.seq < event.seq)) low = mid + 1
-      else high = mid
-    }
-    this.events.splice(low, 0, event)
+    this.events.push({ atMs: Math.max(Math.round(atMs), this.clockMs), seq: this.seq++, run })
   }
 
   /** Due time of the next queued event, for tests that step through a run. */
   nextEventAtMs(): number | undefined {
-    return this.events[0]?.atMs
+    return this.events.peek()?.atMs
   }
 
-  private random(): number {
+  private randomUint32(): number {
     this.state = (this.state + 0x6d2b79f5) >>> 0
     let t = this.state
     t = Math.imul(t ^ (t >>> 15), t | 1)
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+    return (t ^ (t >>> 14)) >>> 0
+  }
+
+  /** mulberry32: seeded, so every run of the same story is the same. */
+  private random(): number {
+    return this.randomUint32() / 4294967296
   }
 
   /** A version-4-shaped UUID from the seeded generator (ids match the API's patterns, runs are repeatable). */
   uuid(): string {
-    const hex = Array.from({ length: 32 }, () => Math.floor(this.random() * 16).toString(16))
-    hex[12] = '4'
-    hex[16] = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)
-    const s = hex.join('')
-    return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`
+    const hex = (n: number) => n.toString(16).padStart(8, '0')
+    const a = hex(this.randomUint32())
+    const b = hex(this.randomUint32())
+    const c = hex(this.randomUint32())
+    const d = hex(this.randomUint32())
+    const variant = ((parseInt(c[0]!, 16) & 0x3) | 0x8).toString(16)
+    return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-${variant}${c.slice(1, 4)}-${c.slice(4)}${d}`
   }
 
   // ── pipelines ───────────────────────────────────────────────────────────────────────────────────
@@ -206,7 +262,56 @@ export class PipelineEngine {
       repositories,
     }
     this.pipelines.set(declaration.name, record)
+    this.reindex(record)
     return record
+  }
+
+  private reindex(pipeline: PipelineRecord) {
+    const index: PipelineIndex = {
+      executions: new Map(),
+      order: new Map(),
+      active: new Set(),
+      runsByExecution: new Map(),
+      latestRunByAction: new Map(),
+    }
+    this.indexes.set(pipeline.declaration.name, index)
+    for (const execution of pipeline.executions) this.indexExecution(pipeline, execution)
+    for (const run of pipeline.actionRuns) this.indexRun(pipeline, run)
+  }
+
+  private index(pipeline: PipelineRecord): PipelineIndex {
+    return this.indexes.get(pipeline.declaration.name)!
+  }
+
+  private indexExecution(pipeline: PipelineRecord, execution: ExecutionRecord) {
+    const index = this.index(pipeline)
+    index.executions.set(execution.pipelineExecutionId, execution)
+    index.order.set(execution, index.order.size)
+    if (isActive(execution)) index.active.add(execution)
+  }
+
+  private indexRun(pipeline: PipelineRecord, run: ActionRunRecord) {
+    const index = this.index(pipeline)
+    const list = index.runsByExecution.get(run.pipelineExecutionId) ?? []
+    list.push(run)
+    index.runsByExecution.set(run.pipelineExecutionId, list)
+    index.latestRunByAction.set(`${run.stageName}/${run.actionName}`, run)
+  }
+
+  /** Unfinished executions, oldest first. */
+  activeExecutions(pipeline: PipelineRecord): ExecutionRecord[] {
+    const index = this.index(pipeline)
+    return [...index.active].sort((a, b) => index.order.get(a)! - index.order.get(b)!)
+  }
+
+  /** Every action run of one execution, in start order. */
+  runsOf(pipeline: PipelineRecord, pipelineExecutionId: string): readonly ActionRunRecord[] {
+    return this.index(pipeline).runsByExecution.get(pipelineExecutionId) ?? []
+  }
+
+  /** The newest run of an action across executions (GetPipelineState's action latestExecution). */
+  latestRunOf(pipeline: PipelineRecord, stageName: string, actionName: string): ActionRunRecord | undefined {
+    return this.index(pipeline).latestRunByAction.get(`${stageName}/${actionName}`)
   }
 
   pipeline(name: string): PipelineRecord {
@@ -218,7 +323,7 @@ export class PipelineEngine {
   }
 
   execution(pipeline: PipelineRecord, pipelineExecutionId: string): ExecutionRecord {
-    const found = pipeline.executions.find((e) => e.pipelineExecutionId === pipelineExecutionId)
+    const found = this.index(pipeline).executions.get(pipelineExecutionId)
     if (!found) {
       throw new EmulatedError(
         'PipelineExecutionNotFoundException',
@@ -239,8 +344,8 @@ export class PipelineEngine {
   /** The newest run of each action of a stage in one execution. */
   latestRuns(pipeline: PipelineRecord, pipelineExecutionId: string, stageName: string): Map<string, ActionRunRecord> {
     const latest = new Map<string, ActionRunRecord>()
-    for (const run of pipeline.actionRuns) {
-      if (run.pipelineExecutionId === pipelineExecutionId && run.stageName === stageName) latest.set(run.actionName, run)
+    for (const run of this.runsOf(pipeline, pipelineExecutionId)) {
+      if (run.stageName === stageName) latest.set(run.actionName, run)
     }
     return latest
   }
@@ -264,7 +369,7 @@ export class PipelineEngine {
       if (existing) return this.execution(pipeline, existing)
     }
     if (declaration.executionMode !== 'SUPERSEDED') {
-      const active = pipeline.executions.filter(isActive).length
+      const active = this.index(pipeline).active.size
       if (active >= MAX_CONCURRENT_EXECUTIONS) {
         throw new EmulatedError(
           'ConcurrentPipelineExecutionsLimitExceededException',
@@ -307,6 +412,7 @@ export class PipelineEngine {
       stages: {},
     }
     pipeline.executions.push(execution)
+    this.indexExecution(pipeline, execution)
     if (request.clientRequestToken) pipeline.requestTokens[request.clientRequestToken] = execution.pipelineExecutionId
     this.onExecutionStarted?.(pipeline, execution)
     this.arriveBefore(pipeline, execution, 0)
@@ -328,7 +434,7 @@ export class PipelineEngine {
     if (index === 0) unable('the source stage cannot be rolled back.')
     if (target.stages[stageName]?.status !== 'Succeeded') unable(`execution '${targetPipelineExecutionId}' did not succeed in this stage.`)
     if (target.pipelineVersion !== declaration.version) unable('the pipeline version has changed since the target execution ran.')
-    if (pipeline.executions.some((e) => isActive(e) && e.position.phase === 'in' && e.position.stageIndex === index)) {
+    if (this.activeExecutions(pipeline).some((e) => e.position.phase === 'in' && e.position.stageIndex === index)) {
       unable('the stage is currently running.')
     }
     const execution: ExecutionRecord = {
@@ -349,6 +455,7 @@ export class PipelineEngine {
       stages: {},
     }
     pipeline.executions.push(execution)
+    this.indexExecution(pipeline, execution)
     this.onExecutionStarted?.(pipeline, execution)
     this.arriveBefore(pipeline, execution, index)
     return execution
@@ -356,7 +463,7 @@ export class PipelineEngine {
 
   stop(pipelineName: string, pipelineExecutionId: string, options: { abandon: boolean; reason?: string }): ExecutionRecord {
     const pipeline = this.pipeline(pipelineName)
-    const execution = pipeline.executions.find((e) => e.pipelineExecutionId === pipelineExecutionId)
+    const execution = this.index(pipeline).executions.get(pipelineExecutionId)
     if (execution?.status === 'Stopping' && !options.abandon) {
       throw new EmulatedError(
         'DuplicatedStopRequestException',
@@ -371,14 +478,14 @@ export class PipelineEngine {
     }
     execution.stopTrigger = options.reason === undefined ? {} : { reason: options.reason }
     const position = execution.position
-    const running = pipeline.actionRuns.filter((r) => r.pipelineExecutionId === pipelineExecutionId && r.status === 'InProgress')
+    const running = this.runsOf(pipeline, pipelineExecutionId).filter((r) => r.status === 'InProgress')
     if (position.phase !== 'in' || running.length === 0) {
-      this.finishExecution(execution, 'Stopped')
+      this.finishExecution(pipeline, execution, 'Stopped')
       if (position.phase === 'in') this.setStage(execution, pipeline.declaration.stages[position.stageIndex]!.name, 'Stopped')
     } else if (options.abandon) {
       for (const run of running) this.settle(run, 'Abandoned')
       this.setStage(execution, pipeline.declaration.stages[position.stageIndex]!.name, 'Stopped')
-      this.finishExecution(execution, 'Stopped')
+      this.finishExecution(pipeline, execution, 'Stopped')
     } else {
       execution.stopMode = 'wait'
       execution.status = 'Stopping'
@@ -417,6 +524,7 @@ export class PipelineEngine {
       (a) => runOrderOf(a) === runOrder && (mode === 'ALL_ACTIONS' || firstPending === undefined || pending(a)),
     )
     execution.status = 'InProgress'
+    this.index(pipeline).active.add(execution)
     execution.statusSummary = undefined
     execution.stopMode = undefined
     execution.stopTrigger = undefined
@@ -499,7 +607,8 @@ export class PipelineEngine {
     run.status = status
   }
 
-  private finishExecution(execution: ExecutionRecord, status: ExecutionRecord['status'], statusSummary?: string) {
+  private finishExecution(pipeline: PipelineRecord, execution: ExecutionRecord, status: ExecutionRecord['status'], statusSummary?: string) {
+    this.index(pipeline).active.delete(execution)
     execution.status = status
     execution.statusSummary = statusSummary
     execution.stopMode = undefined
@@ -512,18 +621,18 @@ export class PipelineEngine {
     const stages = pipeline.declaration.stages
     if (stageIndex >= stages.length || (execution.rollbackStageIndex !== undefined && stageIndex > execution.rollbackStageIndex)) {
       execution.position = { phase: 'done' }
-      this.finishExecution(execution, 'Succeeded')
+      this.finishExecution(pipeline, execution, 'Succeeded')
       return
     }
     execution.position = { phase: 'before', stageIndex, sinceMs: this.clockMs }
     execution.lastUpdateMs = this.clockMs
     if (pipeline.declaration.executionMode === 'SUPERSEDED') {
       // One execution waits at a boundary; of two, the one started later goes on.
-      for (const other of pipeline.executions) {
-        if (other === execution || !isActive(other)) continue
+      for (const other of this.activeExecutions(pipeline)) {
+        if (other === execution) continue
         if (other.position.phase !== 'before' || other.position.stageIndex !== stageIndex) continue
         const loser = other.startMs <= execution.startMs ? other : execution
-        this.finishExecution(loser, 'Superseded', `Superseded by a newer execution at stage '${stages[stageIndex]!.name}'.`)
+        this.finishExecution(pipeline, loser, 'Superseded', `Superseded by a newer execution at stage '${stages[stageIndex]!.name}'.`)
         loser.position = { phase: 'done' }
       }
     }
@@ -535,8 +644,8 @@ export class PipelineEngine {
     let moved = true
     while (moved) {
       moved = false
-      for (const execution of pipeline.executions) {
-        if (!isActive(execution) || execution.position.phase !== 'before') continue
+      for (const execution of this.activeExecutions(pipeline)) {
+        if (execution.position.phase !== 'before') continue
         if (this.mayEnter(pipeline, execution, execution.position.stageIndex)) {
           this.enter(pipeline, execution, execution.position.stageIndex)
           moved = true
@@ -551,8 +660,8 @@ export class PipelineEngine {
     if (stageIndex > 0 && !pipeline.transitions[stage.name]?.enabled) return false
     if (pipeline.declaration.executionMode === 'PARALLEL') return true
     // SUPERSEDED and QUEUED lock a stage while an execution runs in it; QUEUED keeps arrival order.
-    for (const other of pipeline.executions) {
-      if (other === execution || !isActive(other)) continue
+    for (const other of this.activeExecutions(pipeline)) {
+      if (other === execution) continue
       if (other.position.phase === 'in' && other.position.stageIndex === stageIndex) return false
       if (
         other.position.phase === 'before' &&
@@ -578,8 +687,8 @@ export class PipelineEngine {
   }
 
   private startAction(pipeline: PipelineRecord, execution: ExecutionRecord, stage: StageDeclaration, action: ActionDeclaration) {
-    const attempt = pipeline.actionRuns.filter(
-      (r) => r.pipelineExecutionId === execution.pipelineExecutionId && r.stageName === stage.name && r.actionName === action.name,
+    const attempt = this.runsOf(pipeline, execution.pipelineExecutionId).filter(
+      (r) => r.stageName === stage.name && r.actionName === action.name,
     ).length
     const run: ActionRunRecord = {
       actionExecutionId: this.uuid(),
@@ -594,6 +703,7 @@ export class PipelineEngine {
       resolvedConfiguration: this.resolve(action.configuration ?? {}, execution),
     }
     pipeline.actionRuns.push(run)
+    this.indexRun(pipeline, run)
     execution.lastUpdateMs = this.clockMs
     if (isApproval(action)) {
       run.token = this.uuid()
@@ -681,6 +791,7 @@ export class PipelineEngine {
     engine.state = snapshot.randomState >>> 0
     for (const pipeline of snapshot.pipelines) {
       engine.pipelines.set(pipeline.declaration.name, pipeline)
+      engine.reindex(pipeline)
       for (const run of pipeline.actionRuns) {
         if (run.status !== 'InProgress') continue
         if (run.expiresAtMs !== undefined) engine.scheduleExpiry(pipeline, run)
@@ -770,11 +881,11 @@ export class PipelineEngine {
     const next = stage.actions.map(runOrderOf).filter((order) => order > position.runOrder)
     if (execution.stopMode === 'wait') {
       this.setStage(execution, stage.name, !failed && next.length === 0 ? 'Succeeded' : 'Stopped')
-      this.finishExecution(execution, 'Stopped')
+      this.finishExecution(pipeline, execution, 'Stopped')
     } else if (failed) {
       this.setStage(execution, stage.name, 'Failed')
       const failedRun = group.map((a) => latest.get(a.name)).find((r) => r && r.status !== 'Succeeded')
-      this.finishExecution(execution, 'Failed', failedRun?.errorDetails?.message)
+      this.finishExecution(pipeline, execution, 'Failed', failedRun?.errorDetails?.message)
     } else if (next.length > 0) {
       const runOrder = Math.min(...next)
       execution.position = { phase: 'in', stageIndex: position.stageIndex, runOrder }

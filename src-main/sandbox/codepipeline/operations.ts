@@ -22,7 +22,7 @@
 import { SANDBOX_ACCOUNT_ID, type SandboxCredential } from '../credentials'
 import { EmulatedError } from '../framework/emulated-error'
 import type { JsonOperation } from '../framework/json-service'
-import { isActive, type PipelineEngine } from './engine'
+import { type PipelineEngine } from './engine'
 import type { ActionDeclaration, ActionRunRecord, ExecutionRecord, PipelineRecord } from './model'
 
 const NAME_PATTERN = /^[A-Za-z0-9.@\-_]+$/
@@ -145,17 +145,14 @@ function errorJson(run: ActionRunRecord) {
   return run.errorDetails ? { errorDetails: run.errorDetails } : {}
 }
 
-function actionExecutionDetail(pipeline: PipelineRecord, run: ActionRunRecord, region: string) {
+function actionExecutionDetail(engine: PipelineEngine, pipeline: PipelineRecord, run: ActionRunRecord) {
+  const region = engine.region
   const action = actionOf(pipeline, run.stageName, run.actionName)!
   const bucket = pipeline.declaration.artifactStore.location
   const producer = (artifact: string) =>
-    [...pipeline.actionRuns]
+    [...engine.runsOf(pipeline, run.pipelineExecutionId)]
       .reverse()
-      .find(
-        (r) =>
-          r.pipelineExecutionId === run.pipelineExecutionId &&
-          actionOf(pipeline, r.stageName, r.actionName)?.outputArtifacts?.some((o) => o.name === artifact),
-      )
+      .find((r) => actionOf(pipeline, r.stageName, r.actionName)?.outputArtifacts?.some((o) => o.name === artifact))
   const finished = run.status !== 'InProgress'
   const result = {
     ...(run.externalExecutionId ? { externalExecutionId: run.externalExecutionId } : {}),
@@ -215,11 +212,12 @@ function entityUrlOf(action: ActionDeclaration, region: string): string | undefi
 function pipelineState(engine: PipelineEngine, pipeline: PipelineRecord) {
   const mode = pipeline.declaration.executionMode
   const stageStates = pipeline.declaration.stages.map((stage, index) => {
-    const waiting = pipeline.executions
-      .filter((e) => isActive(e) && e.position.phase === 'before' && e.position.stageIndex === index)
+    const waiting = engine
+      .activeExecutions(pipeline)
+      .filter((e) => e.position.phase === 'before' && e.position.stageIndex === index)
       .map((e) => ({ pipelineExecutionId: e.pipelineExecutionId, status: 'InProgress', type: e.executionType }))
     const latestId = pipeline.stageLatest[stage.name]
-    const latest = latestId ? pipeline.executions.find((e) => e.pipelineExecutionId === latestId) : undefined
+    const latest = latestId ? engine.execution(pipeline, latestId) : undefined
     const stageRun = latest?.stages[stage.name]
     const transition = pipeline.transitions[stage.name]
     return {
@@ -237,8 +235,8 @@ function pipelineState(engine: PipelineEngine, pipeline: PipelineRecord) {
           }
         : {}),
       actionStates: stage.actions.map((action) => {
-        const run = [...pipeline.actionRuns].reverse().find((r) => r.stageName === stage.name && r.actionName === action.name)
-        const execution = run && pipeline.executions.find((e) => e.pipelineExecutionId === run.pipelineExecutionId)
+        const run = engine.latestRunOf(pipeline, stage.name, action.name)
+        const execution = run && engine.execution(pipeline, run.pipelineExecutionId)
         const revision = execution?.sourceRevisions.find((r) => r.actionName === action.name)
         const entityUrl = entityUrlOf(action, action.region ?? engine.region)
         return {
@@ -421,7 +419,7 @@ export function codePipelineOperations(engine: PipelineEngine): Record<string, J
         : optionalString(filter, 'pipelineExecutionId', 36, UUID_PATTERN)
       const range = latestFilter ? oneOf(latestFilter, 'startTimeRange', ['Latest', 'All'] as const) : 'All'
       if (executionId) engine.execution(pipeline, executionId)
-      let runs = pipeline.actionRuns.filter((r) => !executionId || r.pipelineExecutionId === executionId)
+      let runs = executionId ? [...engine.runsOf(pipeline, executionId)] : pipeline.actionRuns
       if (range === 'Latest') {
         const latest = new Map<string, ActionRunRecord>()
         for (const run of runs) latest.set(`${run.stageName}/${run.actionName}`, run)
@@ -432,7 +430,7 @@ export function codePipelineOperations(engine: PipelineEngine): Record<string, J
       const scope = `actions:${pipeline.declaration.name}:${executionId ?? ''}:${range}`
       const { slice, nextToken } = page(ordered, (o) => o.run.actionExecutionId, scope, input, maxResults)
       return {
-        actionExecutionDetails: slice.map((o) => actionExecutionDetail(pipeline, o.run, region)),
+        actionExecutionDetails: slice.map((o) => actionExecutionDetail(engine, pipeline, o.run)),
         ...(nextToken ? { nextToken } : {}),
       }
     }),
