@@ -151,7 +151,7 @@ export interface StageCommit {
    * What that execution's Source fetched; undefined when `executions` lacks the execution (fetch it with
    * GetPipelineExecution or a further page), empty when it fetched nothing yet.
    */
-  revisions?: { actionName: string; revisionId?: string; message?: string; url?: string }[]
+  revisions?: { actionName: string; revisionId?: string; message?: string; author?: string; url?: string }[]
 }
 
 /**
@@ -171,12 +171,22 @@ export function revisionMessage(summary: string | undefined): string | undefined
   return summary
 }
 
-/** The commit in each stage: each stage's latest execution joined with that execution's sourceRevisions. */
+/**
+ * The commit in each stage: each stage's latest execution joined with that execution's sourceRevisions.
+ * CodePipeline's summaries carry no author; pass ListActionExecutions details that include those
+ * executions' Source runs and the author comes from their `AuthorName` output variable where present.
+ */
 export function commitsByStage(
   state: GetPipelineStateOutput,
   executions: readonly Pick<PipelineExecutionSummary, 'pipelineExecutionId' | 'sourceRevisions'>[],
+  actionDetails: readonly ActionExecutionDetail[] = [],
 ): StageCommit[] {
   const byId = new Map(executions.map((e) => [e.pipelineExecutionId, e]))
+  const authors = new Map<string, string>()
+  for (const detail of actionDetails) {
+    const author = detail.output?.outputVariables?.AuthorName
+    if (author && detail.pipelineExecutionId && detail.actionName) authors.set(`${detail.pipelineExecutionId}/${detail.actionName}`, author)
+  }
   const commits: StageCommit[] = []
   for (const stage of state.stageStates ?? []) {
     const latest = stage.latestExecution
@@ -192,6 +202,9 @@ export function commitsByStage(
               actionName: r.actionName ?? '',
               ...(r.revisionId ? { revisionId: r.revisionId } : {}),
               ...(r.revisionSummary ? { message: revisionMessage(r.revisionSummary) } : {}),
+              ...(authors.has(`${latest.pipelineExecutionId}/${r.actionName}`)
+                ? { author: authors.get(`${latest.pipelineExecutionId}/${r.actionName}`) }
+                : {}),
               ...(r.revisionUrl ? { url: r.revisionUrl } : {}),
             })),
           }

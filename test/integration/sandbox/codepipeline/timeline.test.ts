@@ -4,6 +4,7 @@
  */
 import {
   GetPipelineStateCommand,
+  ListActionExecutionsCommand,
   paginateListActionExecutions,
   paginateListPipelineExecutions,
   PutApprovalResultCommand,
@@ -145,6 +146,12 @@ describe('CodePipeline timeline from ListActionExecutions', () => {
       // The release waiting for approval is not the one in production.
       expect(joined.find((c) => c.stageName === 'Approval')!.revisions![0]!.revisionId).not.toBe(
         joined.find((c) => c.stageName === 'Production')!.revisions![0]!.revisionId,
+      )
+      // With the newest action runs at hand, each commit also names its author.
+      const recent = await fresh.client.send(new ListActionExecutionsCommand({ pipelineName: SITE_PIPELINE }))
+      const withAuthors = commitsByStage(state, summaries, recent.actionExecutionDetails)
+      expect(withAuthors.map((c) => c.revisions![0]!.author)).toEqual(
+        expected.map((c) => pipeline.repositories.Source!.find((commit) => commit.revisionId === c.revisions[0]!.revisionId)!.author),
       )
       // Without the execution's summary, the join says so instead of guessing.
       expect(commitsByStage(state, []).every((c) => c.revisions === undefined)).toBe(true)
