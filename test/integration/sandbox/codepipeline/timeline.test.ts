@@ -122,6 +122,31 @@ describe('CodePipeline timeline from ListActionExecutions', () => {
     expect(production[1]!.startMs).toBe(production[0]!.endMs)
   })
 
+  it('latestInPipelineExecution: Latest keeps each action’s newest attempt, All keeps retries too', async () => {
+    const pipeline = sandbox.engine.pipeline(SITE_PIPELINE)
+    const retried = pipeline.executions.find((e) => (e.stages.Build?.manualRetries ?? 0) > 0)!
+    const list = async (startTimeRange: 'Latest' | 'All') =>
+      (
+        await sandbox.client.send(
+          new ListActionExecutionsCommand({
+            pipelineName: SITE_PIPELINE,
+            filter: { latestInPipelineExecution: { pipelineExecutionId: retried.pipelineExecutionId, startTimeRange } },
+          }),
+        )
+      ).actionExecutionDetails!
+    const all = await list('All')
+    const latest = await list('Latest')
+    expect(all.filter((d) => d.actionName === 'Build')).toHaveLength(2)
+    expect(latest.filter((d) => d.actionName === 'Build').map((d) => d.actionExecutionId)).toEqual([
+      sandbox.engine.latestRuns(pipeline, retried.pipelineExecutionId, 'Build').get('Build')!.actionExecutionId,
+    ])
+    expect(
+      buildTimeline([all], retried.pipelineExecutionId)!
+        .stages.find((s) => s.stageName === 'Build')!
+        .actions.map((a) => a.attempt),
+    ).toEqual([1, 2])
+  })
+
   it('joins each stage’s latest execution with that execution’s commit', async () => {
     const fresh = await startCodePipeline()
     try {

@@ -395,3 +395,22 @@ describe('CodePipeline engine snapshots', () => {
     expect(restored.nowMs).toBe(engine.nowMs)
   })
 })
+
+describe('CodePipeline engine clock', () => {
+  it('runs automated actions `speed` times faster; approval timeouts stay real time', () => {
+    const durations = (speed: number) => {
+      const now = T0
+      const engine = new PipelineEngine({ nowMs: () => now, seed: 3, speed, outcome: () => ({ status: 'Succeeded' }) })
+      const pipeline = engine.addPipeline(declaration('SUPERSEDED', 60), {
+        Source: [{ revisionId: 'c', message: 'm', author: 'a', createdMs: 0 }],
+      })
+      engine.start('p', { trigger })
+      engine.runUntil(T0 + 10 * HOUR)
+      return pipeline.actionRuns.map((r) => r.lastUpdateMs - r.startMs)
+    }
+    const [normal, fast] = [durations(1), durations(4)]
+    expect(normal.at(-1)).toBe(60 * 60_000) // the approval timed out after its 60 minutes
+    expect(fast.at(-1)).toBe(60 * 60_000)
+    normal.slice(0, -1).forEach((ms, i) => expect(Math.abs(fast[i]! - ms / 4)).toBeLessThanOrEqual(1))
+  })
+})
