@@ -133,6 +133,7 @@ export function createRoute53Routes(state: Route53State, settings: Route53Settin
   const calls: Partial<Record<OperationName, number>> = {}
 
   function throttle(): void {
+    if (settings.requestsPerSecond === Infinity) return
     const now = settings.nowMs()
     while (recent.length && recent[0]! <= now - 1000) recent.shift()
     if (recent.length >= settings.requestsPerSecond) throw new EmulatedError('Throttling', 'Rate exceeded', 400)
