@@ -55,13 +55,19 @@ function utf8Bytes(ch: string): string {
 /** Labels back to a Route 53 name: lowercase ASCII letters, octal escapes, trailing dot. */
 export function route53Name(labels: string[]): string {
   if (labels.length === 0) return '.'
-  return labels.map(escapeLabel).join('.') + '.'
+  return labels.map((label) => escapeLabel(label)).join('.') + '.'
 }
 
-function escapeLabel(label: string): string {
+/** The same for a name inside a record's value, whose case Route 53 keeps as given. */
+export function route53ValueName(labels: string[]): string {
+  if (labels.length === 0) return '.'
+  return labels.map((label) => escapeLabel(label, true)).join('.') + '.'
+}
+
+function escapeLabel(label: string, keepCase = false): string {
   let out = ''
-  for (const ch of label.toLowerCase()) {
-    out += plain.test(ch) ? ch : '\\' + ch.charCodeAt(0).toString(8).padStart(3, '0')
+  for (const ch of keepCase ? label : label.toLowerCase()) {
+    out += plain.test(ch.toLowerCase()) ? ch : '\\' + ch.charCodeAt(0).toString(8).padStart(3, '0')
   }
   return out
 }

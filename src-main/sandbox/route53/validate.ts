@@ -9,12 +9,12 @@
 import type { Change, ResourceRecordSet } from '@aws-sdk/client-route-53'
 import { NameError, canonicalName, isWithin, route53Labels } from '../../route53/names'
 import { declaredPolicies, describeSet, recordKey, routingPolicy, sameRecordSet, values, type RoutingPolicy } from '../../route53/records'
+export { MAX_BATCH_RESOURCE_RECORDS, MAX_BATCH_VALUE_CHARS }
 import { ValueError, checkValue, isRecordType } from '../../route53/values'
+import { MAX_BATCH_RESOURCE_RECORDS, MAX_BATCH_VALUE_CHARS, batchSize } from '../../route53/limits'
 import { EmulatedError } from '../framework/emulated-error'
 import type { StoredZone } from './zones'
 
-export const MAX_BATCH_RESOURCE_RECORDS = 1000
-export const MAX_BATCH_VALUE_CHARS = 32000
 export const MAX_RECORD_SETS_PER_ZONE = 10000
 export const CLOUDFRONT_HOSTED_ZONE_ID = 'Z2FDTNDATAQYW2'
 
@@ -88,19 +88,6 @@ export interface BatchEnvironment {
   healthCheckExists(id: string): boolean
   /** Another zone of this account, for alias targets that point into it. */
   zoneById(id: string): StoredZone | undefined
-}
-
-/** Counts toward the batch limits: every ResourceRecord element and value character, UPSERT twice. */
-export function batchSize(changes: Change[]): { resourceRecords: number; valueChars: number } {
-  let resourceRecords = 0
-  let valueChars = 0
-  for (const change of changes) {
-    const factor = change.Action === 'UPSERT' ? 2 : 1
-    const vs = values(change.ResourceRecordSet ?? ({} as ResourceRecordSet))
-    resourceRecords += factor * vs.length
-    valueChars += factor * vs.reduce((sum, v) => sum + v.length, 0)
-  }
-  return { resourceRecords, valueChars }
 }
 
 function changeLabel(action: string | undefined, set: ResourceRecordSet): string {
