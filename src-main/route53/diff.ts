@@ -48,7 +48,7 @@ function isApexRequired(set: RecordSet, zoneName: string): boolean {
 export function changedFields(before: RecordSet, after: RecordSet): ChangedField[] {
   const changed: ChangedField[] = []
   if (before.TTL !== after.TTL) changed.push('ttl')
-  if (!sameValues(before, after)) changed.push('values')
+  if (!sameValues(before, after, true)) changed.push('values')
   if (!sameAlias(before, after)) changed.push('alias')
   if (!sameRouting(before, after)) changed.push('routing')
   return changed
@@ -58,7 +58,10 @@ export function diffZone(current: RecordSet[], desired: RecordSet[], options: Di
   const zoneName = options.zoneName
   const mode = options.mode ?? 'merge'
   const now = new Map<string, RecordSet>()
-  for (const set of current) now.set(recordKey(set), set)
+  for (const raw of current) {
+    const set = canonicalRecordSet(raw)
+    now.set(recordKey(set), set)
+  }
   const wanted = new Map<string, RecordSet>()
   const ignored: RecordSet[] = []
   for (const raw of desired) {

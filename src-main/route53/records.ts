@@ -51,14 +51,41 @@ function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null)
 }
 
-function sortedValues(set: RecordSet): string[] {
-  return values(set).sort()
+const HEX_TAIL: Record<string, number> = { DS: 3, SSHFP: 2, TLSA: 3 }
+const NAME_FIELDS: Record<string, number[]> = { CNAME: [0], NS: [0], PTR: [0], MX: [1], SRV: [3], SOA: [0, 1] }
+
+/**
+ * A value in a form where spellings DNS treats as one are equal: IPv6 compressed, hex data and
+ * domain names in any case, blanks collapsed. (Route 53 keeps what it was given, so the diff uses
+ * this to avoid reporting `2001:DB8::1` vs `2001:db8::1` as a change.)
+ */
+export function comparableValue(type: string | undefined, value: string): string {
+  const trimmed = value.trim().replace(/[ \t]+/g, ' ')
+  if (type === 'AAAA') {
+    try {
+      return new URL(`http://[${trimmed}]/`).hostname.slice(1, -1)
+    } catch {
+      return trimmed.toLowerCase()
+    }
+  }
+  const fields = trimmed.split(' ')
+  const hexFrom = HEX_TAIL[type ?? '']
+  if (hexFrom !== undefined) return [...fields.slice(0, hexFrom), fields.slice(hexFrom).join('').toUpperCase()].join(' ')
+  const names = NAME_FIELDS[type ?? '']
+  if (names) return fields.map((f, i) => (names.includes(i) ? f.toLowerCase() : f)).join(' ')
+  return trimmed
 }
 
-/** Values compared as a set: reordering is not a change. */
-export function sameValues(a: RecordSet, b: RecordSet): boolean {
-  const va = sortedValues(a)
-  const vb = sortedValues(b)
+function sortedValues(set: RecordSet, normalize: boolean): string[] {
+  return values(set)
+    .map((v) => (normalize ? comparableValue(set.Type, v) : v))
+    .sort()
+}
+
+/** Values compared as a set: reordering is not a change. `normalize` also ignores spelling (see comparableValue). */
+export function sameValues(a: RecordSet, b: RecordSet, normalize = false): boolean {
+  const va = sortedValues(a, normalize)
+  const vb = sortedValues(b, normalize)
   return va.length === vb.length && va.every((v, i) => v === vb[i])
 }
 
@@ -87,7 +114,7 @@ export function sameRouting(a: RecordSet, b: RecordSet): boolean {
   )
 }
 
-/** What a DELETE must repeat exactly, and what the diff calls "no change". */
+/** What a DELETE must repeat exactly (values in any order). */
 export function sameRecordSet(a: RecordSet, b: RecordSet): boolean {
   return a.Name === b.Name && a.Type === b.Type && a.TTL === b.TTL && sameValues(a, b) && sameAlias(a, b) && sameRouting(a, b)
 }

@@ -202,6 +202,7 @@ function bindBytes(raw: string, at: { line: number; column: number }): string {
 /** A domain name in BIND syntax → labels (byte-strings), relative names completed with the origin. */
 function bindLabels(token: Token, origin: string[] | undefined): string[] {
   const raw = token.text
+  if (raw === '.') return []
   if (raw === '@') {
     if (!origin) throw new LineError(token, "'@' used before any $ORIGIN")
     return origin
@@ -230,7 +231,6 @@ function bindLabels(token: Token, origin: string[] | undefined): string[] {
     label += ch
   }
   if (label !== '') labels.push(label)
-  if (raw === '.') return []
   const decoded = labels.map((l) => {
     if (/[^\x00-\x7f]/.test(l)) {
       const ascii = domainToASCII(l)
@@ -296,7 +296,7 @@ function rdataValue(type: string, tokens: Token[], origin: string[] | undefined,
       if (kind === 'hex') {
         const hex = rest.map((t) => t.text).join('')
         if (!/^[0-9a-fA-F]+$/.test(hex)) throw new LineError(token ?? typeToken, `${type} needs hexadecimal data here`)
-        parts.push(hex.toUpperCase())
+        parts.push(hex)
       } else {
         let joined = ''
         rest.forEach((t, k) => (joined += (k > 0 && !t.glued ? ' ' : '') + (t.quoted ? `"${t.text}"` : t.text)))
@@ -326,7 +326,7 @@ function rdataValue(type: string, tokens: Token[], origin: string[] | undefined,
         break
       case 'ipv6':
         if (!token.text.includes(':') || !/^[0-9a-fA-F:.]+$/.test(token.text)) throw new LineError(token, `'${token.text}' is not an IPv6 address`)
-        parts.push(token.text.toLowerCase())
+        parts.push(token.text)
         break
       case 'name':
         if (token.quoted) throw new LineError(token, 'a domain name here, not a quoted string')
