@@ -115,6 +115,7 @@ const seedZone = () => [...requiredRecords({ name: DEMO_ZONE_NAME, nameServers: 
 
 const fixtures = [
   { name: 'tricky syntax', origin: 'tricky.example.', file: 'test/fixtures/route53/tricky.example.zone' },
+  { name: 'classic BIND style (no $ORIGIN, no $TTL)', origin: 'classic.example.', file: 'test/fixtures/route53/classic.example.zone' },
   { name: 'the seed zone', origin: DEMO_ZONE_NAME, file: 'assets/sandbox/route53/haneul-demo.example.zone' },
 ]
 
