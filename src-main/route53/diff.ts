@@ -154,6 +154,7 @@ export function planBatches(changes: Change[]): BatchPlan {
   const groups = [...byName].sort((a, b) => hasAlias(a[1]) - hasAlias(b[1]))
   const batches: PlannedBatch[] = []
   let current: Change[] = []
+  let currentSize: BatchSize = { resourceRecords: 0, valueChars: 0 }
   for (const [name, group] of groups) {
     const groupSize = batchSize(group)
     if (!withinLimits(groupSize)) {
@@ -161,10 +162,12 @@ export function planBatches(changes: Change[]): BatchPlan {
         `The changes to ${name} alone need ${groupSize.resourceRecords} records and ${groupSize.valueChars} characters; Route 53 takes at most ${MAX_BATCH_RESOURCE_RECORDS} and ${MAX_BATCH_VALUE_CHARS} in one request.`,
       )
     }
-    if (current.length && !withinLimits(batchSize([...current, ...group]))) {
+    const together = { resourceRecords: currentSize.resourceRecords + groupSize.resourceRecords, valueChars: currentSize.valueChars + groupSize.valueChars }
+    if (current.length && !withinLimits(together)) {
       batches.push(finish(current))
       current = []
-    }
+      currentSize = groupSize
+    } else currentSize = together
     current.push(...group)
   }
   if (current.length) batches.push(finish(current))

@@ -85,7 +85,11 @@ export function checkNameLength(labels: string[], shown: string): void {
  * What a person typed or a file said → the Route 53 form: trailing dot added, case folded, Unicode
  * labels converted to punycode (UTS #46, as browsers do), escapes kept.
  */
+const alreadyCanonical = /^(?:[a-z0-9_-]|\\[0-7]{3})+(?:\.(?:[a-z0-9_-]|\\[0-7]{3})+)*\.$/
+
 export function canonicalName(input: string): string {
+  // The common case (a name as Route 53 returned it) needs no work beyond the length checks.
+  if (input.length <= 253 && alreadyCanonical.test(input) && !/[a-z0-9_\\-]{64}/.test(input.replace(/\\[0-7]{3}/g, 'x'))) return input
   const trimmed = input.trim()
   if (trimmed === '') throw new NameError('The name is empty.')
   if (trimmed === '.') return '.'
