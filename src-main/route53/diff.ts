@@ -162,7 +162,10 @@ export function planBatches(changes: Change[]): BatchPlan {
         `The changes to ${name} alone need ${groupSize.resourceRecords} records and ${groupSize.valueChars} characters; Route 53 takes at most ${MAX_BATCH_RESOURCE_RECORDS} and ${MAX_BATCH_VALUE_CHARS} in one request.`,
       )
     }
-    const together = { resourceRecords: currentSize.resourceRecords + groupSize.resourceRecords, valueChars: currentSize.valueChars + groupSize.valueChars }
+    const together = {
+      resourceRecords: currentSize.resourceRecords + groupSize.resourceRecords,
+      valueChars: currentSize.valueChars + groupSize.valueChars,
+    }
     if (current.length && !withinLimits(together)) {
       batches.push(finish(current))
       current = []

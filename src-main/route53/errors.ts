@@ -3,7 +3,17 @@
  * (`[Tried to create …, RRSet of type …]`); the messages themselves contain commas, so they are split
  * where a new message begins with one of Route 53's message openings.
  */
-const openings = ['Tried to', 'RRSet', 'Invalid Resource Record', 'Duplicate Resource Record', 'The request contains', 'A HostedZone', 'Number of records', 'RDATA character', 'Exceeded limit']
+const openings = [
+  'Tried to',
+  'RRSet',
+  'Invalid Resource Record',
+  'Duplicate Resource Record',
+  'The request contains',
+  'A HostedZone',
+  'Number of records',
+  'RDATA character',
+  'Exceeded limit',
+]
 
 export function invalidChangeBatchMessages(message: string): string[] {
   const inner = message.trim().replace(/^\[/, '').replace(/\]$/, '')

@@ -22,10 +22,12 @@ export function changeSize(change: Change): BatchSize {
 }
 
 export function batchSize(changes: Change[]): BatchSize {
-  return changes.map(changeSize).reduce((a, b) => ({ resourceRecords: a.resourceRecords + b.resourceRecords, valueChars: a.valueChars + b.valueChars }), {
-    resourceRecords: 0,
-    valueChars: 0,
-  })
+  return changes
+    .map(changeSize)
+    .reduce((a, b) => ({ resourceRecords: a.resourceRecords + b.resourceRecords, valueChars: a.valueChars + b.valueChars }), {
+      resourceRecords: 0,
+      valueChars: 0,
+    })
 }
 
 export function withinLimits(size: BatchSize): boolean {

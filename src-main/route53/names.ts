@@ -95,7 +95,7 @@ export function canonicalName(input: string): string {
   if (trimmed === '.') return '.'
   const parts = splitUnescapedDots(trimmed)
   const labels = parts.map((part) => {
-    if (!/[^\x00-\x7f]/.test(part)) return part
+    if (!/[\u0080-\uffff]/.test(part)) return part
     const ascii = domainToASCII(part)
     if (!ascii || ascii.includes('.')) throw new NameError(`The label ${part} is not a valid internationalized name.`)
     return ascii

@@ -168,7 +168,13 @@ export function checkValue(type: string, value: string): void {
       }
       return
     case 'DS':
-      if (fields.length < 4 || !int(fields[0], 65535) || !int(fields[1], 255) || !int(fields[2], 255) || !/^[0-9a-fA-F]+$/.test(fields.slice(3).join(''))) {
+      if (
+        fields.length < 4 ||
+        !int(fields[0], 65535) ||
+        !int(fields[1], 255) ||
+        !int(fields[2], 255) ||
+        !/^[0-9a-fA-F]+$/.test(fields.slice(3).join(''))
+      ) {
         throw new ValueError('DSRRDATAIllegalFormat', 'Value should be key tag, algorithm, digest type and a hex digest')
       }
       return
@@ -189,14 +195,33 @@ export function checkValue(type: string, value: string): void {
       return
     case 'HTTPS':
     case 'SVCB':
-      if (fields.length < 2 || !int(fields[0], 65535)) throw new ValueError(`${type}RRDATAIllegalFormat`, 'Value should be priority, target and parameters')
+      if (fields.length < 2 || !int(fields[0], 65535))
+        throw new ValueError(`${type}RRDATAIllegalFormat`, 'Value should be priority, target and parameters')
       return
     default:
       throw new ValueError('UnsupportedType', `Type ${type} is not supported`)
   }
 }
 
-export const RECORD_TYPES = ['A', 'AAAA', 'CAA', 'CNAME', 'DS', 'HTTPS', 'MX', 'NAPTR', 'NS', 'PTR', 'SOA', 'SPF', 'SRV', 'SSHFP', 'SVCB', 'TLSA', 'TXT'] as const
+export const RECORD_TYPES = [
+  'A',
+  'AAAA',
+  'CAA',
+  'CNAME',
+  'DS',
+  'HTTPS',
+  'MX',
+  'NAPTR',
+  'NS',
+  'PTR',
+  'SOA',
+  'SPF',
+  'SRV',
+  'SSHFP',
+  'SVCB',
+  'TLSA',
+  'TXT',
+] as const
 export type RecordType = (typeof RECORD_TYPES)[number]
 
 export function isRecordType(type: string): type is RecordType {

@@ -38,7 +38,10 @@ function time(run: () => unknown, warmUp = true): number {
 
 const dir = mkdtempSync(join(tmpdir(), 'haneul-dns-bench-'))
 try {
-  const zone: ResourceRecordSet[] = [...requiredRecords({ name: SCALE_ZONE_NAME, nameServers: nameServersFor(SCALE_ZONE_ID) }), ...scaleZoneRecords()]
+  const zone: ResourceRecordSet[] = [
+    ...requiredRecords({ name: SCALE_ZONE_NAME, nameServers: nameServersFor(SCALE_ZONE_ID) }),
+    ...scaleZoneRecords(),
+  ]
   let text = ''
   const exportMs = time(() => (text = writeZoneFile(SCALE_ZONE_NAME, zone)))
   const file = join(dir, 'scale.zone')
@@ -48,7 +51,8 @@ try {
 
   let parsed = parseZoneFile(text, { origin: SCALE_ZONE_NAME })
   const parseMs = time(() => (parsed = parseZoneFile(text, { origin: SCALE_ZONE_NAME })))
-  const named = (path: string) => () => execFileSync('named-compilezone', ['-q', '-k', 'ignore', '-i', 'none', '-s', 'full', '-o', '/dev/null', SCALE_ZONE_NAME, path])
+  const named = (path: string) => () =>
+    execFileSync('named-compilezone', ['-q', '-k', 'ignore', '-i', 'none', '-s', 'full', '-o', '/dev/null', SCALE_ZONE_NAME, path])
   const namedMs = time(named(file), false)
   const namedStartupMs = time(named(tiny), false)
 
@@ -71,7 +75,10 @@ try {
     ['parse (Haneul, in process)', `${parseMs.toFixed(1)} ms`],
     ['named-compilezone, whole process', `${namedMs.toFixed(1)} ms`],
     ['named-compilezone on a 2-record zone (startup)', `${namedStartupMs.toFixed(1)} ms`],
-    ['diff of the import (replace mode)', `${diffMs.toFixed(1)} ms → ${diff.changes.length} changes (${diff.changes.filter((c) => c.kind === 'update').length} updates, ${diff.changes.filter((c) => c.kind === 'delete').length} deletes)`],
+    [
+      'diff of the import (replace mode)',
+      `${diffMs.toFixed(1)} ms → ${diff.changes.length} changes (${diff.changes.filter((c) => c.kind === 'update').length} updates, ${diff.changes.filter((c) => c.kind === 'delete').length} deletes)`,
+    ],
     ['diff of an identical import', `${identicalMs.toFixed(1)} ms`],
     ['change batch + split plan', `${planMs.toFixed(1)} ms → ${plan.batches.length} batches (${plan.size.resourceRecords} records)`],
   ]

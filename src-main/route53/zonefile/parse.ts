@@ -232,7 +232,7 @@ function bindLabels(token: Token, origin: string[] | undefined): string[] {
   }
   if (label !== '') labels.push(label)
   const decoded = labels.map((l) => {
-    if (/[^\x00-\x7f]/.test(l)) {
+    if (/[\u0080-\uffff]/.test(l)) {
       const ascii = domainToASCII(l)
       if (!ascii) throw new LineError(token, `'${l}' is not a valid internationalized label`)
       return ascii
@@ -325,7 +325,8 @@ function rdataValue(type: string, tokens: Token[], origin: string[] | undefined,
         parts.push(token.text)
         break
       case 'ipv6':
-        if (!token.text.includes(':') || !/^[0-9a-fA-F:.]+$/.test(token.text)) throw new LineError(token, `'${token.text}' is not an IPv6 address`)
+        if (!token.text.includes(':') || !/^[0-9a-fA-F:.]+$/.test(token.text))
+          throw new LineError(token, `'${token.text}' is not an IPv6 address`)
         parts.push(token.text)
         break
       case 'name':
@@ -345,7 +346,8 @@ function rdataValue(type: string, tokens: Token[], origin: string[] | undefined,
 }
 
 function checkString(bytes: string, at: Token): string {
-  if (bytes.length > 255) throw new LineError(at, `a string is ${bytes.length} bytes; each string holds at most 255 (split it into several quoted strings)`)
+  if (bytes.length > 255)
+    throw new LineError(at, `a string is ${bytes.length} bytes; each string holds at most 255 (split it into several quoted strings)`)
   return bytes
 }
 
@@ -421,10 +423,16 @@ function routingFields(words: string[], at: Token): Partial<ResourceRecordSet> {
         out.GeoProximityLocation = { ...out.GeoProximityLocation, LocalZoneGroup: value }
         break
       case 'geoproximity-latitude':
-        out.GeoProximityLocation = { ...out.GeoProximityLocation, Coordinates: { ...out.GeoProximityLocation?.Coordinates, Latitude: value } as { Latitude: string; Longitude: string } }
+        out.GeoProximityLocation = {
+          ...out.GeoProximityLocation,
+          Coordinates: { ...out.GeoProximityLocation?.Coordinates, Latitude: value } as { Latitude: string; Longitude: string },
+        }
         break
       case 'geoproximity-longitude':
-        out.GeoProximityLocation = { ...out.GeoProximityLocation, Coordinates: { ...out.GeoProximityLocation?.Coordinates, Longitude: value } as { Latitude: string; Longitude: string } }
+        out.GeoProximityLocation = {
+          ...out.GeoProximityLocation,
+          Coordinates: { ...out.GeoProximityLocation?.Coordinates, Longitude: value } as { Latitude: string; Longitude: string },
+        }
         break
       case 'geoproximity-bias':
         out.GeoProximityLocation = { ...out.GeoProximityLocation, Bias: int() }
@@ -466,10 +474,16 @@ export function parseZoneFile(text: string, options: ParseOptions = {}): ParsedZ
       return
     }
     if (value === undefined || existing.set.AliasTarget) {
-      throw new LineError(at, `${set.Name} ${set.Type} is already defined on line ${existing.line}${set.SetIdentifier ? ` with set-identifier ${set.SetIdentifier}` : ''}`)
+      throw new LineError(
+        at,
+        `${set.Name} ${set.Type} is already defined on line ${existing.line}${set.SetIdentifier ? ` with set-identifier ${set.SetIdentifier}` : ''}`,
+      )
     }
     if (existing.set.TTL !== set.TTL) {
-      warnings.add(at, `TTL ${set.TTL} differs from the TTL ${existing.set.TTL} of ${set.Name} ${set.Type} on line ${existing.line}; the set keeps ${existing.set.TTL}`)
+      warnings.add(
+        at,
+        `TTL ${set.TTL} differs from the TTL ${existing.set.TTL} of ${set.Name} ${set.Type} on line ${existing.line}; the set keeps ${existing.set.TTL}`,
+      )
     }
     const records = existing.set.ResourceRecords!
     if (!records.some((r) => r.Value === value)) records.push({ Value: value })
@@ -479,7 +493,8 @@ export function parseZoneFile(text: string, options: ParseOptions = {}): ParsedZ
     try {
       for (const comment of logical.comments.filter((c) => c.text.startsWith('haneul-alias'))) {
         const words = commentWords(comment.text).slice(1)
-        if (words.length < 4) throw new LineError(comment, 'haneul-alias needs: owner type hosted-zone-id dns-name [evaluate-target-health] [routing…]')
+        if (words.length < 4)
+          throw new LineError(comment, 'haneul-alias needs: owner type hosted-zone-id dns-name [evaluate-target-health] [routing…]')
         const [owner, type, zoneId, dnsName, ...rest] = words as [string, string, string, string, ...string[]]
         const evaluate = rest[0] === 'evaluate-target-health'
         const routing = routingFields(evaluate ? rest.slice(1) : rest, comment)
@@ -488,7 +503,11 @@ export function parseZoneFile(text: string, options: ParseOptions = {}): ParsedZ
           Name: route53Name(bindLabels(ownerToken, origin)),
           Type: type.toUpperCase() as ResourceRecordSet['Type'],
           ...routing,
-          AliasTarget: { HostedZoneId: zoneId, DNSName: route53ValueName(bindLabels({ ...comment, text: dnsName }, origin)).toLowerCase(), EvaluateTargetHealth: evaluate },
+          AliasTarget: {
+            HostedZoneId: zoneId,
+            DNSName: route53ValueName(bindLabels({ ...comment, text: dnsName }, origin)).toLowerCase(),
+            EvaluateTargetHealth: evaluate,
+          },
         }
         if (!SCHEMAS[set.Type!]) throw new LineError(comment, `unknown record type '${type}'`)
         addSet(set, comment)
@@ -501,7 +520,8 @@ export function parseZoneFile(text: string, options: ParseOptions = {}): ParsedZ
         if (directive === '$ORIGIN') {
           if (tokens.length !== 2) throw new LineError(first, '$ORIGIN takes one domain name')
           origin = bindLabels(tokens[1]!, origin)
-          if (!tokens[1]!.text.endsWith('.') && !options.origin) throw new LineError(tokens[1]!, '$ORIGIN needs an absolute name (ending with a dot)')
+          if (!tokens[1]!.text.endsWith('.') && !options.origin)
+            throw new LineError(tokens[1]!, '$ORIGIN needs an absolute name (ending with a dot)')
         } else if (directive === '$TTL') {
           const ttl = tokens[1] ? parseTtl(tokens[1].text) : undefined
           if (ttl === undefined || tokens.length !== 2) throw new LineError(tokens[1] ?? first, '$TTL takes one time (seconds or 1h30m)')
@@ -530,7 +550,8 @@ export function parseZoneFile(text: string, options: ParseOptions = {}): ParsedZ
           ttl = asTtl
           index++
         } else if (!sawClass && /^(IN|CH|HS|CS)$/i.test(token.text)) {
-          if (token.text.toUpperCase() !== 'IN') throw new LineError(token, `class ${token.text} is not supported: Route 53 serves class IN only`)
+          if (token.text.toUpperCase() !== 'IN')
+            throw new LineError(token, `class ${token.text} is not supported: Route 53 serves class IN only`)
           sawClass = true
           index++
         }

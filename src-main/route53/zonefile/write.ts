@@ -121,7 +121,14 @@ export function writeZoneFile(zoneName: string, sets: ResourceRecordSet[], optio
     const routing = routingWords(set)
     if (set.AliasTarget) {
       const alias = set.AliasTarget
-      const words = [owner, set.Type!, alias.HostedZoneId!, bindName(alias.DNSName!), ...(alias.EvaluateTargetHealth ? ['evaluate-target-health'] : []), ...routing]
+      const words = [
+        owner,
+        set.Type!,
+        alias.HostedZoneId!,
+        bindName(alias.DNSName!),
+        ...(alias.EvaluateTargetHealth ? ['evaluate-target-health'] : []),
+        ...routing,
+      ]
       lines.push(`; haneul-alias ${words.join(' ')}`)
       continue
     }

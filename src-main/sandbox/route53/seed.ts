@@ -53,7 +53,13 @@ export function demoZoneRecords(): ResourceRecordSet[] {
     { Name: z('@'), Type: 'A', AliasTarget: cloudfrontAlias },
     { Name: z('@'), Type: 'AAAA', AliasTarget: cloudfrontAlias },
     simple('@', 'MX', 3600, '10 mx1.haneul-demo.example.', '20 mx2.haneul-demo.example.'),
-    simple('@', 'TXT', 3600, txt('v=spf1 include:_spf.haneul-demo.example ip4:192.0.2.0/24 ~all'), txt('google-site-verification=haneul-demo-0123456789')),
+    simple(
+      '@',
+      'TXT',
+      3600,
+      txt('v=spf1 include:_spf.haneul-demo.example ip4:192.0.2.0/24 ~all'),
+      txt('google-site-verification=haneul-demo-0123456789'),
+    ),
     simple('@', 'SPF', 3600, txt('v=spf1 include:_spf.haneul-demo.example ip4:192.0.2.0/24 ~all')),
     simple('@', 'CAA', 3600, '0 issue "amazon.com"', '0 issuewild ";"', '0 iodef "mailto:security@haneul-demo.example"'),
     { Name: z('www'), Type: 'A', AliasTarget: { HostedZoneId: DEMO_ZONE_ID, DNSName: DEMO_ZONE_NAME, EvaluateTargetHealth: false } },
@@ -74,7 +80,12 @@ export function demoZoneRecords(): ResourceRecordSet[] {
     { ...simple('api', 'A', 60, '192.0.2.11'), SetIdentifier: 'api-green', Weight: 20 },
     { ...simple('api', 'AAAA', 60, '2001:db8::10'), SetIdentifier: 'api-blue', Weight: 80 },
     { ...simple('api', 'AAAA', 60, '2001:db8::11'), SetIdentifier: 'api-green', Weight: 20 },
-    { ...simple('status', 'A', 60, '192.0.2.20'), SetIdentifier: 'status-primary', Failover: 'PRIMARY', HealthCheckId: DEMO_HEALTH_CHECK_ID },
+    {
+      ...simple('status', 'A', 60, '192.0.2.20'),
+      SetIdentifier: 'status-primary',
+      Failover: 'PRIMARY',
+      HealthCheckId: DEMO_HEALTH_CHECK_ID,
+    },
     { ...simple('status', 'A', 60, '192.0.2.21'), SetIdentifier: 'status-secondary', Failover: 'SECONDARY' },
     { ...simple('app', 'A', 60, '192.0.2.30'), SetIdentifier: 'app-us-east-1', Region: 'us-east-1' },
     { ...simple('app', 'A', 60, '192.0.2.31'), SetIdentifier: 'app-ap-northeast-2', Region: 'ap-northeast-2' },
@@ -101,10 +112,23 @@ export function scaleZoneRecords(count = SCALE_ZONE_RECORD_SETS - 2): ResourceRe
     const name = `h${String(i).padStart(5, '0')}.g${String(i % 40).padStart(2, '0')}.${SCALE_ZONE_NAME}`
     const kind = i % 20
     const octet = (n: number) => (n % 254) + 1
-    if (kind < 12) sets.push({ Name: name, Type: 'A', TTL: 300, ResourceRecords: [{ Value: `10.${octet(i >> 16)}.${octet(i >> 8)}.${octet(i)}` }] })
-    else if (kind < 15) sets.push({ Name: name, Type: 'AAAA', TTL: 300, ResourceRecords: [{ Value: `2001:db8:${(i >> 16).toString(16)}::${(i & 0xffff).toString(16)}` }] })
+    if (kind < 12)
+      sets.push({ Name: name, Type: 'A', TTL: 300, ResourceRecords: [{ Value: `10.${octet(i >> 16)}.${octet(i >> 8)}.${octet(i)}` }] })
+    else if (kind < 15)
+      sets.push({
+        Name: name,
+        Type: 'AAAA',
+        TTL: 300,
+        ResourceRecords: [{ Value: `2001:db8:${(i >> 16).toString(16)}::${(i & 0xffff).toString(16)}` }],
+      })
     else if (kind < 17) sets.push({ Name: name, Type: 'TXT', TTL: 600, ResourceRecords: [{ Value: `"owner=team-${i % 17}" "id=${i}"` }] })
-    else if (kind < 19) sets.push({ Name: name, Type: 'CNAME', TTL: 300, ResourceRecords: [{ Value: `h${String((i + 1) % count).padStart(5, '0')}.${SCALE_ZONE_NAME}` }] })
+    else if (kind < 19)
+      sets.push({
+        Name: name,
+        Type: 'CNAME',
+        TTL: 300,
+        ResourceRecords: [{ Value: `h${String((i + 1) % count).padStart(5, '0')}.${SCALE_ZONE_NAME}` }],
+      })
     else sets.push({ Name: name, Type: 'MX', TTL: 3600, ResourceRecords: [{ Value: `10 mx${i % 3}.${SCALE_ZONE_NAME}` }] })
   }
   return sets
@@ -163,9 +187,19 @@ export function seedRoute53(emulator: Route53Emulator): void {
     version: 1,
     healthy: true,
   })
-  emulator.createZone({ id: DEMO_ZONE_ID, name: DEMO_ZONE_NAME, callerReference: 'haneul-demo-zone', comment: 'The demo website haneul-demo.example' })
+  emulator.createZone({
+    id: DEMO_ZONE_ID,
+    name: DEMO_ZONE_NAME,
+    callerReference: 'haneul-demo-zone',
+    comment: 'The demo website haneul-demo.example',
+  })
   createAll(emulator, DEMO_ZONE_ID, demoZoneRecords())
-  emulator.createZone({ id: SCALE_ZONE_ID, name: SCALE_ZONE_NAME, callerReference: 'haneul-scale-zone', comment: '10,000 record sets for scale' })
+  emulator.createZone({
+    id: SCALE_ZONE_ID,
+    name: SCALE_ZONE_NAME,
+    callerReference: 'haneul-scale-zone',
+    comment: '10,000 record sets for scale',
+  })
   createAll(emulator, SCALE_ZONE_ID, scaleZoneRecords())
   emulator.createZone({
     id: PRIVATE_ZONE_ID,

@@ -19,7 +19,7 @@
  */
 import type { ResourceRecordSet } from '@aws-sdk/client-route-53'
 import { createHash } from 'node:crypto'
-import { NameError, canonicalName, isWithin, route53Labels, route53Name } from '../../route53/names'
+import { canonicalName, isWithin, route53Labels, route53Name, type NameError } from '../../route53/names'
 import { recordKey, routingPolicy, values } from '../../route53/records'
 import { isRecordType } from '../../route53/values'
 import { EmulatedError } from '../framework/emulated-error'
@@ -68,7 +68,8 @@ function list(tag: string, items: unknown[]): Xml | string {
 function maxItems(query: URLSearchParams, fallback: number, cap: number): number {
   const raw = query.get('maxitems')
   if (raw === null) return fallback
-  if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new EmulatedError('InvalidInput', `Invalid maxitems: ${raw}. It must be a positive integer.`)
+  if (!/^\d+$/.test(raw) || Number(raw) < 1)
+    throw new EmulatedError('InvalidInput', `Invalid maxitems: ${raw}. It must be a positive integer.`)
   return Math.min(Number(raw), cap)
 }
 
@@ -77,14 +78,24 @@ export function nameServersFor(id: string): string[] {
   const h = createHash('sha256').update(id).digest()
   const n = (i: number) => h.readUInt16BE(i) % 2048
   const g = (i: number) => String(h[i]! % 64).padStart(2, '0')
-  return [`ns-${n(0)}.awsdns-${g(2)}.com.`, `ns-${n(3)}.awsdns-${g(5)}.net.`, `ns-${n(6)}.awsdns-${g(8)}.org.`, `ns-${n(9)}.awsdns-${g(11)}.co.uk.`]
+  return [
+    `ns-${n(0)}.awsdns-${g(2)}.com.`,
+    `ns-${n(3)}.awsdns-${g(5)}.net.`,
+    `ns-${n(6)}.awsdns-${g(8)}.org.`,
+    `ns-${n(9)}.awsdns-${g(11)}.co.uk.`,
+  ]
 }
 
 /** The apex SOA and NS sets Route 53 creates with every zone. */
 export function requiredRecords(zone: Pick<StoredZone, 'name' | 'nameServers'>): ResourceRecordSet[] {
   return [
     { Name: zone.name, Type: 'NS', TTL: 172800, ResourceRecords: zone.nameServers.map((Value) => ({ Value })) },
-    { Name: zone.name, Type: 'SOA', TTL: 900, ResourceRecords: [{ Value: `${zone.nameServers[0]} awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400` }] },
+    {
+      Name: zone.name,
+      Type: 'SOA',
+      TTL: 900,
+      ResourceRecords: [{ Value: `${zone.nameServers[0]} awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400` }],
+    },
   ]
 }
 
@@ -148,14 +159,22 @@ export function createRoute53Routes(state: Route53State, settings: Route53Settin
 
   function recordChange(comment: string | undefined): StoredChange {
     changeCounter++
-    const change = { id: `C${('HANEUL' + changeCounter.toString(36).toUpperCase()).padEnd(13, '0')}`, submittedAtMs: settings.nowMs(), comment }
+    const change = {
+      id: `C${('HANEUL' + changeCounter.toString(36).toUpperCase()).padEnd(13, '0')}`,
+      submittedAtMs: settings.nowMs(),
+      comment,
+    }
     state.changes.set(change.id, change)
     return change
   }
 
   function checkNotBusy(zone: StoredZone): void {
     if (settings.nowMs() < zone.busyUntilMs) {
-      throw new EmulatedError('PriorRequestNotComplete', 'The request was rejected because Route 53 was still processing a prior request.', 400)
+      throw new EmulatedError(
+        'PriorRequestNotComplete',
+        'The request was rejected because Route 53 was still processing a prior request.',
+        400,
+      )
     }
   }
 
@@ -171,21 +190,34 @@ export function createRoute53Routes(state: Route53State, settings: Route53Settin
     return recordChange(comment)
   }
 
-  function createZone(input: { name: string; callerReference: string; comment?: string; vpc?: { VPCRegion: string; VPCId: string }; id?: string }): StoredZone {
+  function createZone(input: {
+    name: string
+    callerReference: string
+    comment?: string
+    vpc?: { VPCRegion: string; VPCId: string }
+    id?: string
+  }): StoredZone {
     let name: string
     try {
       name = canonicalName(input.name)
     } catch (error) {
       throw new EmulatedError('InvalidDomainName', `${input.name} is not a valid domain name: ${(error as NameError).message}`)
     }
-    if (name === '.' || route53Labels(name).length < 1) throw new EmulatedError('InvalidDomainName', `${input.name} is not a valid domain name.`)
+    if (name === '.' || route53Labels(name).length < 1)
+      throw new EmulatedError('InvalidDomainName', `${input.name} is not a valid domain name.`)
     if (!input.callerReference) throw new EmulatedError('InvalidInput', 'Invalid request: Missing field CallerReference')
     for (const zone of state.zones.values()) {
       if (zone.callerReference === input.callerReference) {
-        throw new EmulatedError('HostedZoneAlreadyExists', 'A hosted zone has already been created with the specified caller reference.', 409)
+        throw new EmulatedError(
+          'HostedZoneAlreadyExists',
+          'A hosted zone has already been created with the specified caller reference.',
+          409,
+        )
       }
     }
-    const id = input.id ?? `Z0HNL${String(++zoneCounter).padStart(4, '0')}${createHash('sha256').update(input.callerReference).digest('hex').slice(0, 8).toUpperCase()}`
+    const id =
+      input.id ??
+      `Z0HNL${String(++zoneCounter).padStart(4, '0')}${createHash('sha256').update(input.callerReference).digest('hex').slice(0, 8).toUpperCase()}`
     const privateZone = input.vpc !== undefined
     const zone: StoredZone = {
       id,
@@ -194,7 +226,9 @@ export function createRoute53Routes(state: Route53State, settings: Route53Settin
       comment: input.comment,
       privateZone,
       vpcs: input.vpc ? [input.vpc] : [],
-      nameServers: privateZone ? ['ns-0.awsdns-00.com.', 'ns-512.awsdns-00.net.', 'ns-1024.awsdns-00.org.', 'ns-1536.awsdns-00.co.uk.'] : nameServersFor(id),
+      nameServers: privateZone
+        ? ['ns-0.awsdns-00.com.', 'ns-512.awsdns-00.net.', 'ns-1024.awsdns-00.org.', 'ns-1536.awsdns-00.co.uk.']
+        : nameServersFor(id),
       records: new Map(),
       busyUntilMs: 0,
     }
@@ -257,7 +291,8 @@ export function createRoute53Routes(state: Route53State, settings: Route53Settin
         const zoneId = set.AliasTarget.HostedZoneId ?? ''
         const target = state.zones.get(zoneId)
         if (target && depth < 8) data.push(...answer(target, set.AliasTarget.DNSName!, set.Type!, depth + 1).data)
-        else if (zoneId === CLOUDFRONT_HOSTED_ZONE_ID || Object.values(S3_WEBSITE_ZONES).includes(zoneId)) data.push(...externalAddresses(set.AliasTarget.DNSName!, set.Type!))
+        else if (zoneId === CLOUDFRONT_HOSTED_ZONE_ID || Object.values(S3_WEBSITE_ZONES).includes(zoneId))
+          data.push(...externalAddresses(set.AliasTarget.DNSName!, set.Type!))
       } else data.push(...values(set))
     }
     return { code: 'NOERROR', data }
@@ -296,7 +331,8 @@ export function createRoute53Routes(state: Route53State, settings: Route53Settin
         const config = (request.HostedZoneConfig ?? {}) as Xml
         const vpc = request.VPC as Xml | undefined
         const wantsPrivate = String(config.PrivateZone ?? 'false') === 'true'
-        if (wantsPrivate && !vpc) throw new EmulatedError('InvalidVPCId', 'A private hosted zone needs a VPC: give VPC with VPCRegion and VPCId.')
+        if (wantsPrivate && !vpc)
+          throw new EmulatedError('InvalidVPCId', 'A private hosted zone needs a VPC: give VPC with VPCRegion and VPCId.')
         const zone = createZone({
           name: String(request.Name ?? ''),
           callerReference: String(request.CallerReference ?? ''),
@@ -333,7 +369,11 @@ export function createRoute53Routes(state: Route53State, settings: Route53Settin
         checkNotBusy(zone)
         const extra = [...zone.records.values()].some((s) => !(s.Name === zone.name && (s.Type === 'SOA' || s.Type === 'NS')))
         if (extra) {
-          throw new EmulatedError('HostedZoneNotEmpty', 'The specified hosted zone contains non-required resource record sets and so cannot be deleted.', 400)
+          throw new EmulatedError(
+            'HostedZoneNotEmpty',
+            'The specified hosted zone contains non-required resource record sets and so cannot be deleted.',
+            400,
+          )
         }
         state.zones.delete(zone.id)
         return { xml: { DeleteHostedZoneResponse: { ChangeInfo: changeInfo(recordChange(undefined), settings) } } }
@@ -347,11 +387,16 @@ export function createRoute53Routes(state: Route53State, settings: Route53Settin
         const rawName = query.get('name')
         const type = query.get('type') ?? undefined
         const identifier = query.get('identifier') ?? undefined
-        if (type !== undefined && rawName === null) throw new EmulatedError('InvalidInput', 'Invalid request: a record type (type) can be given only together with a name (name).')
+        if (type !== undefined && rawName === null)
+          throw new EmulatedError('InvalidInput', 'Invalid request: a record type (type) can be given only together with a name (name).')
         if (identifier !== undefined && (rawName === null || type === undefined)) {
-          throw new EmulatedError('InvalidInput', 'Invalid request: a set identifier (identifier) can be given only together with a name and a type.')
+          throw new EmulatedError(
+            'InvalidInput',
+            'Invalid request: a set identifier (identifier) can be given only together with a name and a type.',
+          )
         }
-        if (type !== undefined && !isRecordType(type)) throw new EmulatedError('InvalidInput', `Invalid XML ; Value '${type}' is not a valid resource record type.`)
+        if (type !== undefined && !isRecordType(type))
+          throw new EmulatedError('InvalidInput', `Invalid XML ; Value '${type}' is not a valid resource record type.`)
         let name: string | undefined
         try {
           name = rawName === null ? undefined : canonicalName(rawName)
@@ -360,7 +405,10 @@ export function createRoute53Routes(state: Route53State, settings: Route53Settin
         }
         const max = maxItems(query, 300, 300)
         const all = sorted.of(zone)
-        const start = name === undefined ? 0 : sorted.firstAtOrAfter(zone, { Name: name, Type: type as ResourceRecordSet['Type'], SetIdentifier: identifier })
+        const start =
+          name === undefined
+            ? 0
+            : sorted.firstAtOrAfter(zone, { Name: name, Type: type as ResourceRecordSet['Type'], SetIdentifier: identifier })
         const page = all.slice(start, start + max).map((s) => s.set)
         const next = all[start + max]?.set
         return {
@@ -369,7 +417,11 @@ export function createRoute53Routes(state: Route53State, settings: Route53Settin
               ResourceRecordSets: list('ResourceRecordSet', page.map(recordSetToXml)),
               IsTruncated: next !== undefined,
               ...(next
-                ? { NextRecordName: next.Name, NextRecordType: next.Type, ...(next.SetIdentifier !== undefined ? { NextRecordIdentifier: next.SetIdentifier } : {}) }
+                ? {
+                    NextRecordName: next.Name,
+                    NextRecordType: next.Type,
+                    ...(next.SetIdentifier !== undefined ? { NextRecordIdentifier: next.SetIdentifier } : {}),
+                  }
                 : {}),
               MaxItems: max,
             },
@@ -407,7 +459,8 @@ export function createRoute53Routes(state: Route53State, settings: Route53Settin
         if (!zoneId || !recordName || !recordType) {
           throw new EmulatedError('InvalidInput', 'Invalid request: hostedzoneid, recordname and recordtype are required.')
         }
-        if (!isRecordType(recordType)) throw new EmulatedError('InvalidInput', `Invalid XML ; Value '${recordType}' is not a valid resource record type.`)
+        if (!isRecordType(recordType))
+          throw new EmulatedError('InvalidInput', `Invalid XML ; Value '${recordType}' is not a valid resource record type.`)
         const zone = zoneOf(zoneId)
         let name: string
         try {
@@ -436,7 +489,9 @@ export function createRoute53Routes(state: Route53State, settings: Route53Settin
       run: ({ query }) => {
         const max = maxItems(query, 100, 1000)
         const marker = query.get('marker') ?? undefined
-        const checks = [...state.healthChecks.values()].sort((a, b) => (a.id < b.id ? -1 : 1)).filter((c) => marker === undefined || c.id >= marker)
+        const checks = [...state.healthChecks.values()]
+          .sort((a, b) => (a.id < b.id ? -1 : 1))
+          .filter((c) => marker === undefined || c.id >= marker)
         const next = checks[max]
         return {
           xml: {
@@ -462,16 +517,17 @@ export function createRoute53Routes(state: Route53State, settings: Route53Settin
     },
   }
 
-  const routes: RestXmlRoute[] = (Object.entries(OPERATIONS) as [OperationName, (typeof OPERATIONS)[OperationName]][]).map(([name, op]) => ({
-    method: op.method,
-    path: op.path,
-    handle: (request) => {
-      throttle()
-      calls[name] = (calls[name] ?? 0) + 1
-      return op.run(request)
-    },
-  }))
+  const routes: RestXmlRoute[] = (Object.entries(OPERATIONS) as [OperationName, (typeof OPERATIONS)[OperationName]][]).map(
+    ([name, op]) => ({
+      method: op.method,
+      path: op.path,
+      handle: (request) => {
+        throttle()
+        calls[name] = (calls[name] ?? 0) + 1
+        return op.run(request)
+      },
+    }),
+  )
 
   return { routes, calls, createZone, changeRecordSets, answer }
 }
-

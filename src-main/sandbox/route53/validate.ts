@@ -27,10 +27,36 @@ export const S3_WEBSITE_ZONES: Record<string, string> = {
 }
 
 const REGIONS = new Set([
-  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1',
-  'eu-central-2', 'eu-north-1', 'eu-south-1', 'eu-south-2', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-southeast-1',
-  'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-south-1', 'ap-south-2', 'ap-east-1', 'me-south-1', 'me-central-1',
-  'af-south-1', 'sa-east-1', 'il-central-1', 'cn-north-1', 'cn-northwest-1',
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+  'ca-central-1',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'eu-central-1',
+  'eu-central-2',
+  'eu-north-1',
+  'eu-south-1',
+  'eu-south-2',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-southeast-3',
+  'ap-southeast-4',
+  'ap-south-1',
+  'ap-south-2',
+  'ap-east-1',
+  'me-south-1',
+  'me-central-1',
+  'af-south-1',
+  'sa-east-1',
+  'il-central-1',
+  'cn-north-1',
+  'cn-northwest-1',
 ])
 const CONTINENTS = new Set(['AF', 'AN', 'AS', 'EU', 'OC', 'NA', 'SA'])
 const POLICY_WORDS: Record<RoutingPolicy, string> = {
@@ -99,7 +125,10 @@ function checkShape(change: Change, zoneName: string): ResourceRecordSet {
   const raw = change.ResourceRecordSet!
   const action = change.Action
   if (action !== 'CREATE' && action !== 'DELETE' && action !== 'UPSERT') {
-    throw new EmulatedError('InvalidInput', `Invalid XML ; Value '${action}' is not facet-valid with respect to enumeration '[CREATE, DELETE, UPSERT]'.`)
+    throw new EmulatedError(
+      'InvalidInput',
+      `Invalid XML ; Value '${action}' is not facet-valid with respect to enumeration '[CREATE, DELETE, UPSERT]'.`,
+    )
   }
   if (!raw.Name) throw new EmulatedError('InvalidInput', 'Invalid request: Missing field Name')
   if (!raw.Type || !isRecordType(raw.Type)) {
@@ -120,8 +149,15 @@ function checkShape(change: Change, zoneName: string): ResourceRecordSet {
     }
   }
   const label = changeLabel(action, { ...set, Name: name })
-  const forms = [set.AliasTarget !== undefined, set.TTL !== undefined || set.ResourceRecords !== undefined, set.TrafficPolicyInstanceId !== undefined].filter(Boolean).length
-  const complete = set.AliasTarget !== undefined || (set.TTL !== undefined && set.ResourceRecords !== undefined) || set.TrafficPolicyInstanceId !== undefined
+  const forms = [
+    set.AliasTarget !== undefined,
+    set.TTL !== undefined || set.ResourceRecords !== undefined,
+    set.TrafficPolicyInstanceId !== undefined,
+  ].filter(Boolean).length
+  const complete =
+    set.AliasTarget !== undefined ||
+    (set.TTL !== undefined && set.ResourceRecords !== undefined) ||
+    set.TrafficPolicyInstanceId !== undefined
   if (forms !== 1 || !complete) {
     throw new EmulatedError(
       'InvalidInput',
@@ -129,7 +165,10 @@ function checkShape(change: Change, zoneName: string): ResourceRecordSet {
     )
   }
   if (set.ResourceRecords !== undefined && set.ResourceRecords.length === 0) {
-    throw new EmulatedError('InvalidInput', `Invalid request: ResourceRecords must contain at least one ResourceRecord in Change with ${label}`)
+    throw new EmulatedError(
+      'InvalidInput',
+      `Invalid request: ResourceRecords must contain at least one ResourceRecord in Change with ${label}`,
+    )
   }
   if (set.TTL !== undefined && (set.TTL < 0 || set.TTL > 2147483647)) {
     throw new EmulatedError('InvalidInput', `Invalid request: TTL must be between 0 and 2147483647 in Change with ${label}`)
@@ -160,17 +199,24 @@ function checkShape(change: Change, zoneName: string): ResourceRecordSet {
     throw new EmulatedError('InvalidInput', `Invalid XML ; Value '${set.Region}' is not a valid Region.`)
   }
   if (set.Failover !== undefined && set.Failover !== 'PRIMARY' && set.Failover !== 'SECONDARY') {
-    throw new EmulatedError('InvalidInput', `Invalid XML ; Value '${set.Failover}' is not facet-valid with respect to enumeration '[PRIMARY, SECONDARY]'.`)
+    throw new EmulatedError(
+      'InvalidInput',
+      `Invalid XML ; Value '${set.Failover}' is not facet-valid with respect to enumeration '[PRIMARY, SECONDARY]'.`,
+    )
   }
   if (set.GeoLocation) {
     const { ContinentCode, CountryCode, SubdivisionCode } = set.GeoLocation
     const ok =
       (ContinentCode !== undefined && CountryCode === undefined && SubdivisionCode === undefined && CONTINENTS.has(ContinentCode)) ||
-      (ContinentCode === undefined && CountryCode !== undefined && (CountryCode === '*' || /^[A-Z]{2}$/.test(CountryCode)) && (SubdivisionCode === undefined || CountryCode === 'US' || CountryCode === 'UA'))
+      (ContinentCode === undefined &&
+        CountryCode !== undefined &&
+        (CountryCode === '*' || /^[A-Z]{2}$/.test(CountryCode)) &&
+        (SubdivisionCode === undefined || CountryCode === 'US' || CountryCode === 'UA'))
     if (!ok) throw new EmulatedError('InvalidInput', `Invalid request: GeoLocation is not a valid location in Change with ${label}`)
   }
   if (set.Type === 'SOA' || set.Type === 'NS') {
-    if (set.SetIdentifier !== undefined) throw new EmulatedError('InvalidInput', `Invalid request: ${set.Type} records cannot use a routing policy in Change with ${label}`)
+    if (set.SetIdentifier !== undefined)
+      throw new EmulatedError('InvalidInput', `Invalid request: ${set.Type} records cannot use a routing policy in Change with ${label}`)
   }
   void zoneName
   return set
@@ -184,8 +230,10 @@ function aliasProblems(set: ResourceRecordSet, env: BatchEnvironment, working: W
   if (!ALIAS_TYPES.has(set.Type ?? '')) return [`${base}, but alias records of type ${set.Type} are not supported`]
   if (zoneId === CLOUDFRONT_HOSTED_ZONE_ID) {
     if (!/\.cloudfront\.net\.$/.test(target)) return [`${base}, but the alias target name does not lie within the target zone`]
-    if (set.Type !== 'A' && set.Type !== 'AAAA') return [`${base}, but CloudFront distributions are alias targets only for A and AAAA records`]
-    if (alias.EvaluateTargetHealth) return [`${base}, but EvaluateTargetHealth can't be true when the alias target is a CloudFront distribution`]
+    if (set.Type !== 'A' && set.Type !== 'AAAA')
+      return [`${base}, but CloudFront distributions are alias targets only for A and AAAA records`]
+    if (alias.EvaluateTargetHealth)
+      return [`${base}, but EvaluateTargetHealth can't be true when the alias target is a CloudFront distribution`]
     return []
   }
   const s3Region = Object.entries(S3_WEBSITE_ZONES).find(([, id]) => id === zoneId)?.[0]
@@ -210,21 +258,33 @@ function groupProblems(set: ResourceRecordSet, zone: StoredZone, working: Workin
   if (set.Type === 'CNAME' && set.Name === zone.name) {
     problems.push(`RRSet of type CNAME with DNS name ${set.Name} is not permitted at apex in zone ${zone.name}`)
   } else if (set.Type === 'CNAME' && sameName.some((o) => o.Type !== 'CNAME')) {
-    problems.push(`RRSet of type CNAME with DNS name ${set.Name} is not permitted as it conflicts with other records with the same DNS name in zone ${zone.name}`)
+    problems.push(
+      `RRSet of type CNAME with DNS name ${set.Name} is not permitted as it conflicts with other records with the same DNS name in zone ${zone.name}`,
+    )
   } else if (set.Type !== 'CNAME' && sameName.some((o) => o.Type === 'CNAME')) {
-    problems.push(`RRSet of type ${set.Type} with DNS name ${set.Name} is not permitted because a conflicting RRSet of type CNAME with the same DNS name already exists in zone ${zone.name}`)
+    problems.push(
+      `RRSet of type ${set.Type} with DNS name ${set.Name} is not permitted because a conflicting RRSet of type CNAME with the same DNS name already exists in zone ${zone.name}`,
+    )
   }
   const group = sameName.filter((o) => o.Type === set.Type)
   const policy = routingPolicy(set)
   if (group.length > 0) {
     if (set.SetIdentifier === undefined) {
-      problems.push(`RRSet with DNS name ${set.Name}, type ${set.Type} cannot be created as other RRSets exist with the same name and type.`)
+      problems.push(
+        `RRSet with DNS name ${set.Name}, type ${set.Type} cannot be created as other RRSets exist with the same name and type.`,
+      )
     } else if (group.some((o) => o.SetIdentifier === undefined || routingPolicy(o) !== policy)) {
-      problems.push(`RRSet with DNS name ${set.Name}, type ${set.Type}, SetIdentifier ${set.SetIdentifier} cannot be created as a non-${POLICY_WORDS[policy]} set exists with the same name and type.`)
+      problems.push(
+        `RRSet with DNS name ${set.Name}, type ${set.Type}, SetIdentifier ${set.SetIdentifier} cannot be created as a non-${POLICY_WORDS[policy]} set exists with the same name and type.`,
+      )
     } else if (policy === 'failover' && group.some((o) => o.Failover === set.Failover)) {
-      problems.push(`RRSet with DNS name ${set.Name}, type ${set.Type}, SetIdentifier ${set.SetIdentifier} cannot be created as another ${set.Failover} failover set exists with the same name and type.`)
+      problems.push(
+        `RRSet with DNS name ${set.Name}, type ${set.Type}, SetIdentifier ${set.SetIdentifier} cannot be created as another ${set.Failover} failover set exists with the same name and type.`,
+      )
     } else if (policy === 'geolocation' && group.some((o) => JSON.stringify(o.GeoLocation) === JSON.stringify(set.GeoLocation))) {
-      problems.push(`RRSet with DNS name ${set.Name}, type ${set.Type}, SetIdentifier ${set.SetIdentifier} cannot be created as another set with the same location exists with the same name and type.`)
+      problems.push(
+        `RRSet with DNS name ${set.Name}, type ${set.Type}, SetIdentifier ${set.SetIdentifier} cannot be created as another set with the same location exists with the same name and type.`,
+      )
     }
   }
   return problems
@@ -246,7 +306,9 @@ function valueProblems(set: ResourceRecordSet): string[] {
     seen.add(value)
   }
   if ((set.Type === 'CNAME' || set.Type === 'SOA') && vs.length > 1) {
-    problems.push(`RRSet of type ${set.Type} with DNS name ${set.Name} has more than one ResourceRecord; ${set.Type} record sets hold exactly one value.`)
+    problems.push(
+      `RRSet of type ${set.Type} with DNS name ${set.Name} has more than one ResourceRecord; ${set.Type} record sets hold exactly one value.`,
+    )
   }
   return problems
 }
@@ -259,7 +321,8 @@ export function applyChangeBatch(changes: Change[], env: BatchEnvironment): Map<
   const { zone } = env
   const size = batchSize(changes)
   const limitProblems: string[] = []
-  if (size.resourceRecords > MAX_BATCH_RESOURCE_RECORDS) limitProblems.push(`Number of records limit of ${MAX_BATCH_RESOURCE_RECORDS} exceeded.`)
+  if (size.resourceRecords > MAX_BATCH_RESOURCE_RECORDS)
+    limitProblems.push(`Number of records limit of ${MAX_BATCH_RESOURCE_RECORDS} exceeded.`)
   if (size.valueChars > MAX_BATCH_VALUE_CHARS) limitProblems.push(`RDATA character limit of ${MAX_BATCH_VALUE_CHARS} exceeded.`)
   if (limitProblems.length) throw invalidChangeBatch(limitProblems)
 
@@ -299,7 +362,8 @@ export function applyChangeBatch(changes: Change[], env: BatchEnvironment): Map<
     const existing = working.get(key)
     if (action === 'DELETE') {
       if (!existing) problems.push(`Tried to delete resource record set ${describeSet(set)} but it was not found`)
-      else if (!sameRecordSet(existing, set)) problems.push(`Tried to delete resource record set ${describeSet(set)} but the values provided do not match the current values`)
+      else if (!sameRecordSet(existing, set))
+        problems.push(`Tried to delete resource record set ${describeSet(set)} but the values provided do not match the current values`)
       else if (atApex && set.Type === 'SOA') problems.push('A HostedZone must contain exactly one SOA record.')
       else if (atApex && set.Type === 'NS') problems.push('A HostedZone must contain at least one NS record for the zone itself.')
       else working.delete(key)

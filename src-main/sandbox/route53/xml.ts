@@ -40,14 +40,22 @@ export function recordSetFromXml(x: Xml): ResourceRecordSet {
     SetIdentifier: str(x.SetIdentifier),
     Weight: num(x.Weight, 'Weight'),
     Region: str(x.Region) as ResourceRecordSet['Region'],
-    GeoLocation: geo ? compact({ ContinentCode: str(geo.ContinentCode), CountryCode: str(geo.CountryCode), SubdivisionCode: str(geo.SubdivisionCode) }) : undefined,
+    GeoLocation: geo
+      ? compact({ ContinentCode: str(geo.ContinentCode), CountryCode: str(geo.CountryCode), SubdivisionCode: str(geo.SubdivisionCode) })
+      : undefined,
     Failover: str(x.Failover) as ResourceRecordSet['Failover'],
     MultiValueAnswer: bool(x.MultiValueAnswer),
     TTL: num(x.TTL, 'TTL'),
     ResourceRecords:
-      x.ResourceRecords !== undefined ? asList(records?.ResourceRecord as Xml | Xml[] | undefined).map((r) => ({ Value: str(r.Value) ?? '' })) : undefined,
+      x.ResourceRecords !== undefined
+        ? asList(records?.ResourceRecord as Xml | Xml[] | undefined).map((r) => ({ Value: str(r.Value) ?? '' }))
+        : undefined,
     AliasTarget: alias
-      ? { HostedZoneId: str(alias.HostedZoneId), DNSName: str(alias.DNSName), EvaluateTargetHealth: bool(alias.EvaluateTargetHealth) ?? false }
+      ? {
+          HostedZoneId: str(alias.HostedZoneId),
+          DNSName: str(alias.DNSName),
+          EvaluateTargetHealth: bool(alias.EvaluateTargetHealth) ?? false,
+        }
       : undefined,
     HealthCheckId: str(x.HealthCheckId),
     TrafficPolicyInstanceId: str(x.TrafficPolicyInstanceId),
@@ -95,7 +103,11 @@ export function recordSetToXml(set: ResourceRecordSet): Xml {
     TTL: set.TTL,
     ResourceRecords: set.ResourceRecords ? { ResourceRecord: set.ResourceRecords.map((r) => ({ Value: r.Value })) } : undefined,
     AliasTarget: set.AliasTarget
-      ? { HostedZoneId: set.AliasTarget.HostedZoneId, DNSName: set.AliasTarget.DNSName, EvaluateTargetHealth: Boolean(set.AliasTarget.EvaluateTargetHealth) }
+      ? {
+          HostedZoneId: set.AliasTarget.HostedZoneId,
+          DNSName: set.AliasTarget.DNSName,
+          EvaluateTargetHealth: Boolean(set.AliasTarget.EvaluateTargetHealth),
+        }
       : undefined,
     HealthCheckId: set.HealthCheckId,
     TrafficPolicyInstanceId: set.TrafficPolicyInstanceId,

@@ -121,7 +121,9 @@ const fixtures = [
 
 describe('BIND zone files against named-compilezone', () => {
   it('the seed zone file in assets is the export of the seed (kept in sync)', () => {
-    const expected = writeZoneFile(DEMO_ZONE_NAME, seedZone(), { header: ['The sandbox demo zone haneul-demo.example., as Haneul exports it.'] })
+    const expected = writeZoneFile(DEMO_ZONE_NAME, seedZone(), {
+      header: ['The sandbox demo zone haneul-demo.example., as Haneul exports it.'],
+    })
     expect(readFileSync('assets/sandbox/route53/haneul-demo.example.zone', 'utf8')).toBe(expected)
   })
 

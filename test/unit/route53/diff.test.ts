@@ -14,25 +14,88 @@ const a = (name: string, ttl: number, ...values: string[]): ResourceRecordSet =>
   TTL: ttl,
   ResourceRecords: values.map((Value) => ({ Value })),
 })
-const cf = (DNSName: string): ResourceRecordSet => ({ Name: Z, Type: 'A', AliasTarget: { HostedZoneId: 'Z2FDTNDATAQYW2', DNSName, EvaluateTargetHealth: false } })
-const weighted = (id: string, weight: number, value: string): ResourceRecordSet => ({ ...a(`api.${Z}`, 60, value), SetIdentifier: id, Weight: weight })
+const cf = (DNSName: string): ResourceRecordSet => ({
+  Name: Z,
+  Type: 'A',
+  AliasTarget: { HostedZoneId: 'Z2FDTNDATAQYW2', DNSName, EvaluateTargetHealth: false },
+})
+const weighted = (id: string, weight: number, value: string): ResourceRecordSet => ({
+  ...a(`api.${Z}`, 60, value),
+  SetIdentifier: id,
+  Weight: weight,
+})
 
 type Expected = 'none' | 'create' | 'delete' | ChangedField[]
 
 const table: { case: string; current: ResourceRecordSet[]; desired: ResourceRecordSet[]; expected: Expected }[] = [
-  { case: 'values reordered', current: [a(`www.${Z}`, 300, '192.0.2.1', '192.0.2.2')], desired: [a(`www.${Z}`, 300, '192.0.2.2', '192.0.2.1')], expected: 'none' },
-  { case: 'name spelled differently (case, no trailing dot)', current: [a(`www.${Z}`, 300, '192.0.2.1')], desired: [a('WWW.Example.COM', 300, '192.0.2.1')], expected: 'none' },
-  { case: 'IPv6 spelled differently', current: [{ ...a(`v6.${Z}`, 300), Type: 'AAAA', ResourceRecords: [{ Value: '2001:db8::1' }] }], desired: [{ ...a(`v6.${Z}`, 300), Type: 'AAAA', ResourceRecords: [{ Value: '2001:0DB8:0:0:0:0:0:1' }] }], expected: 'none' },
-  { case: 'TTL only', current: [a(`www.${Z}`, 300, '192.0.2.1', '192.0.2.2')], desired: [a(`www.${Z}`, 60, '192.0.2.2', '192.0.2.1')], expected: ['ttl'] },
-  { case: 'a value added', current: [a(`www.${Z}`, 300, '192.0.2.1')], desired: [a(`www.${Z}`, 300, '192.0.2.1', '192.0.2.3')], expected: ['values'] },
-  { case: 'TTL and a value', current: [a(`www.${Z}`, 300, '192.0.2.1')], desired: [a(`www.${Z}`, 600, '192.0.2.9')], expected: ['ttl', 'values'] },
-  { case: 'routing: weight changed', current: [weighted('blue', 80, '192.0.2.10')], desired: [weighted('blue', 60, '192.0.2.10')], expected: ['routing'] },
-  { case: 'routing: health check added', current: [weighted('blue', 80, '192.0.2.10')], desired: [{ ...weighted('blue', 80, '192.0.2.10'), HealthCheckId: 'hc-1' }], expected: ['routing'] },
+  {
+    case: 'values reordered',
+    current: [a(`www.${Z}`, 300, '192.0.2.1', '192.0.2.2')],
+    desired: [a(`www.${Z}`, 300, '192.0.2.2', '192.0.2.1')],
+    expected: 'none',
+  },
+  {
+    case: 'name spelled differently (case, no trailing dot)',
+    current: [a(`www.${Z}`, 300, '192.0.2.1')],
+    desired: [a('WWW.Example.COM', 300, '192.0.2.1')],
+    expected: 'none',
+  },
+  {
+    case: 'IPv6 spelled differently',
+    current: [{ ...a(`v6.${Z}`, 300), Type: 'AAAA', ResourceRecords: [{ Value: '2001:db8::1' }] }],
+    desired: [{ ...a(`v6.${Z}`, 300), Type: 'AAAA', ResourceRecords: [{ Value: '2001:0DB8:0:0:0:0:0:1' }] }],
+    expected: 'none',
+  },
+  {
+    case: 'TTL only',
+    current: [a(`www.${Z}`, 300, '192.0.2.1', '192.0.2.2')],
+    desired: [a(`www.${Z}`, 60, '192.0.2.2', '192.0.2.1')],
+    expected: ['ttl'],
+  },
+  {
+    case: 'a value added',
+    current: [a(`www.${Z}`, 300, '192.0.2.1')],
+    desired: [a(`www.${Z}`, 300, '192.0.2.1', '192.0.2.3')],
+    expected: ['values'],
+  },
+  {
+    case: 'TTL and a value',
+    current: [a(`www.${Z}`, 300, '192.0.2.1')],
+    desired: [a(`www.${Z}`, 600, '192.0.2.9')],
+    expected: ['ttl', 'values'],
+  },
+  {
+    case: 'routing: weight changed',
+    current: [weighted('blue', 80, '192.0.2.10')],
+    desired: [weighted('blue', 60, '192.0.2.10')],
+    expected: ['routing'],
+  },
+  {
+    case: 'routing: health check added',
+    current: [weighted('blue', 80, '192.0.2.10')],
+    desired: [{ ...weighted('blue', 80, '192.0.2.10'), HealthCheckId: 'hc-1' }],
+    expected: ['routing'],
+  },
   { case: 'alias target changed', current: [cf('d111.cloudfront.net.')], desired: [cf('d222.cloudfront.net.')], expected: ['alias'] },
-  { case: 'alias target spelled differently', current: [cf('d111.cloudfront.net.')], desired: [cf('D111.CloudFront.net')], expected: 'none' },
-  { case: 'simple set becomes an alias', current: [a(Z, 300, '192.0.2.1')], desired: [cf('d111.cloudfront.net.')], expected: ['ttl', 'values', 'alias'] },
+  {
+    case: 'alias target spelled differently',
+    current: [cf('d111.cloudfront.net.')],
+    desired: [cf('D111.CloudFront.net')],
+    expected: 'none',
+  },
+  {
+    case: 'simple set becomes an alias',
+    current: [a(Z, 300, '192.0.2.1')],
+    desired: [cf('d111.cloudfront.net.')],
+    expected: ['ttl', 'values', 'alias'],
+  },
   { case: 'a new set', current: [], desired: [a(`new.${Z}`, 300, '192.0.2.1')], expected: 'create' },
-  { case: 'a new weighted set beside an existing one', current: [weighted('blue', 80, '192.0.2.10')], desired: [weighted('blue', 80, '192.0.2.10'), weighted('green', 20, '192.0.2.11')], expected: 'create' },
+  {
+    case: 'a new weighted set beside an existing one',
+    current: [weighted('blue', 80, '192.0.2.10')],
+    desired: [weighted('blue', 80, '192.0.2.10'), weighted('green', 20, '192.0.2.11')],
+    expected: 'create',
+  },
 ]
 
 describe('diff semantics', () => {
@@ -55,7 +118,12 @@ describe('diff semantics', () => {
 })
 
 describe('merge and replace', () => {
-  const soa = { Name: Z, Type: 'SOA' as const, TTL: 900, ResourceRecords: [{ Value: 'ns-1.awsdns-01.com. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400' }] }
+  const soa = {
+    Name: Z,
+    Type: 'SOA' as const,
+    TTL: 900,
+    ResourceRecords: [{ Value: 'ns-1.awsdns-01.com. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400' }],
+  }
   const ns = { Name: Z, Type: 'NS' as const, TTL: 172800, ResourceRecords: [{ Value: 'ns-1.awsdns-01.com.' }] }
   const current = [ns, soa, a(`www.${Z}`, 300, '192.0.2.1'), a(`old.${Z}`, 300, '192.0.2.2')]
   const fileFromElsewhere = [
@@ -83,7 +151,9 @@ describe('merge and replace', () => {
       [a(`alias.${Z}`, 60, '192.0.2.5'), a(`www.${Z}`, 60, '192.0.2.1')],
       { zoneName: Z, mode: 'replace' },
     )
-    expect(toChanges(diff).map((c) => `${c.Action} ${c.ResourceRecordSet!.Name} ${c.ResourceRecordSet!.Type} ${c.ResourceRecordSet!.TTL}`)).toEqual([
+    expect(
+      toChanges(diff).map((c) => `${c.Action} ${c.ResourceRecordSet!.Name} ${c.ResourceRecordSet!.Type} ${c.ResourceRecordSet!.TTL}`),
+    ).toEqual([
       'DELETE www.example.com. A 300',
       'DELETE alias.example.com. CNAME 300',
       'CREATE alias.example.com. A 60',
@@ -104,13 +174,19 @@ describe('the delete guard (octoDNS: > 30 % of a zone of ≥ 10)', () => {
 
   it('deletions count, creations do not, and a zone under 10 sets is never guarded', () => {
     expect(guard(diffZone(zone, zone.slice(0, 6), { zoneName: Z, mode: 'replace' })).needsConfirmation).toBe(true)
-    expect(guard(diffZone(zone, [...zone, ...zone.map((s) => ({ ...s, Name: `new-${s.Name}` }))], { zoneName: Z })).needsConfirmation).toBe(false)
+    expect(guard(diffZone(zone, [...zone, ...zone.map((s) => ({ ...s, Name: `new-${s.Name}` }))], { zoneName: Z })).needsConfirmation).toBe(
+      false,
+    )
     expect(guard(diffZone(zone.slice(0, 9), [], { zoneName: Z, mode: 'replace' })).needsConfirmation).toBe(false)
   })
 })
 
 describe('batch limits and the split plan', () => {
-  const creates = (n: number, prefix = 'h'): Change[] => Array.from({ length: n }, (_, i) => ({ Action: 'CREATE', ResourceRecordSet: a(`${prefix}${i}.${Z}`, 300, `10.0.${i >> 8}.${i & 255}`) }))
+  const creates = (n: number, prefix = 'h'): Change[] =>
+    Array.from({ length: n }, (_, i) => ({
+      Action: 'CREATE',
+      ResourceRecordSet: a(`${prefix}${i}.${Z}`, 300, `10.0.${i >> 8}.${i & 255}`),
+    }))
 
   it('a change within the limits is one atomic batch; UPSERT counts twice', () => {
     expect(planBatches(creates(1000))).toMatchObject({ atomic: true, size: { resourceRecords: 1000 } })
@@ -119,7 +195,10 @@ describe('batch limits and the split plan', () => {
   })
 
   it('splits by owner name, keeps each name in one batch, and says what is no longer atomic', () => {
-    const updates: Change[] = creates(700).flatMap((c) => [{ Action: 'DELETE', ResourceRecordSet: { ...c.ResourceRecordSet!, TTL: 60 } }, c])
+    const updates: Change[] = creates(700).flatMap((c) => [
+      { Action: 'DELETE', ResourceRecordSet: { ...c.ResourceRecordSet!, TTL: 60 } },
+      c,
+    ])
     const plan = planBatches(updates)
     expect(plan.atomic).toBe(false)
     expect(plan.batches.length).toBe(2)

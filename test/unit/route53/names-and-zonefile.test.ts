@@ -5,7 +5,12 @@
 import { describe, expect, it } from 'vitest'
 import { invalidChangeBatchMessages } from '../../../src-main/route53/errors'
 import { NameError, canonicalName, compareNames, displayName, isWithin, relativeName } from '../../../src-main/route53/names'
-import { formatCharacterStrings, parseCharacterStrings, splitIntoCharacterStrings, joinCharacterStrings } from '../../../src-main/route53/values'
+import {
+  formatCharacterStrings,
+  parseCharacterStrings,
+  splitIntoCharacterStrings,
+  joinCharacterStrings,
+} from '../../../src-main/route53/values'
 import { ZoneFileError, parseZoneFile } from '../../../src-main/route53/zonefile/parse'
 import { writeZoneFile } from '../../../src-main/route53/zonefile/write'
 
@@ -33,9 +38,25 @@ describe('names', () => {
     expect(() => canonicalName(Array.from({ length: 130 }, () => 'ab').join('.'))).toThrow(/longer than 255 bytes/)
   })
 
-  it("orders names the way Route 53 lists them (labels reversed, trailing dot, bytes)", () => {
-    const names = ['b.example.com.', 'a.example.com.', 'example.com.', 'a-b.example.com.', 'x.a.example.com.', '_x.example.com.', 'example.org.']
-    expect([...names].sort(compareNames)).toEqual(['example.com.', '_x.example.com.', 'a-b.example.com.', 'a.example.com.', 'x.a.example.com.', 'b.example.com.', 'example.org.'])
+  it('orders names the way Route 53 lists them (labels reversed, trailing dot, bytes)', () => {
+    const names = [
+      'b.example.com.',
+      'a.example.com.',
+      'example.com.',
+      'a-b.example.com.',
+      'x.a.example.com.',
+      '_x.example.com.',
+      'example.org.',
+    ]
+    expect([...names].sort(compareNames)).toEqual([
+      'example.com.',
+      '_x.example.com.',
+      'a-b.example.com.',
+      'a.example.com.',
+      'x.a.example.com.',
+      'b.example.com.',
+      'example.org.',
+    ])
   })
 
   it('knows which names lie in a zone and writes them relative to it', () => {
@@ -86,7 +107,9 @@ describe('zone-file errors name the line and column, and nothing is returned', (
   }
 
   it('reports every broken line', () => {
-    const text = ['$TTL 300', 'www A 192.0.2.300', 'ok A 192.0.2.1', 'bad  AA 192.0.2.1', 'txt TXT "never closed', 'mx MX ten mail'].join('\n')
+    const text = ['$TTL 300', 'www A 192.0.2.300', 'ok A 192.0.2.1', 'bad  AA 192.0.2.1', 'txt TXT "never closed', 'mx MX ten mail'].join(
+      '\n',
+    )
     expect(problems(text)).toEqual([
       "2:7 '192.0.2.300' is not an IPv4 address",
       expect.stringMatching(/^4:6 unknown record type 'AA'/),
@@ -122,18 +145,59 @@ describe('zone-file specifics', () => {
 
   it('warns like named when one set has records with different TTLs, keeping the first', () => {
     const parsed = parseZoneFile('$ORIGIN example.com.\nw 60 A 192.0.2.1\nw 300 A 192.0.2.2\n')
-    expect(parsed.recordSets).toEqual([{ Name: 'w.example.com.', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '192.0.2.1' }, { Value: '192.0.2.2' }] }])
+    expect(parsed.recordSets).toEqual([
+      { Name: 'w.example.com.', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '192.0.2.1' }, { Value: '192.0.2.2' }] },
+    ])
     expect(parsed.warnings[0]).toMatchObject({ line: 3, message: expect.stringMatching(/keeps 60/) })
   })
 
   it('writes and reads back aliases and every routing field through comments', () => {
     const sets = [
-      { Name: 'example.com.', Type: 'A' as const, AliasTarget: { HostedZoneId: 'Z2FDTNDATAQYW2', DNSName: 'd1.cloudfront.net.', EvaluateTargetHealth: false } },
-      { Name: 'a.example.com.', Type: 'A' as const, SetIdentifier: 'eu west', Region: 'eu-west-1' as const, AliasTarget: { HostedZoneId: 'ZOWN', DNSName: 'b.example.com.', EvaluateTargetHealth: true } },
-      { Name: 'b.example.com.', Type: 'A' as const, TTL: 60, SetIdentifier: 'g', GeoLocation: { CountryCode: 'US', SubdivisionCode: 'CA' }, HealthCheckId: 'hc', ResourceRecords: [{ Value: '192.0.2.1' }] },
-      { Name: 'c.example.com.', Type: 'A' as const, TTL: 60, SetIdentifier: 'p', GeoProximityLocation: { Coordinates: { Latitude: '37.56', Longitude: '126.97' }, Bias: -10 }, ResourceRecords: [{ Value: '192.0.2.2' }] },
-      { Name: 'd.example.com.', Type: 'A' as const, TTL: 60, SetIdentifier: 'c', CidrRoutingConfig: { CollectionId: 'col', LocationName: 'office' }, ResourceRecords: [{ Value: '192.0.2.3' }] },
-      { Name: 'e.example.com.', Type: 'A' as const, TTL: 60, SetIdentifier: 'm', MultiValueAnswer: true, ResourceRecords: [{ Value: '192.0.2.4' }] },
+      {
+        Name: 'example.com.',
+        Type: 'A' as const,
+        AliasTarget: { HostedZoneId: 'Z2FDTNDATAQYW2', DNSName: 'd1.cloudfront.net.', EvaluateTargetHealth: false },
+      },
+      {
+        Name: 'a.example.com.',
+        Type: 'A' as const,
+        SetIdentifier: 'eu west',
+        Region: 'eu-west-1' as const,
+        AliasTarget: { HostedZoneId: 'ZOWN', DNSName: 'b.example.com.', EvaluateTargetHealth: true },
+      },
+      {
+        Name: 'b.example.com.',
+        Type: 'A' as const,
+        TTL: 60,
+        SetIdentifier: 'g',
+        GeoLocation: { CountryCode: 'US', SubdivisionCode: 'CA' },
+        HealthCheckId: 'hc',
+        ResourceRecords: [{ Value: '192.0.2.1' }],
+      },
+      {
+        Name: 'c.example.com.',
+        Type: 'A' as const,
+        TTL: 60,
+        SetIdentifier: 'p',
+        GeoProximityLocation: { Coordinates: { Latitude: '37.56', Longitude: '126.97' }, Bias: -10 },
+        ResourceRecords: [{ Value: '192.0.2.2' }],
+      },
+      {
+        Name: 'd.example.com.',
+        Type: 'A' as const,
+        TTL: 60,
+        SetIdentifier: 'c',
+        CidrRoutingConfig: { CollectionId: 'col', LocationName: 'office' },
+        ResourceRecords: [{ Value: '192.0.2.3' }],
+      },
+      {
+        Name: 'e.example.com.',
+        Type: 'A' as const,
+        TTL: 60,
+        SetIdentifier: 'm',
+        MultiValueAnswer: true,
+        ResourceRecords: [{ Value: '192.0.2.4' }],
+      },
     ]
     const text = writeZoneFile('example.com.', sets)
     expect(text).toContain('; haneul-alias a A ZOWN b.example.com. evaluate-target-health set-identifier="eu west" region=eu-west-1')

@@ -60,7 +60,9 @@ describe('TestDNSAnswer', () => {
   })
 
   it('names an unknown zone', async () => {
-    const error = await failure(h.client.send(new TestDNSAnswerCommand({ HostedZoneId: 'Z0NOSUCHZONE000', RecordName: 'a.example', RecordType: 'A' })))
+    const error = await failure(
+      h.client.send(new TestDNSAnswerCommand({ HostedZoneId: 'Z0NOSUCHZONE000', RecordName: 'a.example', RecordType: 'A' })),
+    )
     expect(error.name).toBe('NoSuchHostedZone')
   })
 })

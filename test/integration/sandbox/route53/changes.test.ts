@@ -84,7 +84,8 @@ describe('CREATE and DELETE', () => {
   })
 
   it('DELETE must repeat TTL, every value, SetIdentifier and routing fields exactly (value order aside)', async () => {
-    const mismatch = "Tried to delete resource record set [name='www.changes.example.', type='A'] but the values provided do not match the current values"
+    const mismatch =
+      "Tried to delete resource record set [name='www.changes.example.', type='A'] but the values provided do not match the current values"
     await rejected([del({ ...www, TTL: 301 })], mismatch)
     await rejected([del({ ...www, ResourceRecords: [{ Value: '192.0.2.1' }] })], mismatch)
     await rejected(
@@ -95,7 +96,10 @@ describe('CREATE and DELETE', () => {
       [del({ Name: `api.${ZONE}`, Type: 'A', TTL: 60, SetIdentifier: 'red', Weight: 70, ResourceRecords: [{ Value: '192.0.2.10' }] })],
       "Tried to delete resource record set [name='api.changes.example.', type='A', set-identifier='red'] but it was not found",
     )
-    await rejected([del({ ...www, Name: `nope.${ZONE}` })], "Tried to delete resource record set [name='nope.changes.example.', type='A'] but it was not found")
+    await rejected(
+      [del({ ...www, Name: `nope.${ZONE}` })],
+      "Tried to delete resource record set [name='nope.changes.example.', type='A'] but it was not found",
+    )
     await submit([del({ ...www, ResourceRecords: [{ Value: '192.0.2.2' }, { Value: '192.0.2.1' }] })])
     expect((await listed()).some((s) => s.Name === www.Name)).toBe(false)
   })
@@ -113,13 +117,19 @@ describe('CREATE and DELETE', () => {
   })
 
   it('touching one set twice is refused, except DELETE then CREATE', async () => {
-    await rejected([del(www), del(www)], "The request contains an invalid set of changes for a resource record set 'A www.changes.example.'")
+    await rejected(
+      [del(www), del(www)],
+      "The request contains an invalid set of changes for a resource record set 'A www.changes.example.'",
+    )
     await submit([del(www), create({ ...www, TTL: 60 })])
     expect((await listed()).find((s) => s.Name === www.Name)?.TTL).toBe(60)
   })
 
   it('UPSERT creates or replaces', async () => {
-    await submit([upsert({ ...www, ResourceRecords: [{ Value: '192.0.2.7' }] }), upsert({ Name: `up.${ZONE}`, Type: 'TXT', TTL: 5, ResourceRecords: [{ Value: '"hi"' }] })])
+    await submit([
+      upsert({ ...www, ResourceRecords: [{ Value: '192.0.2.7' }] }),
+      upsert({ Name: `up.${ZONE}`, Type: 'TXT', TTL: 5, ResourceRecords: [{ Value: '"hi"' }] }),
+    ])
     const sets = await listed()
     expect(sets.find((s) => s.Name === www.Name)?.ResourceRecords).toEqual([{ Value: '192.0.2.7' }])
     expect(sets.find((s) => s.Name === `up.${ZONE}`)?.ResourceRecords).toEqual([{ Value: '"hi"' }])
@@ -129,7 +139,10 @@ describe('CREATE and DELETE', () => {
     const [ns, soa] = await listed()
     await rejected([del(ns!)], 'A HostedZone must contain at least one NS record for the zone itself.')
     await rejected([del(soa!)], 'A HostedZone must contain exactly one SOA record.')
-    await rejected([create({ ...www, Name: 'www.other.example.' })], 'RRSet with DNS name www.other.example. is not permitted in zone changes.example.')
+    await rejected(
+      [create({ ...www, Name: 'www.other.example.' })],
+      'RRSet with DNS name www.other.example. is not permitted in zone changes.example.',
+    )
   })
 })
 
@@ -137,13 +150,19 @@ describe('CNAME and alias rules', () => {
   it('no CNAME at the apex or beside other types, and nothing beside a CNAME', async () => {
     const cname = (Name: string) => create({ Name, Type: 'CNAME', TTL: 60, ResourceRecords: [{ Value: 'target.example.' }] })
     await rejected([cname(ZONE)], 'RRSet of type CNAME with DNS name changes.example. is not permitted at apex in zone changes.example.')
-    await rejected([cname(`www.${ZONE}`)], 'RRSet of type CNAME with DNS name www.changes.example. is not permitted as it conflicts with other records with the same DNS name in zone changes.example.')
+    await rejected(
+      [cname(`www.${ZONE}`)],
+      'RRSet of type CNAME with DNS name www.changes.example. is not permitted as it conflicts with other records with the same DNS name in zone changes.example.',
+    )
     await rejected(
       [create({ Name: `alias.${ZONE}`, Type: 'TXT', TTL: 60, ResourceRecords: [{ Value: '"x"' }] })],
       'RRSet of type TXT with DNS name alias.changes.example. is not permitted because a conflicting RRSet of type CNAME with the same DNS name already exists in zone changes.example.',
     )
     // The documented pattern: replace a CNAME by an A in one batch.
-    await submit([del({ Name: `alias.${ZONE}`, Type: 'CNAME', TTL: 300, ResourceRecords: [{ Value: 'www.changes.example.' }] }), create({ Name: `alias.${ZONE}`, Type: 'A', TTL: 60, ResourceRecords: [{ Value: '192.0.2.3' }] })])
+    await submit([
+      del({ Name: `alias.${ZONE}`, Type: 'CNAME', TTL: 300, ResourceRecords: [{ Value: 'www.changes.example.' }] }),
+      create({ Name: `alias.${ZONE}`, Type: 'A', TTL: 60, ResourceRecords: [{ Value: '192.0.2.3' }] }),
+    ])
   })
 
   it('alias targets: CloudFront domains only in its zone, records of the zone must exist, no TTL', async () => {
@@ -156,21 +175,44 @@ describe('CNAME and alias rules', () => {
       ['AAAA', `${DEMO_DISTRIBUTION_DOMAIN}.`, undefined],
     ])
     await rejected(
-      [create({ Name: `cdn.${ZONE}`, Type: 'A', AliasTarget: { HostedZoneId: 'Z2FDTNDATAQYW2', DNSName: 'example.org', EvaluateTargetHealth: false } })],
+      [
+        create({
+          Name: `cdn.${ZONE}`,
+          Type: 'A',
+          AliasTarget: { HostedZoneId: 'Z2FDTNDATAQYW2', DNSName: 'example.org', EvaluateTargetHealth: false },
+        }),
+      ],
       'Tried to create an alias that targets example.org., type A in zone Z2FDTNDATAQYW2, but the alias target name does not lie within the target zone',
     )
     const own = zoneId.replace('/hostedzone/', '')
     await rejected(
-      [create({ Name: `to-missing.${ZONE}`, Type: 'A', AliasTarget: { HostedZoneId: own, DNSName: `missing.${ZONE}`, EvaluateTargetHealth: false } })],
+      [
+        create({
+          Name: `to-missing.${ZONE}`,
+          Type: 'A',
+          AliasTarget: { HostedZoneId: own, DNSName: `missing.${ZONE}`, EvaluateTargetHealth: false },
+        }),
+      ],
       `Tried to create an alias that targets missing.changes.example., type A in zone ${own}, but that target was not found`,
     )
     // A target created later in the same batch counts.
     await submit([
-      create({ Name: `to-later.${ZONE}`, Type: 'A', AliasTarget: { HostedZoneId: own, DNSName: `later.${ZONE}`, EvaluateTargetHealth: true } }),
+      create({
+        Name: `to-later.${ZONE}`,
+        Type: 'A',
+        AliasTarget: { HostedZoneId: own, DNSName: `later.${ZONE}`, EvaluateTargetHealth: true },
+      }),
       create({ Name: `later.${ZONE}`, Type: 'A', TTL: 60, ResourceRecords: [{ Value: '192.0.2.4' }] }),
     ])
     await invalidInput(
-      [create({ Name: `both.${ZONE}`, Type: 'A', TTL: 60, AliasTarget: { HostedZoneId: own, DNSName: `www.${ZONE}`, EvaluateTargetHealth: false } })],
+      [
+        create({
+          Name: `both.${ZONE}`,
+          Type: 'A',
+          TTL: 60,
+          AliasTarget: { HostedZoneId: own, DNSName: `www.${ZONE}`, EvaluateTargetHealth: false },
+        }),
+      ],
       /^Invalid request: Expected exactly one of \[AliasTarget, all of \[TTL, and ResourceRecords\], or TrafficPolicyInstanceId\], but found more than one in Change with \[Action=CREATE, Name=both.changes.example., Type=A, SetIdentifier=null\]$/,
     )
   })
@@ -178,10 +220,32 @@ describe('CNAME and alias rules', () => {
 
 describe('routing policies', () => {
   it('SetIdentifier goes with exactly one routing field', async () => {
-    await invalidInput([create({ Name: `w.${ZONE}`, Type: 'A', TTL: 60, Weight: 10, ResourceRecords: [{ Value: '192.0.2.5' }] })], /Missing field 'SetIdentifier'/)
-    await invalidInput([create({ Name: `w.${ZONE}`, Type: 'A', TTL: 60, SetIdentifier: 'x', ResourceRecords: [{ Value: '192.0.2.5' }] })], /but found none/)
-    await invalidInput([create({ Name: `w.${ZONE}`, Type: 'A', TTL: 60, SetIdentifier: 'x', Weight: 1, Region: 'us-east-1', ResourceRecords: [{ Value: '192.0.2.5' }] })], /but found more than one/)
-    await invalidInput([create({ Name: `w.${ZONE}`, Type: 'A', TTL: 60, SetIdentifier: 'x', Weight: 256, ResourceRecords: [{ Value: '192.0.2.5' }] })], /Weight must be between 0 and 255/)
+    await invalidInput(
+      [create({ Name: `w.${ZONE}`, Type: 'A', TTL: 60, Weight: 10, ResourceRecords: [{ Value: '192.0.2.5' }] })],
+      /Missing field 'SetIdentifier'/,
+    )
+    await invalidInput(
+      [create({ Name: `w.${ZONE}`, Type: 'A', TTL: 60, SetIdentifier: 'x', ResourceRecords: [{ Value: '192.0.2.5' }] })],
+      /but found none/,
+    )
+    await invalidInput(
+      [
+        create({
+          Name: `w.${ZONE}`,
+          Type: 'A',
+          TTL: 60,
+          SetIdentifier: 'x',
+          Weight: 1,
+          Region: 'us-east-1',
+          ResourceRecords: [{ Value: '192.0.2.5' }],
+        }),
+      ],
+      /but found more than one/,
+    )
+    await invalidInput(
+      [create({ Name: `w.${ZONE}`, Type: 'A', TTL: 60, SetIdentifier: 'x', Weight: 256, ResourceRecords: [{ Value: '192.0.2.5' }] })],
+      /Weight must be between 0 and 255/,
+    )
   })
 
   it('one policy per name and type; no simple set beside routed ones', async () => {
@@ -190,7 +254,16 @@ describe('routing policies', () => {
       'RRSet with DNS name api.changes.example., type A cannot be created as other RRSets exist with the same name and type.',
     )
     await rejected(
-      [create({ Name: `api.${ZONE}`, Type: 'A', TTL: 60, SetIdentifier: 'tokyo', Region: 'ap-northeast-1', ResourceRecords: [{ Value: '192.0.2.12' }] })],
+      [
+        create({
+          Name: `api.${ZONE}`,
+          Type: 'A',
+          TTL: 60,
+          SetIdentifier: 'tokyo',
+          Region: 'ap-northeast-1',
+          ResourceRecords: [{ Value: '192.0.2.12' }],
+        }),
+      ],
       'RRSet with DNS name api.changes.example., type A, SetIdentifier tokyo cannot be created as a non-latency set exists with the same name and type.',
     )
     await rejected(
@@ -200,10 +273,20 @@ describe('routing policies', () => {
   })
 
   it('failover pairs reference existing health checks', async () => {
-    const primary = { Name: `fo.${ZONE}`, Type: 'A' as const, TTL: 60, SetIdentifier: 'p', Failover: 'PRIMARY' as const, ResourceRecords: [{ Value: '192.0.2.20' }] }
+    const primary = {
+      Name: `fo.${ZONE}`,
+      Type: 'A' as const,
+      TTL: 60,
+      SetIdentifier: 'p',
+      Failover: 'PRIMARY' as const,
+      ResourceRecords: [{ Value: '192.0.2.20' }],
+    }
     const missing = await failure(submit([create({ ...primary, HealthCheckId: '00000000-0000-0000-0000-000000000000' })]))
     expect(missing.name).toBe('NoSuchHealthCheck')
-    await submit([create({ ...primary, HealthCheckId: DEMO_HEALTH_CHECK_ID }), create({ ...primary, SetIdentifier: 's', Failover: 'SECONDARY', ResourceRecords: [{ Value: '192.0.2.21' }] })])
+    await submit([
+      create({ ...primary, HealthCheckId: DEMO_HEALTH_CHECK_ID }),
+      create({ ...primary, SetIdentifier: 's', Failover: 'SECONDARY', ResourceRecords: [{ Value: '192.0.2.21' }] }),
+    ])
     await rejected(
       [create({ ...primary, SetIdentifier: 'p2' })],
       'RRSet with DNS name fo.changes.example., type A, SetIdentifier p2 cannot be created as another PRIMARY failover set exists with the same name and type.',
@@ -244,13 +327,27 @@ describe('values, names and limits', () => {
 
   it('at most 1,000 ResourceRecord elements and 32,000 value characters, UPSERT counting twice', async () => {
     const sets = (n: number, prefix: string) =>
-      Array.from({ length: n }, (_, i) => ({ Name: `${prefix}${i}.${ZONE}`, Type: 'A' as const, TTL: 60, ResourceRecords: [{ Value: `10.0.${i >> 8}.${i & 255}` }] }))
+      Array.from({ length: n }, (_, i) => ({
+        Name: `${prefix}${i}.${ZONE}`,
+        Type: 'A' as const,
+        TTL: 60,
+        ResourceRecords: [{ Value: `10.0.${i >> 8}.${i & 255}` }],
+      }))
     await rejected(sets(1001, 'c').map(create), 'Number of records limit of 1000 exceeded.')
     await rejected(sets(501, 'u').map(upsert), 'Number of records limit of 1000 exceeded.')
     await submit(sets(500, 'u').map(upsert))
-    const txt = (n: number) => create({ Name: `big${n}.${ZONE}`, Type: 'TXT', TTL: 60, ResourceRecords: Array.from({ length: 16 }, (_, i) => ({ Value: `"${String(i).padStart(3, '0')}${'x'.repeat(247)}"` })) })
+    const txt = (n: number) =>
+      create({
+        Name: `big${n}.${ZONE}`,
+        Type: 'TXT',
+        TTL: 60,
+        ResourceRecords: Array.from({ length: 16 }, (_, i) => ({ Value: `"${String(i).padStart(3, '0')}${'x'.repeat(247)}"` })),
+      })
     // 8 sets × 16 values × 252 characters = 32,256 characters.
-    await rejected(Array.from({ length: 8 }, (_, n) => txt(n)), 'RDATA character limit of 32000 exceeded.')
+    await rejected(
+      Array.from({ length: 8 }, (_, n) => txt(n)),
+      'RDATA character limit of 32000 exceeded.',
+    )
   })
 })
 

@@ -57,12 +57,18 @@ describe('hosted zones', () => {
     expect(second.NextMarker).toBeUndefined()
     const ids = [...first.HostedZones!, ...second.HostedZones!].map((z) => z.Id)
     expect(new Set(ids).size).toBe(ids.length)
-    expect(ids).toEqual(expect.arrayContaining([`/hostedzone/${DEMO_ZONE_ID}`, `/hostedzone/${SCALE_ZONE_ID}`, `/hostedzone/${PRIVATE_ZONE_ID}`]))
+    expect(ids).toEqual(
+      expect.arrayContaining([`/hostedzone/${DEMO_ZONE_ID}`, `/hostedzone/${SCALE_ZONE_ID}`, `/hostedzone/${PRIVATE_ZONE_ID}`]),
+    )
   })
 
   it('GetHostedZone reports the record set count, name servers for public and VPCs for private zones', async () => {
     const demo = await h.client.send(new GetHostedZoneCommand({ Id: DEMO_ZONE_ID }))
-    expect(demo.HostedZone).toMatchObject({ Name: DEMO_ZONE_NAME, ResourceRecordSetCount: demoZoneRecords().length + 2, Config: { PrivateZone: false } })
+    expect(demo.HostedZone).toMatchObject({
+      Name: DEMO_ZONE_NAME,
+      ResourceRecordSetCount: demoZoneRecords().length + 2,
+      Config: { PrivateZone: false },
+    })
     expect(demo.DelegationSet?.NameServers).toHaveLength(4)
     const scale = await h.client.send(new GetHostedZoneCommand({ Id: `/hostedzone/${SCALE_ZONE_ID}` }))
     expect(scale.HostedZone?.ResourceRecordSetCount).toBe(SCALE_ZONE_RECORD_SETS)
@@ -76,7 +82,9 @@ describe('hosted zones', () => {
   })
 
   it('creates a zone with its SOA and NS, refuses a reused CallerReference, and deletes only an empty zone', async () => {
-    const created = await h.client.send(new CreateHostedZoneCommand({ Name: 'Fresh.Example', CallerReference: 'fresh-1', HostedZoneConfig: { Comment: 'new' } }))
+    const created = await h.client.send(
+      new CreateHostedZoneCommand({ Name: 'Fresh.Example', CallerReference: 'fresh-1', HostedZoneConfig: { Comment: 'new' } }),
+    )
     expect(created.HostedZone).toMatchObject({ Name: 'fresh.example.', ResourceRecordSetCount: 2 })
     expect(created.ChangeInfo?.Status).toBe('PENDING')
     expect(created.Location).toContain(created.HostedZone!.Id!.replace('/hostedzone/', ''))
@@ -89,18 +97,24 @@ describe('hosted zones', () => {
     expect(again.name).toBe('HostedZoneAlreadyExists')
 
     const www = { Name: 'www.fresh.example.', Type: 'A' as const, TTL: 60, ResourceRecords: [{ Value: '192.0.2.1' }] }
-    await h.client.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: id, ChangeBatch: { Changes: [{ Action: 'CREATE', ResourceRecordSet: www }] } }))
+    await h.client.send(
+      new ChangeResourceRecordSetsCommand({ HostedZoneId: id, ChangeBatch: { Changes: [{ Action: 'CREATE', ResourceRecordSet: www }] } }),
+    )
     const notEmpty = await failure(h.client.send(new DeleteHostedZoneCommand({ Id: id })))
     expect(notEmpty.name).toBe('HostedZoneNotEmpty')
     expect(notEmpty.message).toBe('The specified hosted zone contains non-required resource record sets and so cannot be deleted.')
-    await h.client.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: id, ChangeBatch: { Changes: [{ Action: 'DELETE', ResourceRecordSet: www }] } }))
+    await h.client.send(
+      new ChangeResourceRecordSetsCommand({ HostedZoneId: id, ChangeBatch: { Changes: [{ Action: 'DELETE', ResourceRecordSet: www }] } }),
+    )
     const deleted = await h.client.send(new DeleteHostedZoneCommand({ Id: id }))
     expect(deleted.ChangeInfo?.Id).toMatch(/^\/change\/C/)
     expect((await failure(h.client.send(new GetHostedZoneCommand({ Id: id })))).name).toBe('NoSuchHostedZone')
   })
 
   it('needs a VPC for a private zone', async () => {
-    const error = await failure(h.client.send(new CreateHostedZoneCommand({ Name: 'p.example', CallerReference: 'p-1', HostedZoneConfig: { PrivateZone: true } })))
+    const error = await failure(
+      h.client.send(new CreateHostedZoneCommand({ Name: 'p.example', CallerReference: 'p-1', HostedZoneConfig: { PrivateZone: true } })),
+    )
     expect(error.name).toBe('InvalidVPCId')
   })
 })
@@ -145,9 +159,22 @@ describe('ListResourceRecordSets order and paging', () => {
   })
 
   it('pages through weighted sets with NextRecordIdentifier', async () => {
-    const first = await h.client.send(new ListResourceRecordSetsCommand({ HostedZoneId: DEMO_ZONE_ID, StartRecordName: 'API.haneul-demo.example', StartRecordType: 'A', MaxItems: 1 }))
+    const first = await h.client.send(
+      new ListResourceRecordSetsCommand({
+        HostedZoneId: DEMO_ZONE_ID,
+        StartRecordName: 'API.haneul-demo.example',
+        StartRecordType: 'A',
+        MaxItems: 1,
+      }),
+    )
     expect(first.ResourceRecordSets?.map(brief)).toEqual(['api.haneul-demo.example. A api-blue'])
-    expect(first).toMatchObject({ IsTruncated: true, NextRecordName: 'api.haneul-demo.example.', NextRecordType: 'A', NextRecordIdentifier: 'api-green', MaxItems: 1 })
+    expect(first).toMatchObject({
+      IsTruncated: true,
+      NextRecordName: 'api.haneul-demo.example.',
+      NextRecordType: 'A',
+      NextRecordIdentifier: 'api-green',
+      MaxItems: 1,
+    })
     const second = await h.client.send(
       new ListResourceRecordSetsCommand({
         HostedZoneId: DEMO_ZONE_ID,
@@ -157,7 +184,10 @@ describe('ListResourceRecordSets order and paging', () => {
         MaxItems: 2,
       }),
     )
-    expect(second.ResourceRecordSets?.map(brief)).toEqual(['api.haneul-demo.example. A api-green', 'api.haneul-demo.example. AAAA api-blue'])
+    expect(second.ResourceRecordSets?.map(brief)).toEqual([
+      'api.haneul-demo.example. A api-green',
+      'api.haneul-demo.example. AAAA api-blue',
+    ])
     expect(second.NextRecordIdentifier).toBe('api-green')
   })
 
@@ -182,11 +212,21 @@ describe('ListResourceRecordSets order and paging', () => {
   })
 
   it('starts at a name that holds no record, and refuses type without name', async () => {
-    const between = await h.client.send(new ListResourceRecordSetsCommand({ HostedZoneId: DEMO_ZONE_ID, StartRecordName: 'apz.haneul-demo.example.', MaxItems: 1 }))
+    const between = await h.client.send(
+      new ListResourceRecordSetsCommand({ HostedZoneId: DEMO_ZONE_ID, StartRecordName: 'apz.haneul-demo.example.', MaxItems: 1 }),
+    )
     expect(between.ResourceRecordSets?.[0]?.Name).toBe('bastion.haneul-demo.example.')
     const typeOnly = await failure(h.client.send(new ListResourceRecordSetsCommand({ HostedZoneId: DEMO_ZONE_ID, StartRecordType: 'A' })))
     expect(typeOnly.name).toBe('InvalidInput')
-    const badType = await failure(h.client.send(new ListResourceRecordSetsCommand({ HostedZoneId: DEMO_ZONE_ID, StartRecordName: 'a.haneul-demo.example', StartRecordType: 'BOGUS' as 'A' })))
+    const badType = await failure(
+      h.client.send(
+        new ListResourceRecordSetsCommand({
+          HostedZoneId: DEMO_ZONE_ID,
+          StartRecordName: 'a.haneul-demo.example',
+          StartRecordType: 'BOGUS' as 'A',
+        }),
+      ),
+    )
     expect(badType.name).toBe('InvalidInput')
   })
 })
