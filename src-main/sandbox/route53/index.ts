@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { CredentialRegistry } from '../credentials'
 import { restXmlService } from '../framework/rest-xml-service'
+import { seedRoute53 } from './seed'
 import { createRoute53Routes, type Route53Settings, type Route53State } from './server'
 import type { StoredHealthCheck } from './zones'
 
@@ -20,6 +21,8 @@ export interface Route53EmulatorOptions {
   changeProcessingMs?: number
   /** Where latency-routed answers are chosen from in TestDNSAnswer. Default us-east-1. */
   resolverRegion?: string
+  /** Load the demo zones (seed.ts) at start. */
+  seed?: boolean
 }
 
 export const ROUTE53_XMLNS = 'https://route53.amazonaws.com/doc/2013-04-01/'
@@ -35,7 +38,7 @@ export function createRoute53Emulator(options: Route53EmulatorOptions) {
   const state: Route53State = { zones: new Map(), changes: new Map(), healthChecks: new Map() }
   const { routes, calls, createZone, changeRecordSets } = createRoute53Routes(state, settings)
   const handle: (req: IncomingMessage, res: ServerResponse) => Promise<void> = restXmlService(routes, options.credentials, ROUTE53_XMLNS)
-  return {
+  const emulator = {
     handle,
     /** Operation → how many times it ran (after authentication). */
     calls,
@@ -56,6 +59,8 @@ export function createRoute53Emulator(options: Route53EmulatorOptions) {
       if (check) check.healthy = healthy
     },
   }
+  if (options.seed) seedRoute53(emulator)
+  return emulator
 }
 
 export type Route53Emulator = ReturnType<typeof createRoute53Emulator>

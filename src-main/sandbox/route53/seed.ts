@@ -9,7 +9,16 @@ import type { Change, ResourceRecordSet } from '@aws-sdk/client-route-53'
 import { createHash } from 'node:crypto'
 import { formatCharacterStrings, splitIntoCharacterStrings } from '../../route53/values'
 import { DEMO_DISTRIBUTION_ID } from '../seed'
-import type { Route53Emulator } from './index'
+import type { Route53State, createRoute53Routes } from './server'
+import type { StoredHealthCheck } from './zones'
+
+/** What seeding needs of the emulator. */
+export interface SeedTarget {
+  state: Route53State
+  createZone: ReturnType<typeof createRoute53Routes>['createZone']
+  changeRecordSets: ReturnType<typeof createRoute53Routes>['changeRecordSets']
+  addHealthCheck(check: StoredHealthCheck): void
+}
 import { CLOUDFRONT_HOSTED_ZONE_ID, MAX_BATCH_RESOURCE_RECORDS } from './validate'
 
 /**
@@ -146,7 +155,7 @@ export function privateZoneRecords(): ResourceRecordSet[] {
 }
 
 /** Splits CREATEs into batches within Route 53's limits and submits them in order. */
-function createAll(emulator: Route53Emulator, zoneId: string, sets: ResourceRecordSet[]): void {
+function createAll(emulator: SeedTarget, zoneId: string, sets: ResourceRecordSet[]): void {
   const zone = emulator.state.zones.get(zoneId)!
   let batch: Change[] = []
   let records = 0
@@ -167,7 +176,7 @@ function createAll(emulator: Route53Emulator, zoneId: string, sets: ResourceReco
 }
 
 /** Loads the demo zones into a fresh emulator. */
-export function seedRoute53(emulator: Route53Emulator): void {
+export function seedRoute53(emulator: SeedTarget): void {
   emulator.addHealthCheck({
     id: DEMO_HEALTH_CHECK_ID,
     callerReference: 'haneul-demo-status-primary',

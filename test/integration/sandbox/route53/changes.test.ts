@@ -392,3 +392,30 @@ describe('change status, PriorRequestNotComplete and Throttling', () => {
     }
   })
 })
+
+describe('the wire', () => {
+  it('InvalidChangeBatch is an ErrorResponse with every message in Message and in Messages', async () => {
+    const url = `${h.endpoint}/2013-04-01/hostedzone/${zoneId.replace('/hostedzone/', '')}/rrset`
+    const set = (name: string, value: string) =>
+      `<Change><Action>CREATE</Action><ResourceRecordSet><Name>${name}</Name><Type>A</Type><TTL>60</TTL><ResourceRecords><ResourceRecord><Value>${value}</Value></ResourceRecord></ResourceRecords></ResourceRecordSet></Change>`
+    const body = `<?xml version="1.0" encoding="UTF-8"?><ChangeResourceRecordSetsRequest xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><ChangeBatch><Changes>${set('www.changes.example.', '192.0.2.1')}${set('x.changes.example.', '1.2.3')}</Changes></ChangeBatch></ChangeResourceRecordSetsRequest>`
+    // The emulator reads the access key from the Authorization header as AWS does first.
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        authorization:
+          'AWS4-HMAC-SHA256 Credential=AKIAHANEULSANDBOX001/20261203/us-east-1/route53/aws4_request, SignedHeaders=host, Signature=0',
+      },
+      body,
+    })
+    expect(response.status).toBe(400)
+    const xml = await response.text()
+    expect(xml).toContain(
+      '<ErrorResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><Error><Type>Sender</Type><Code>InvalidChangeBatch</Code>',
+    )
+    expect(xml).toContain(
+      '<Messages><Message>Tried to create resource record set [name=&apos;www.changes.example.&apos;, type=&apos;A&apos;] but it already exists</Message><Message>Invalid Resource Record: FATAL problem: ARRDATAIllegalIPv4Address (Value is not a valid IPv4 address) encountered with &apos;1.2.3&apos;</Message></Messages>',
+    )
+    expect(xml).toMatch(/<\/Error><RequestId>[0-9a-f-]{36}<\/RequestId><\/ErrorResponse>$/)
+  })
+})

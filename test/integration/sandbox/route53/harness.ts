@@ -8,6 +8,8 @@ import { seedRoute53 } from '../../../../src-main/sandbox/route53/seed'
 
 export interface Route53Harness {
   client: Route53Client
+  /** http://127.0.0.1:port */
+  endpoint: string
   emulator: ReturnType<typeof createRoute53Emulator>
   clock: { now: number; advance(ms: number): void }
   close(): Promise<void>
@@ -25,8 +27,9 @@ export async function startRoute53(options: Partial<Route53EmulatorOptions> & { 
   if (options.seed !== false) seedRoute53(emulator)
   const server: Server = createServer((req, res) => void emulator.handle(req, res))
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   const client = new Route53Client({
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: SANDBOX_SECRET_ACCESS_KEY },
     // Errors are what these tests look at: the SDK must not retry them away.
@@ -34,6 +37,7 @@ export async function startRoute53(options: Partial<Route53EmulatorOptions> & { 
   })
   return {
     client,
+    endpoint,
     emulator,
     clock,
     async close() {
