@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { CredentialRegistry } from '../credentials'
 import { restXmlService } from '../framework/rest-xml-service'
+import { loadState, stateSaver } from './persistence'
 import { seedRoute53 } from './seed'
 import { createRoute53Routes, type Route53Settings, type Route53State } from './server'
 import type { StoredHealthCheck } from './zones'
@@ -21,8 +22,12 @@ export interface Route53EmulatorOptions {
   changeProcessingMs?: number
   /** Where latency-routed answers are chosen from in TestDNSAnswer. Default us-east-1. */
   resolverRegion?: string
-  /** Load the demo zones (seed.ts) at start. */
+  /** Load the demo zones (seed.ts) at start, unless `stateFile` already holds a state. */
   seed?: boolean
+  /** Keep the state in this JSON file (loaded at start, saved after every change). Default: memory only. */
+  stateFile?: string
+  /** Where a failed save is reported (the state stays in memory and the next change retries). */
+  onSaveError?: (error: Error) => void
 }
 
 export const ROUTE53_XMLNS = 'https://route53.amazonaws.com/doc/2013-04-01/'
@@ -35,11 +40,17 @@ export function createRoute53Emulator(options: Route53EmulatorOptions) {
     changeProcessingMs: options.changeProcessingMs ?? 0,
     resolverRegion: options.resolverRegion ?? 'us-east-1',
   }
-  const state: Route53State = { zones: new Map(), changes: new Map(), healthChecks: new Map() }
-  const { routes, calls, createZone, changeRecordSets } = createRoute53Routes(state, settings)
+  const loaded = options.stateFile ? loadState(options.stateFile) : undefined
+  const state: Route53State = loaded ?? { zones: new Map(), changes: new Map(), healthChecks: new Map() }
+  const saver = options.stateFile ? stateSaver(options.stateFile, state, options.onSaveError ?? (() => {})) : undefined
+  const { routes, calls, createZone, changeRecordSets } = createRoute53Routes(state, settings, () => saver?.changed())
   const handle: (req: IncomingMessage, res: ServerResponse) => Promise<void> = restXmlService(routes, options.credentials, ROUTE53_XMLNS)
   const emulator = {
     handle,
+    /** Waits for the last save of the state file. */
+    async close(): Promise<void> {
+      await saver?.flush()
+    },
     /** Operation → how many times it ran (after authentication). */
     calls,
     /** The live state, for seeding and for tests that look at what the server holds. */
@@ -52,6 +63,7 @@ export function createRoute53Emulator(options: Route53EmulatorOptions) {
     changeRecordSets,
     addHealthCheck(check: StoredHealthCheck): void {
       state.healthChecks.set(check.id, check)
+      saver?.changed()
     },
     /** What TestDNSAnswer assumes a health check reports. */
     setHealth(id: string, healthy: boolean): void {
@@ -59,7 +71,7 @@ export function createRoute53Emulator(options: Route53EmulatorOptions) {
       if (check) check.healthy = healthy
     },
   }
-  if (options.seed) seedRoute53(emulator)
+  if (options.seed && !loaded) seedRoute53(emulator)
   return emulator
 }
 

@@ -135,11 +135,11 @@ function externalAddresses(dnsName: string, type: string): string[] {
   return []
 }
 
-export function createRoute53Routes(state: Route53State, settings: Route53Settings) {
+export function createRoute53Routes(state: Route53State, settings: Route53Settings, onChange: () => void = () => {}) {
   const sorted = new SortedRecords()
   const recent: number[] = []
-  let changeCounter = 0
-  let zoneCounter = 0
+  // Changes are never forgotten, so their count numbers the next one (also after a reload).
+  let changeCounter = state.changes.size
   /** How many times each operation ran (after authentication): tests assert what was called. */
   const calls: Partial<Record<OperationName, number>> = {}
 
@@ -187,7 +187,9 @@ export function createRoute53Routes(state: Route53State, settings: Route53Settin
       zoneById: (id) => state.zones.get(id),
     })
     zone.busyUntilMs = settings.nowMs() + settings.changeProcessingMs
-    return recordChange(comment)
+    const change = recordChange(comment)
+    onChange()
+    return change
   }
 
   function createZone(input: {
@@ -215,9 +217,7 @@ export function createRoute53Routes(state: Route53State, settings: Route53Settin
         )
       }
     }
-    const id =
-      input.id ??
-      `Z0HNL${String(++zoneCounter).padStart(4, '0')}${createHash('sha256').update(input.callerReference).digest('hex').slice(0, 8).toUpperCase()}`
+    const id = input.id ?? `Z0HNL${createHash('sha256').update(input.callerReference).digest('hex').slice(0, 11).toUpperCase()}`
     const privateZone = input.vpc !== undefined
     const zone: StoredZone = {
       id,
@@ -234,6 +234,7 @@ export function createRoute53Routes(state: Route53State, settings: Route53Settin
     }
     for (const set of requiredRecords(zone)) zone.records.set(recordKey(set), set)
     state.zones.set(id, zone)
+    onChange()
     return zone
   }
 
@@ -340,6 +341,7 @@ export function createRoute53Routes(state: Route53State, settings: Route53Settin
           vpc: vpc ? { VPCRegion: String(vpc.VPCRegion ?? ''), VPCId: String(vpc.VPCId ?? '') } : undefined,
         })
         const change = recordChange(undefined)
+        onChange()
         return {
           status: 201,
           headers: { location: `https://route53.amazonaws.com/2013-04-01/hostedzone/${zone.id}` },
@@ -376,6 +378,7 @@ export function createRoute53Routes(state: Route53State, settings: Route53Settin
           )
         }
         state.zones.delete(zone.id)
+        onChange()
         return { xml: { DeleteHostedZoneResponse: { ChangeInfo: changeInfo(recordChange(undefined), settings) } } }
       },
     },
