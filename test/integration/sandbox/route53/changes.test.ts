@@ -348,6 +348,13 @@ describe('values, names and limits', () => {
       Array.from({ length: 8 }, (_, n) => txt(n)),
       'RDATA character limit of 32000 exceeded.',
     )
+    // 4 sets × 16 × 252 = 16,128 characters: fine as CREATEs, over the limit as UPSERTs.
+    const four = Array.from({ length: 4 }, (_, n) => txt(n))
+    await rejected(
+      four.map((c) => ({ ...c, Action: 'UPSERT' as const })),
+      'RDATA character limit of 32000 exceeded.',
+    )
+    await submit(four)
   })
 })
 
