@@ -3,13 +3,13 @@
  * BIND export, parse beside `named-compilezone` on the same file, and the diff of a 10,000-set import
  * against the zone (with the change batch and split plan). `npx tsx test/bench/dns-zonefile.ts`
  *
- * Haneul's figures are in-process medians of 7 runs after one warm-up; named-compilezone's are
- * medians of 7 runs of the whole process (startup included) and, to separate startup, of the same
- * process on a 2-record zone.
+ * All figures are CPU time (user + system), medians of 7 runs: the machine is shared, and wall time
+ * there measures the neighbours. Haneul's are in process after one warm-up; named-compilezone's are of
+ * the whole process (startup included) and, to separate startup, of the same process on a 2-record zone.
  */
-import { execFileSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ResourceRecordSet } from '@aws-sdk/client-route-53'
 import { diffZone, planBatches, toChanges } from '../../src-main/route53/diff'
@@ -25,13 +25,26 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!
 }
 
+/** Median CPU milliseconds (user + system) of this process: steadier than wall time on a busy machine. */
 function time(run: () => unknown, warmUp = true): number {
   if (warmUp) run()
   const samples: number[] = []
   for (let i = 0; i < RUNS; i++) {
-    const start = process.hrtime.bigint()
+    const start = process.cpuUsage()
     run()
-    samples.push(Number(process.hrtime.bigint() - start) / 1e6)
+    const used = process.cpuUsage(start)
+    samples.push((used.user + used.system) / 1000)
+  }
+  return median(samples)
+}
+
+/** Median CPU milliseconds of a child process, from GNU time. */
+function childTime(command: string, args: string[]): number {
+  const samples: number[] = []
+  for (let i = 0; i < RUNS; i++) {
+    const out = spawnSync('/usr/bin/time', ['-f', '%U %S', command, ...args], { encoding: 'utf8' })
+    const [user, system] = out.stderr.trim().split('\n').pop()!.split(' ').map(Number) as [number, number]
+    samples.push((user + system) * 1000)
   }
   return median(samples)
 }
@@ -51,10 +64,10 @@ try {
 
   let parsed = parseZoneFile(text, { origin: SCALE_ZONE_NAME })
   const parseMs = time(() => (parsed = parseZoneFile(text, { origin: SCALE_ZONE_NAME })))
-  const named = (path: string) => () =>
-    execFileSync('named-compilezone', ['-q', '-k', 'ignore', '-i', 'none', '-s', 'full', '-o', '/dev/null', SCALE_ZONE_NAME, path])
-  const namedMs = time(named(file), false)
-  const namedStartupMs = time(named(tiny), false)
+  const named = (path: string) =>
+    childTime('named-compilezone', ['-q', '-k', 'ignore', '-i', 'none', '-s', 'full', '-o', '/dev/null', SCALE_ZONE_NAME, path])
+  const namedMs = named(file)
+  const namedStartupMs = named(tiny)
 
   // The import: the file with 1,000 TTLs changed, 500 values changed and 300 sets missing (replace mode).
   const desired = parsed.recordSets.slice(0, parsed.recordSets.length - 300).map((set, i) => {
@@ -83,7 +96,9 @@ try {
     ['change batch + split plan', `${planMs.toFixed(1)} ms → ${plan.batches.length} batches (${plan.size.resourceRecords} records)`],
   ]
   const width = Math.max(...rows.map(([k]) => k.length))
-  console.log(`DNS libraries on the ${SCALE_ZONE_NAME} zone (node ${process.version}, medians of ${RUNS})`)
+  console.log(
+    `DNS libraries on the ${SCALE_ZONE_NAME} zone (node ${process.version}, CPU ms, medians of ${RUNS}, load ${loadavg()[0]!.toFixed(1)})`,
+  )
   for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`)
 } finally {
   rmSync(dir, { recursive: true, force: true })

@@ -75,6 +75,8 @@ class LineError extends Error {
   }
 }
 
+const plainRun = /[^\s;()"\\]+/y
+
 /** Splits the text into logical lines (parentheses join physical lines), keeping positions. */
 function tokenize(text: string, problems: Problems): LogicalLine[] {
   const lines: LogicalLine[] = []
@@ -161,15 +163,22 @@ function tokenize(text: string, problems: Problems): LogicalLine[] {
     }
     let word = ''
     const start = i
-    while (i < text.length && !/[\s;()"]/.test(text[i]!)) {
+    for (;;) {
+      // Runs of plain characters at once (no newline can be among them); escapes one by one.
+      plainRun.lastIndex = i
+      const run = plainRun.exec(text)
+      if (run) {
+        word += run[0]
+        i += run[0].length
+        column += run[0].length
+      }
       if (text[i] === '\\' && i + 1 < text.length) {
         word += text[i]! + text[i + 1]!
         advance()
         advance()
         continue
       }
-      word += text[i]
-      advance()
+      break
     }
     current!.tokens.push({ text: word, quoted: false, ...at, glued: lastEnd === start })
     lastEnd = i
