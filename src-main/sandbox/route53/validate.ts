@@ -7,7 +7,7 @@
  * Messages follow Route 53's wording where it is documented or widely reported (see README.md).
  */
 import type { Change, ResourceRecordSet } from '@aws-sdk/client-route-53'
-import { NameError, canonicalName, isWithin, route53Labels } from '../../route53/names'
+import { canonicalName, isWithin, route53Labels } from '../../route53/names'
 import { declaredPolicies, describeSet, recordKey, routingPolicy, sameRecordSet, values, type RoutingPolicy } from '../../route53/records'
 export { MAX_BATCH_RESOURCE_RECORDS, MAX_BATCH_VALUE_CHARS }
 import { ValueError, checkValue, isRecordType } from '../../route53/values'
@@ -121,7 +121,7 @@ function changeLabel(action: string | undefined, set: ResourceRecordSet): string
 }
 
 /** The shape checks Route 53 answers with InvalidInput ("Invalid request: …"). */
-function checkShape(change: Change, zoneName: string): ResourceRecordSet {
+function checkShape(change: Change): ResourceRecordSet {
   const raw = change.ResourceRecordSet!
   const action = change.Action
   if (action !== 'CREATE' && action !== 'DELETE' && action !== 'UPSERT') {
@@ -218,7 +218,6 @@ function checkShape(change: Change, zoneName: string): ResourceRecordSet {
     if (set.SetIdentifier !== undefined)
       throw new EmulatedError('InvalidInput', `Invalid request: ${set.Type} records cannot use a routing policy in Change with ${label}`)
   }
-  void zoneName
   return set
 }
 
@@ -326,7 +325,7 @@ export function applyChangeBatch(changes: Change[], env: BatchEnvironment): Map<
   if (size.valueChars > MAX_BATCH_VALUE_CHARS) limitProblems.push(`RDATA character limit of ${MAX_BATCH_VALUE_CHARS} exceeded.`)
   if (limitProblems.length) throw invalidChangeBatch(limitProblems)
 
-  const normalized = changes.map((change) => ({ action: change.Action!, set: checkShape(change, zone.name) }))
+  const normalized = changes.map((change) => ({ action: change.Action!, set: checkShape(change) }))
   for (const { set } of normalized) {
     if (set.HealthCheckId !== undefined && !env.healthCheckExists(set.HealthCheckId)) {
       throw new EmulatedError('NoSuchHealthCheck', `No health check exists with the specified ID ${set.HealthCheckId}.`, 404)
@@ -407,5 +406,3 @@ export class InvalidChangeBatchError extends EmulatedError {
 function invalidChangeBatch(messages: string[]): InvalidChangeBatchError {
   return new InvalidChangeBatchError(messages)
 }
-
-export { NameError }

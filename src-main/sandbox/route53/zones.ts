@@ -4,7 +4,6 @@
  */
 import type { HealthCheckConfig, ResourceRecordSet } from '@aws-sdk/client-route-53'
 import { orderKey } from '../../route53/names'
-import { recordKey } from '../../route53/records'
 
 export interface StoredZone {
   /** Without the `/hostedzone/` prefix, e.g. 'Z0HANEULDEMO0001'. */
@@ -77,5 +76,3 @@ export class SortedRecords {
     return lo
   }
 }
-
-export { recordKey }
