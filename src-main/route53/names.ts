@@ -105,6 +105,21 @@ export function canonicalName(input: string): string {
   return route53Name(decoded)
 }
 
+/**
+ * A name as Route 53's API takes it, without Haneul's help: escapes decoded, raw non-ASCII kept as its
+ * UTF-8 bytes (Route 53 does not convert IDNs — it stores and returns those bytes as octal escapes),
+ * ASCII case folded, trailing dot added. The emulator uses this; Haneul's own code sends punycode.
+ */
+export function wireName(input: string): string {
+  if (input === '' || input === '.') {
+    if (input === '') throw new NameError('The name is empty.')
+    return '.'
+  }
+  const labels = route53Labels(input.endsWith('.') ? input : input + '.')
+  checkNameLength(labels, input)
+  return route53Name(labels)
+}
+
 /** Splits on dots that are not escaped (`\.` and `\056` stay inside their label). */
 function splitUnescapedDots(name: string): string[] {
   const parts: string[] = []

@@ -19,7 +19,7 @@
  */
 import type { ResourceRecordSet } from '@aws-sdk/client-route-53'
 import { createHash } from 'node:crypto'
-import { canonicalName, isWithin, route53Labels, route53Name, type NameError } from '../../route53/names'
+import { wireName, isWithin, route53Labels, route53Name, type NameError } from '../../route53/names'
 import { recordKey, routingPolicy, values } from '../../route53/records'
 import { isRecordType } from '../../route53/values'
 import { EmulatedError } from '../framework/emulated-error'
@@ -201,7 +201,7 @@ export function createRoute53Routes(state: Route53State, settings: Route53Settin
   }): StoredZone {
     let name: string
     try {
-      name = canonicalName(input.name)
+      name = wireName(input.name)
     } catch (error) {
       throw new EmulatedError('InvalidDomainName', `${input.name} is not a valid domain name: ${(error as NameError).message}`)
     }
@@ -402,7 +402,7 @@ export function createRoute53Routes(state: Route53State, settings: Route53Settin
           throw new EmulatedError('InvalidInput', `Invalid XML ; Value '${type}' is not a valid resource record type.`)
         let name: string | undefined
         try {
-          name = rawName === null ? undefined : canonicalName(rawName)
+          name = rawName === null ? undefined : wireName(rawName)
         } catch (error) {
           throw new EmulatedError('InvalidInput', `Invalid request: ${(error as Error).message}`)
         }
@@ -467,7 +467,7 @@ export function createRoute53Routes(state: Route53State, settings: Route53Settin
         const zone = zoneOf(zoneId)
         let name: string
         try {
-          name = canonicalName(recordName)
+          name = wireName(recordName)
         } catch (error) {
           throw new EmulatedError('InvalidInput', `Invalid request: ${(error as Error).message}`)
         }

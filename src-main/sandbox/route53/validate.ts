@@ -7,7 +7,7 @@
  * Messages follow Route 53's wording where it is documented or widely reported (see README.md).
  */
 import type { Change, ResourceRecordSet } from '@aws-sdk/client-route-53'
-import { canonicalName, isWithin, route53Labels } from '../../route53/names'
+import { wireName, isWithin, route53Labels } from '../../route53/names'
 import { declaredPolicies, describeSet, recordKey, routingPolicy, sameRecordSet, values, type RoutingPolicy } from '../../route53/records'
 export { MAX_BATCH_RESOURCE_RECORDS, MAX_BATCH_VALUE_CHARS }
 import { ValueError, checkValue, isRecordType } from '../../route53/values'
@@ -136,14 +136,14 @@ function checkShape(change: Change): ResourceRecordSet {
   }
   let name: string
   try {
-    name = canonicalName(raw.Name)
+    name = wireName(raw.Name)
   } catch (error) {
     throw new EmulatedError('InvalidInput', `Invalid request: ${(error as Error).message}`)
   }
   const set: ResourceRecordSet = { ...raw, Name: name }
   if (set.AliasTarget?.DNSName) {
     try {
-      set.AliasTarget = { ...set.AliasTarget, DNSName: canonicalName(set.AliasTarget.DNSName) }
+      set.AliasTarget = { ...set.AliasTarget, DNSName: wireName(set.AliasTarget.DNSName) }
     } catch (error) {
       throw new EmulatedError('InvalidInput', `Invalid request: ${(error as Error).message}`)
     }

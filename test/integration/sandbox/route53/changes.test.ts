@@ -314,9 +314,14 @@ describe('values, names and limits', () => {
     await submit([
       create({ Name: '*.Wild.Changes.Example', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '192.0.2.30' }] }),
       create({ Name: 'odd\\056dot.changes.example.', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '192.0.2.31' }] }),
+      // Route 53 does not convert IDNs: raw UTF-8 is stored as its bytes (Haneul sends punycode).
+      create({ Name: '하늘.changes.example.', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '192.0.2.33' }] }),
+      create({ Name: 'xn--wh1bz27d.changes.example.', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '192.0.2.34' }] }),
     ])
     const names = (await listed()).map((s) => s.Name)
     expect(names).toContain('\\052.wild.changes.example.')
+    expect(names).toContain('\\355\\225\\230\\353\\212\\230.changes.example.')
+    expect(names).toContain('xn--wh1bz27d.changes.example.')
     expect(names).toContain('odd\\056dot.changes.example.')
     // The escaped and the literal spelling are the same set.
     await rejected(
