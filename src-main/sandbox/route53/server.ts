@@ -308,7 +308,17 @@ export function createRoute53Routes(state: Route53State, settings: Route53Settin
       run: ({ query }) => {
         const max = maxItems(query, 100, 100)
         const marker = query.get('marker') ?? undefined
-        const zones = [...state.zones.values()].sort((a, b) => (a.id < b.id ? -1 : 1)).filter((z) => marker === undefined || z.id >= marker)
+        const type = query.get('hostedzonetype')
+        if (type !== null && type !== 'PrivateHostedZone') {
+          throw new EmulatedError(
+            'InvalidInput',
+            `Invalid XML ; Value '${type}' is not facet-valid with respect to enumeration '[PrivateHostedZone]'.`,
+          )
+        }
+        const zones = [...state.zones.values()]
+          .filter((z) => type === null || z.privateZone)
+          .sort((a, b) => (a.id < b.id ? -1 : 1))
+          .filter((z) => marker === undefined || z.id >= marker)
         const page = zones.slice(0, max)
         const next = zones[max]
         return {

@@ -111,6 +111,11 @@ describe('hosted zones', () => {
     expect((await failure(h.client.send(new GetHostedZoneCommand({ Id: id })))).name).toBe('NoSuchHostedZone')
   })
 
+  it('lists only private zones when asked', async () => {
+    const privateOnly = await h.client.send(new ListHostedZonesCommand({ HostedZoneType: 'PrivateHostedZone' }))
+    expect(privateOnly.HostedZones?.map((z) => z.Id)).toEqual([`/hostedzone/${PRIVATE_ZONE_ID}`])
+  })
+
   it('needs a VPC for a private zone', async () => {
     const error = await failure(
       h.client.send(new CreateHostedZoneCommand({ Name: 'p.example', CallerReference: 'p-1', HostedZoneConfig: { PrivateZone: true } })),
