@@ -528,9 +528,8 @@ export function parseZoneFile(text: string, options: ParseOptions = {}): ParsedZ
         const directive = first.text.toUpperCase()
         if (directive === '$ORIGIN') {
           if (tokens.length !== 2) throw new LineError(first, '$ORIGIN takes one domain name')
+          // A relative $ORIGIN is relative to the origin in force (bindLabels says so when there is none).
           origin = bindLabels(tokens[1]!, origin)
-          if (!tokens[1]!.text.endsWith('.') && !options.origin)
-            throw new LineError(tokens[1]!, '$ORIGIN needs an absolute name (ending with a dot)')
         } else if (directive === '$TTL') {
           const ttl = tokens[1] ? parseTtl(tokens[1].text) : undefined
           if (ttl === undefined || tokens.length !== 2) throw new LineError(tokens[1] ?? first, '$TTL takes one time (seconds or 1h30m)')

@@ -143,6 +143,12 @@ describe('zone-file specifics', () => {
     ])
   })
 
+  it('a relative $ORIGIN is relative to the origin in force', () => {
+    const parsed = parseZoneFile('$ORIGIN example.com.\n$TTL 60\n$ORIGIN lab\nhost A 192.0.2.1\n@ TXT "lab"\n')
+    expect(parsed.recordSets.map((s) => s.Name)).toEqual(['host.lab.example.com.', 'lab.example.com.'])
+    expect(parsed.origin).toBe('lab.example.com.')
+  })
+
   it('warns like named when one set has records with different TTLs, keeping the first', () => {
     const parsed = parseZoneFile('$ORIGIN example.com.\nw 60 A 192.0.2.1\nw 300 A 192.0.2.2\n')
     expect(parsed.recordSets).toEqual([
