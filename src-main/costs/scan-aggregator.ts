@@ -8,9 +8,13 @@
 import type { ObjectTable, TableObject } from './object-table'
 import { partsBilledAs, type IntelligentTieringTier, type PriceBook } from './prices'
 import {
+  addBilling,
   addObject,
+  addStorageTypeBytes,
+  addUploadStorageTypeBytes,
   averageRates,
-  earlyDeletionUsd,
+  earlyDeletionOf,
+  type ObjectBilling,
   monitoringMonthlyUsd,
   newRateVector,
   objectBilling,
@@ -62,6 +66,8 @@ interface ClassStats {
   billableBytes: number
   monitoredObjects: number
   withinMinimum: { objects: number; bytes: number; earlyDeletionUsd: number }
+  noncurrentObjects: number
+  noncurrentBytes: number
 }
 
 interface PrefixNode {
@@ -103,7 +109,14 @@ export interface ScanSummary {
     monitoredObjects: number
     /** Objects younger than the class's minimum storage duration and what deleting or moving them now costs. */
     withinMinimum: { objects: number; bytes: number; earlyDeletionUsd: number }
+    /** Of `objects`, noncurrent versions (versioned listings). */
+    noncurrentObjects: number
+    noncurrentBytes: number
   }>
+  /** BucketSizeBytes per StorageType as CloudWatch would report it for what was scanned (objects and upload parts). */
+  storageTypeBytes: Record<string, number>
+  /** Intelligent-Tiering objects that pay the monitoring fee (≥ 128 KB). */
+  monitoredObjects: number
   incompleteUploads: {
     uploads: number
     bytes: number
@@ -214,35 +227,49 @@ export class ScanAggregator {
       this.versions.noncurrentBytes += object.size
     } else this.versions.current++
     const storageClass = object.storageClass ?? 'STANDARD'
-    const billing = addObject(this.book, this.vector, storageClass, object.size, 1, object.itTier)
+    const billing = objectBilling(this.book, storageClass, object.size, object.itTier)
+    addBilling(this.vector, billing)
+    addStorageTypeBytes(this.storageTypeBytes, storageClass, object.size, object.itTier)
     this.objects++
     this.bytes += object.size
     if (billing.monitored) this.monitored++
     let stats = this.classes.get(storageClass)
     if (!stats) {
-      stats = { objects: 0, bytes: 0, billableBytes: 0, monitoredObjects: 0, withinMinimum: { objects: 0, bytes: 0, earlyDeletionUsd: 0 } }
+      stats = {
+        objects: 0,
+        bytes: 0,
+        billableBytes: 0,
+        monitoredObjects: 0,
+        withinMinimum: { objects: 0, bytes: 0, earlyDeletionUsd: 0 },
+        noncurrentObjects: 0,
+        noncurrentBytes: 0,
+      }
       this.classes.set(storageClass, stats)
     }
     stats.objects++
     stats.bytes += object.size
     stats.billableBytes += billing.classBytes + billing.standardBytes
     if (billing.monitored) stats.monitoredObjects++
-    const early = earlyDeletionUsd(this.book, storageClass, object.size, (this.nowMs - object.lastModifiedMs) / DAY_MS)
+    if (object.isLatest === false) {
+      stats.noncurrentObjects++
+      stats.noncurrentBytes += object.size
+    }
+    const early = earlyDeletionOf(this.book, storageClass, billing, (this.nowMs - object.lastModifiedMs) / DAY_MS)
     if (early.remainingDays > 0) {
       stats.withinMinimum.objects++
       stats.withinMinimum.bytes += object.size
       stats.withinMinimum.earlyDeletionUsd += early.usd
     }
     this.top.offer(object)
-    this.addToTree(object, storageClass)
+    this.addToTree(object, billing)
   }
 
-  private addToTree(object: ScannedObject, storageClass: string): void {
+  private addToTree(object: ScannedObject, billing: ObjectBilling): void {
     const rest = object.key.slice(this.prefix.length)
     let node = this.root
     let from = 0
     for (let depth = 0; ; depth++) {
-      this.count(node, object, storageClass)
+      this.count(node, object.size, billing)
       if (depth === this.maxDepth) return
       const at = rest.indexOf(this.delimiter, from)
       if (at < 0) return
@@ -262,10 +289,10 @@ export class ScanAggregator {
     }
   }
 
-  private count(node: PrefixNode, object: ScannedObject, storageClass: string): void {
+  private count(node: PrefixNode, size: number, billing: ObjectBilling): void {
     node.objects++
-    node.bytes += object.size
-    const billing = addObject(this.book, node.vector, storageClass, object.size, 1, object.itTier)
+    node.bytes += size
+    addBilling(node.vector, billing)
     if (billing.monitored) node.monitored++
   }
 
@@ -279,8 +306,10 @@ export class ScanAggregator {
       this.uploads.oldestInitiatedMs = upload.initiatedMs
     if (this.uploads.kept.length < this.maxUploadsKept) this.uploads.kept.push(upload)
     this.uploadVector[rateIndexOfParts(upload.storageClass)]! += upload.bytes
+    addUploadStorageTypeBytes(this.storageTypeBytes, upload.storageClass, upload.bytes)
   }
   private readonly uploadVector = newRateVector()
+  private readonly storageTypeBytes: Record<string, number> = {}
 
   /** The scan stopped before the end (cancel, network): the summary says so. */
   markPartial(reason: string): void {
@@ -314,6 +343,8 @@ export class ScanAggregator {
       }
       return {
         storageClass,
+        noncurrentObjects: stats.noncurrentObjects,
+        noncurrentBytes: stats.noncurrentBytes,
         objects: stats.objects,
         bytes: stats.bytes,
         billableBytes: stats.billableBytes,
@@ -369,6 +400,8 @@ export class ScanAggregator {
         ...(this.uploads.oldestInitiatedMs === undefined ? {} : { oldestInitiatedMs: this.uploads.oldestInitiatedMs }),
         kept: [...this.uploads.kept],
       },
+      storageTypeBytes: { ...this.storageTypeBytes },
+      monitoredObjects: this.monitored,
       largest,
       tree: tree(this.root),
       limits: {

@@ -96,10 +96,39 @@ export function objectBilling(
     priced: true,
     classBytes: Math.max(sizeBytes, cls.minBillableBytes) + (archived ? ARCHIVE_CLASS_OVERHEAD_BYTES : 0),
     standardBytes: archived ? ARCHIVE_STANDARD_OVERHEAD_BYTES : 0,
-    rateKey: storageClass === 'INTELLIGENT_TIERING' ? itKey(itTier) : (storageClass as PricedClass),
+    // Objects under 128 KB are never moved out of Frequent Access, whatever tier is claimed for them.
+    rateKey:
+      storageClass === 'INTELLIGENT_TIERING'
+        ? itKey(sizeBytes < book.intelligentTiering.minMonitoredBytes ? 'FA' : itTier)
+        : (storageClass as PricedClass),
     monitored: storageClass === 'INTELLIGENT_TIERING' && sizeBytes >= book.intelligentTiering.minMonitoredBytes,
   }
 }
+
+/** Adds an already computed billing to a vector. */
+export function addBilling(vector: RateVector, billing: ObjectBilling, sign = 1): void {
+  if (!billing.priced) return
+  vector[rateIndex(billing.rateKey!)]! += sign * billing.classBytes
+  vector[STANDARD_SLOT]! += sign * billing.standardBytes
+}
+
+/** The early-deletion charge of an object whose billing is known (see earlyDeletionUsd). */
+export function earlyDeletionOf(
+  book: PriceBook,
+  storageClass: string,
+  billing: ObjectBilling,
+  ageDays: number,
+): { remainingDays: number; usd: number } {
+  const cls = billing.priced ? book.classes[storageClass as PricedClass] : undefined
+  if (!cls || cls.minStorageDays === 0) return NO_CHARGE
+  const remainingDays = Math.max(0, cls.minStorageDays - Math.max(0, ageDays))
+  if (remainingDays === 0) return NO_CHARGE
+  return {
+    remainingDays,
+    usd: (billing.classBytes / BYTES_PER_GB) * cls.tiers[0]!.usdPerGbMonth * (remainingDays / MINIMUM_DAYS_PER_MONTH),
+  }
+}
+const NO_CHARGE = Object.freeze({ remainingDays: 0, usd: 0 })
 
 /** Adds an object's billing to a vector; returns it (undefined when unpriced). */
 export function addObject(
@@ -111,20 +140,12 @@ export function addObject(
   itTier?: IntelligentTieringTier,
 ): ObjectBilling {
   const billing = objectBilling(book, storageClass, sizeBytes, itTier)
-  if (billing.priced) {
-    vector[rateIndex(billing.rateKey!)]! += sign * billing.classBytes
-    vector[STANDARD_SLOT]! += sign * billing.standardBytes
-  }
+  addBilling(vector, billing, sign)
   return billing
 }
 
 export const monitoringMonthlyUsd = (book: PriceBook, monitoredObjects: number): number =>
   (monitoredObjects / 1000) * book.intelligentTiering.monitoringUsdPer1000Objects
-
-/** Flat (first-tier) USD per GB-month of a class, for the per-object charges that do not tier. */
-function flatRate(book: PriceBook, storageClass: string): number | undefined {
-  return isPricedClass(storageClass) ? book.classes[storageClass]?.tiers[0]?.usdPerGbMonth : undefined
-}
 
 /**
  * What deleting, overwriting or transitioning an object now costs on top of what was already billed:
@@ -138,12 +159,7 @@ export function earlyDeletionUsd(
   sizeBytes: number,
   ageDays: number,
 ): { remainingDays: number; usd: number } {
-  const cls = isPricedClass(storageClass) ? book.classes[storageClass] : undefined
-  if (!cls || cls.minStorageDays === 0) return { remainingDays: 0, usd: 0 }
-  const remainingDays = Math.max(0, cls.minStorageDays - Math.max(0, ageDays))
-  if (remainingDays === 0) return { remainingDays: 0, usd: 0 }
-  const billing = objectBilling(book, storageClass, sizeBytes)
-  const usd = (billing.classBytes / BYTES_PER_GB) * flatRate(book, storageClass)! * (remainingDays / MINIMUM_DAYS_PER_MONTH)
+  const { remainingDays, usd } = earlyDeletionOf(book, storageClass, objectBilling(book, storageClass, sizeBytes), ageDays)
   return { remainingDays, usd }
 }
 
@@ -268,6 +284,81 @@ export function metricsMonthlyCost(book: PriceBook, input: MetricsInput): Metric
     derivedObjects: { GLACIER: overhead('GlacierObjectOverhead'), DEEP_ARCHIVE: overhead('DeepArchiveObjectOverhead') },
     totalUsd,
   }
+}
+
+/**
+ * What CloudWatch's BucketSizeBytes would report, per StorageType, for one object (added to `into`).
+ * The SizeOverhead types are the padding that raises an object under 128 KB to 128 KB; the archive
+ * ObjectOverhead types 32 KB and the S3ObjectOverhead types 8 KB per object. EXPRESS_ONEZONE and
+ * unpriced classes have no StorageType here.
+ */
+export function addStorageTypeBytes(
+  into: Record<string, number>,
+  storageClass: string,
+  sizeBytes: number,
+  itTier: IntelligentTieringTier = 'FA',
+): void {
+  const add = (type: string, bytes: number) => {
+    if (bytes > 0 || type in into) into[type] = (into[type] ?? 0) + bytes
+  }
+  const padding = Math.max(0, 128 * 1024 - sizeBytes)
+  switch (storageClass) {
+    case 'STANDARD':
+      return add('StandardStorage', sizeBytes)
+    case 'REDUCED_REDUNDANCY':
+      return add('ReducedRedundancyStorage', sizeBytes)
+    case 'STANDARD_IA':
+      add('StandardIAStorage', sizeBytes)
+      return add('StandardIASizeOverhead', padding)
+    case 'ONEZONE_IA':
+      add('OneZoneIAStorage', sizeBytes)
+      return add('OneZoneIASizeOverhead', padding)
+    case 'GLACIER_IR':
+      add('GlacierInstantRetrievalStorage', sizeBytes)
+      return add('GlacierInstantRetrievalSizeOverhead', padding)
+    case 'GLACIER':
+      add('GlacierStorage', sizeBytes)
+      add('GlacierObjectOverhead', ARCHIVE_CLASS_OVERHEAD_BYTES)
+      return add('GlacierS3ObjectOverhead', ARCHIVE_STANDARD_OVERHEAD_BYTES)
+    case 'DEEP_ARCHIVE':
+      add('DeepArchiveStorage', sizeBytes)
+      add('DeepArchiveObjectOverhead', ARCHIVE_CLASS_OVERHEAD_BYTES)
+      return add('DeepArchiveS3ObjectOverhead', ARCHIVE_STANDARD_OVERHEAD_BYTES)
+    case 'INTELLIGENT_TIERING':
+      return add(`IntelligentTiering${sizeBytes < IT_MIN_MONITORED_BYTES ? 'FA' : itTier}Storage`, sizeBytes)
+  }
+}
+
+/** Parts of incomplete uploads, as CloudWatch counts them: archive uploads as staging storage, others in their class. */
+export function addUploadStorageTypeBytes(into: Record<string, number>, storageClass: string | undefined, bytes: number): void {
+  const type =
+    storageClass === 'GLACIER'
+      ? 'GlacierStagingStorage'
+      : storageClass === 'DEEP_ARCHIVE'
+        ? 'DeepArchiveStagingStorage'
+        : storageClass === 'STANDARD_IA'
+          ? 'StandardIAStorage'
+          : storageClass === 'ONEZONE_IA'
+            ? 'OneZoneIAStorage'
+            : storageClass === 'GLACIER_IR'
+              ? 'GlacierInstantRetrievalStorage'
+              : storageClass === 'REDUCED_REDUNDANCY'
+                ? 'ReducedRedundancyStorage'
+                : 'StandardStorage'
+  into[type] = (into[type] ?? 0) + bytes
+}
+
+/** Daily cost of a bucket from a series of daily metric datapoints (for the 30/90-day trend). */
+export function metricsCostSeries(
+  book: PriceBook,
+  points: ReadonlyArray<{ timestampMs: number } & MetricsInput>,
+): Array<{ timestampMs: number; totalUsd: number; byClass: MetricsCost['byClass'] }> {
+  return [...points]
+    .sort((a, b) => a.timestampMs - b.timestampMs)
+    .map(({ timestampMs, ...input }) => {
+      const cost = metricsMonthlyCost(book, input)
+      return { timestampMs, totalUsd: cost.totalUsd, byClass: cost.byClass }
+    })
 }
 
 export { IT_MIN_MONITORED_BYTES }

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import { priceBook } from '../../../src-main/costs/prices'
 import { ScanAggregator, type ScannedObject } from '../../../src-main/costs/scan-aggregator'
-import { earlyDeletionUsd, metricsMonthlyCost } from '../../../src-main/costs/storage-cost'
+import { earlyDeletionUsd, metricsCostSeries, metricsMonthlyCost } from '../../../src-main/costs/storage-cost'
 
 const KiB = 1024
 const MiB = 1024 * KiB
@@ -200,5 +200,67 @@ describe('CloudWatch BucketSizeBytes by StorageType (hand-worked)', () => {
     expect(() => metricsMonthlyCost(book, { bytesByStorageType: { StandardStorage: -1 } })).toThrow(
       /StandardStorage must be a number of bytes/,
     )
+  })
+})
+
+describe('CloudWatch figures and the exact scan agree', () => {
+  it('prices the StorageType totals a scan implies to the same monthly cost as the scan itself', () => {
+    const aggregator = new ScanAggregator({ book, nowMs: NOW })
+    const objects: Array<[number, string, ScannedObject['itTier']?]> = [
+      [100 * GiB, 'STANDARD'],
+      [KiB, 'STANDARD_IA'],
+      [10 * GiB, 'STANDARD_IA'],
+      [KiB, 'ONEZONE_IA'],
+      [5 * KiB, 'GLACIER_IR'],
+      [MiB, 'GLACIER'],
+      [GiB, 'DEEP_ARCHIVE'],
+      [3 * GiB, 'REDUCED_REDUNDANCY'],
+      [GiB, 'INTELLIGENT_TIERING', 'IA'],
+      [GiB, 'INTELLIGENT_TIERING', 'DAA'],
+      [64 * KiB, 'INTELLIGENT_TIERING', 'AA'], // under 128 KiB: stays in Frequent Access, unmonitored
+    ]
+    objects.forEach(([size, storageClass, itTier], i) =>
+      aggregator.add({ key: `o${i}`, size, storageClass, lastModifiedMs: NOW - 400 * DAY, ...(itTier ? { itTier } : {}) }),
+    )
+    aggregator.addUpload({ key: 'up', uploadId: 'u', initiatedMs: NOW, storageClass: 'GLACIER', bytes: GiB })
+    const summary = aggregator.summary()
+    expect(summary.storageTypeBytes).toMatchObject({
+      StandardIASizeOverhead: 127 * KiB, // 128 KiB − 1 KiB of padding
+      OneZoneIASizeOverhead: 127 * KiB,
+      GlacierInstantRetrievalSizeOverhead: 123 * KiB,
+      GlacierObjectOverhead: 32 * KiB,
+      GlacierS3ObjectOverhead: 8 * KiB,
+      DeepArchiveObjectOverhead: 32 * KiB,
+      GlacierStagingStorage: GiB,
+      IntelligentTieringIAStorage: GiB,
+      IntelligentTieringDAAStorage: GiB,
+      IntelligentTieringFAStorage: 64 * KiB,
+    })
+    expect(summary.monitoredObjects).toBe(2)
+    const metrics = metricsMonthlyCost(book, { bytesByStorageType: summary.storageTypeBytes, monitoredObjects: summary.monitoredObjects })
+    expect(metrics.unpriced).toEqual([])
+    expect(metrics.totalUsd).toBeCloseTo(summary.totals.monthlyUsd + summary.incompleteUploads.monthlyUsd, 12)
+  })
+
+  it('gives a daily cost series for the trend chart, oldest first', () => {
+    const series = metricsCostSeries(book, [
+      { timestampMs: NOW, bytesByStorageType: { StandardStorage: 200 * GiB } },
+      { timestampMs: NOW - DAY, bytesByStorageType: { StandardStorage: 100 * GiB } },
+    ])
+    // 100 × 0.023 = 2.30, then 200 × 0.023 = 4.60
+    expect(series.map((p) => [p.timestampMs, p.totalUsd])).toEqual([
+      [NOW - DAY, expect.closeTo(2.3, 12)],
+      [NOW, expect.closeTo(4.6, 12)],
+    ])
+  })
+
+  it('counts noncurrent versions per class', () => {
+    const aggregator = new ScanAggregator({ book, nowMs: NOW })
+    aggregator.add({ key: 'a', size: 10, lastModifiedMs: NOW, isLatest: true })
+    aggregator.add({ key: 'a', size: 20, lastModifiedMs: NOW - DAY, isLatest: false, storageClass: 'STANDARD_IA' })
+    expect(aggregator.summary().classes.find((c) => c.storageClass === 'STANDARD_IA')).toMatchObject({
+      noncurrentObjects: 1,
+      noncurrentBytes: 20,
+    })
   })
 })
