@@ -426,3 +426,10 @@ export function findPrefix(tree: PrefixCost, prefix: string): PrefixCost | undef
   for (const child of tree.children) if (prefix.startsWith(child.prefix)) return findPrefix(child, prefix)
   return undefined
 }
+
+/** The `n` most expensive prefixes `levels` below the tree's root (1 = its children), for the "where the money goes" list. */
+export function topPrefixes(tree: PrefixCost, n: number, levels = 1): PrefixCost[] {
+  let level = [tree]
+  for (let l = 0; l < levels; l++) level = level.flatMap((node) => node.children)
+  return [...level].sort((a, b) => b.monthlyUsd - a.monthlyUsd || (a.prefix < b.prefix ? -1 : 1)).slice(0, n)
+}
