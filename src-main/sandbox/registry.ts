@@ -14,6 +14,8 @@ import { SANDBOX_ADMIN_ROLE_ARN, SANDBOX_MFA_CODE, SANDBOX_MFA_ROLE_ARN, SANDBOX
 import { createS3Emulator, type S3Emulator } from './s3/index'
 import { seedSandbox } from './seed'
 import { createStsEmulator } from './sts/index'
+import { createRoute53Emulator } from './route53/index'
+import { createCodePipelineEmulator } from './codepipeline/index'
 
 /** What every emulator gets. */
 export interface EmulatorContext {
@@ -64,6 +66,20 @@ export const emulators = {
       roles: [{ arn: SANDBOX_ADMIN_ROLE_ARN }, { arn: SANDBOX_MFA_ROLE_ARN, mfaSerial: SANDBOX_MFA_SERIAL }],
       mfaCode: SANDBOX_MFA_CODE,
       nowMs: context.nowMs,
+    }),
+  route53: async (context) =>
+    createRoute53Emulator({
+      credentials: context.credentials,
+      nowMs: context.nowMs,
+      seed: true,
+      stateFile: join(dataDirOf(context, 'route53'), 'state.json'),
+    }),
+  codepipeline: async (context) =>
+    createCodePipelineEmulator({
+      credentials: context.credentials,
+      nowMs: context.nowMs,
+      region: context.region,
+      stateFile: join(dataDirOf(context, 'codepipeline'), 'state.json'),
     }),
 } satisfies Partial<Record<AwsServiceId, StartEmulator>>
 
