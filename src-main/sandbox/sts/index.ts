@@ -2,6 +2,14 @@
  * Emulated STS (Query protocol): AssumeRole, with MFA where the role demands it, and GetCallerIdentity.
  * Issued session credentials are registered with the sandbox's CredentialRegistry, so every other
  * emulated service accepts them until they expire — which is how tests exercise credential refresh.
+ *
+ * | operation         | checks and answers                                                              |
+ * | ----------------- | ------------------------------------------------------------------------------- |
+ * | AssumeRole        | RoleSessionName pattern (ValidationError), known role (AccessDenied), MFA serial |
+ * |                   | and code when the role needs them, DurationSeconds 900–43200; temporary keys    |
+ * | GetCallerIdentity | the signing key's account and ARN                                               |
+ *
+ * Registry entry: `sts` in ../registry.ts.
  */
 import { randomBytes } from 'node:crypto'
 import { SANDBOX_ACCOUNT_ID, type CredentialRegistry } from '../credentials'

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import path from 'node:path'
 import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { MiB } from '../../../src-main/transfers/config'
 import type { TransferEngine } from '../../../src-main/transfers/index'
 import { BUCKET, finished, startTestS3, testEngine, writeRandomFile, type TestS3 } from '../../helpers/transfer-s3'
@@ -26,6 +26,8 @@ const config = { partSizeBytes: 5 * MiB, multipartThresholdBytes: 5 * MiB, maxBa
 describe('cancel', () => {
   it('of an upload returns quickly and leaves no multipart upload, object, journal or temp file', async () => {
     const engine = testEngine(s3, config)
+    // A failed assertion must not leave the engine's journal open (Node's DEP0137 on garbage collection).
+    onTestFinished(() => engine.close())
     const filePath = path.join(s3.dir, 'src', 'cancel-up.bin')
     await writeRandomFile(filePath, 100 * MiB)
     const jobId = engine.upload({ profileId: 'p', bucket: BUCKET, key: 'cancel/up', filePath })
@@ -53,6 +55,8 @@ describe('cancel', () => {
     await writeRandomFile(filePath, 100 * MiB)
     await s3.emulator.store.putObjectFromFile(BUCKET, 'cancel/down', filePath)
     const engine = testEngine(s3, config)
+    // A failed assertion must not leave the engine's journal open (Node's DEP0137 on garbage collection).
+    onTestFinished(() => engine.close())
     const destination = path.join(s3.dir, 'dst', 'cancel-down.bin')
     const jobId = engine.download({ profileId: 'p', bucket: BUCKET, key: 'cancel/down', destinationPath: destination })
     await whenParts(engine, jobId, 2)
@@ -71,6 +75,8 @@ describe('cancel', () => {
 
   it('of a paused or queued job cleans up the same way', async () => {
     const engine = testEngine(s3, config)
+    // A failed assertion must not leave the engine's journal open (Node's DEP0137 on garbage collection).
+    onTestFinished(() => engine.close())
     const filePath = path.join(s3.dir, 'src', 'cancel-paused.bin')
     await writeRandomFile(filePath, 30 * MiB)
     const jobId = engine.upload({ profileId: 'p', bucket: BUCKET, key: 'cancel/paused', filePath })

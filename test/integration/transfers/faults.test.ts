@@ -5,7 +5,7 @@
  */
 import path from 'node:path'
 import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { SANDBOX_SECRET_ACCESS_KEY } from '../../../src-main/sandbox/credentials'
 import { KiB, MiB } from '../../../src-main/transfers/config'
 import { TransferEngine, type Connectivity, type RetryInfo, type TransferSnapshot } from '../../../src-main/transfers/index'
@@ -62,6 +62,8 @@ describe('through a faulty network', () => {
       journalDir: path.join(s3.dir, 'journal-faults'),
       config: { ...fastRetries, partSizeBytes: 5 * MiB, multipartThresholdBytes: 5 * MiB, concurrency: 8 },
     })
+    // A failed assertion must not leave the engine's journal open (Node's DEP0137 on garbage collection).
+    onTestFinished(() => engine.close())
     const recorder = progressRecorder(engine)
     const sizes = [23 * MiB + 5, 16 * MiB, 11 * MiB + 1, 40 * MiB, 6 * MiB, ...Array.from({ length: 15 }, (_, i) => i * 37 * KiB + i)]
     const files = await Promise.all(
@@ -121,6 +123,8 @@ describe('through a faulty network', () => {
 
   it('completes when CompleteMultipartUpload answers 200 with an error in the body', async () => {
     const engine = testEngine(s3, { partSizeBytes: 5 * MiB, multipartThresholdBytes: 5 * MiB })
+    // A failed assertion must not leave the engine's journal open (Node's DEP0137 on garbage collection).
+    onTestFinished(() => engine.close())
     const filePath = path.join(s3.dir, 'src', 'complete-200.bin')
     await writeRandomFile(filePath, 11 * MiB)
     s3.emulator.faults.completeMultipartUploadErrorIn200 = 1
@@ -145,6 +149,8 @@ describe('through a faulty network', () => {
       journalDir: path.join(s3.dir, 'journal-md5'),
       config: { partSizeBytes: 5 * MiB, multipartThresholdBytes: 5 * MiB },
     })
+    // A failed assertion must not leave the engine's journal open (Node's DEP0137 on garbage collection).
+    onTestFinished(() => engine.close())
     for (const [name, size] of [
       ['small', 300 * KiB],
       ['multipart', 12 * MiB + 9],
@@ -200,6 +206,8 @@ describe('through a faulty network', () => {
       },
       connectivity,
     })
+    // A failed assertion must not leave the engine's journal open (Node's DEP0137 on garbage collection).
+    onTestFinished(() => engine.close())
     const states = new Set<string>()
     engine.subscribe({ onProgress: (s) => states.add(s.state) })
     const filePath = path.join(s3.dir, 'src', 'offline.bin')
@@ -257,6 +265,8 @@ describe('through a faulty network', () => {
       journalDir: path.join(s3.dir, 'journal-creds'),
       config: { partSizeBytes: 5 * MiB, multipartThresholdBytes: 5 * MiB, maxBandwidthBytesPerSecond: 15 * MiB, concurrency: 4 },
     })
+    // A failed assertion must not leave the engine's journal open (Node's DEP0137 on garbage collection).
+    onTestFinished(() => engine.close())
     const retries: RetryInfo[] = []
     engine.subscribe({ onRetry: (_s, info) => retries.push(info) })
     const filePath = path.join(s3.dir, 'src', 'creds.bin')
@@ -275,6 +285,8 @@ describe('through a faulty network', () => {
 describe('progress', () => {
   it('reports at least 4 times a second while a transfer runs, never backwards', async () => {
     const engine = testEngine(s3, { partSizeBytes: 5 * MiB, multipartThresholdBytes: 5 * MiB, maxBandwidthBytesPerSecond: 12 * MiB })
+    // A failed assertion must not leave the engine's journal open (Node's DEP0137 on garbage collection).
+    onTestFinished(() => engine.close())
     const recorder = progressRecorder(engine)
     const filePath = path.join(s3.dir, 'src', 'progress.bin')
     const size = 36 * MiB

@@ -7,7 +7,7 @@ import { createReadStream, existsSync } from 'node:fs'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
 import { crc32 } from 'node:zlib'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { MiB, resolveTransferConfig } from '../../../src-main/transfers/config'
 import { downloadRangeBytes } from '../../../src-main/transfers/download-job'
 import { nodeFileSystem } from '../../../src-main/transfers/deps'
@@ -114,6 +114,8 @@ describe('resume after kill -9', () => {
 
     s3.emulator.clearRequestLog()
     const engine = new TransferEngine({ clients: { s3: async () => s3.client() }, journalDir, config })
+    // A failed assertion must not leave the engine's journal open (Node's DEP0137 on garbage collection).
+    onTestFinished(() => engine.close())
     await engine.restore()
     const restored = engine.list()
     expect(restored).toHaveLength(1)
@@ -190,6 +192,8 @@ describe('resume after kill -9', () => {
 
     s3.emulator.clearRequestLog()
     const engine = new TransferEngine({ clients: { s3: async () => s3.client() }, journalDir, config: { partSizeBytes: partSize } })
+    // A failed assertion must not leave the engine's journal open (Node's DEP0137 on garbage collection).
+    onTestFinished(() => engine.close())
     await engine.restore({ autoResume: true })
     const snapshot = await finished(engine, jobId)
     expect(snapshot.state).toBe('done')
