@@ -16,8 +16,8 @@
  *   batch) and says which batches are no longer atomic together.
  */
 import type { Change } from '@aws-sdk/client-route-53'
-import { MAX_BATCH_RESOURCE_RECORDS, MAX_BATCH_VALUE_CHARS, batchSize, withinLimits, type BatchSize } from './limits'
-import { canonicalRecordSet, recordKey, sameAlias, sameRouting, sameValues, type RecordSet } from './records'
+import { MAX_BATCH_RESOURCE_RECORDS, MAX_BATCH_VALUE_CHARS, batchSize, withinLimits, type BatchSize } from '../core/dns/limits'
+import { canonicalRecordSet, recordKey, sameAlias, sameRouting, sameValues, type RecordSet } from '../core/dns/records'
 
 export type ChangedField = 'ttl' | 'values' | 'alias' | 'routing'
 

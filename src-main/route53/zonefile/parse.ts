@@ -16,9 +16,9 @@
  */
 import type { ResourceRecordSet } from '@aws-sdk/client-route-53'
 import { domainToASCII } from 'node:url'
-import { canonicalName, route53Name, route53ValueName } from '../names'
-import { recordKey } from '../records'
-import { formatCharacterStrings } from '../values'
+import { canonicalName, route53Name, route53ValueName } from '../../core/dns/names'
+import { recordKey } from '../../core/dns/records'
+import { formatCharacterStrings } from '../../core/dns/values'
 
 export interface ZoneFileProblem {
   line: number

@@ -4,8 +4,8 @@
  * of Route 53's octal ones; aliases and routing fields in `haneul-` comments (named ignores them).
  */
 import type { ResourceRecordSet } from '@aws-sdk/client-route-53'
-import { route53Labels } from '../names'
-import { parseCharacterStrings } from '../values'
+import { route53Labels } from '../../core/dns/names'
+import { parseCharacterStrings } from '../../core/dns/values'
 
 const special = new Set(['.', '"', ';', '\\', '(', ')', '@', '$'])
 

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs'
 import type { ResourceRecordSet } from '@aws-sdk/client-route-53'
 import { writeFileAtomic } from '../../core/atomic-file'
-import { recordKey } from '../../route53/records'
+import { recordKey } from '../../core/dns/records'
 import type { Route53State } from './server'
 import type { StoredChange, StoredHealthCheck, StoredZone } from './zones'
 

@@ -7,7 +7,7 @@
  */
 import type { Change, ResourceRecordSet } from '@aws-sdk/client-route-53'
 import { createHash } from 'node:crypto'
-import { formatCharacterStrings, splitIntoCharacterStrings } from '../../route53/values'
+import { formatCharacterStrings, splitIntoCharacterStrings } from '../../core/dns/values'
 import { DEMO_DISTRIBUTION_ID } from '../seed'
 import type { Route53State, createRoute53Routes } from './server'
 import type { StoredHealthCheck } from './zones'

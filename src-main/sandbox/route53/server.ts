@@ -19,9 +19,9 @@
  */
 import type { ResourceRecordSet } from '@aws-sdk/client-route-53'
 import { createHash } from 'node:crypto'
-import { wireName, isWithin, route53Labels, route53Name, type NameError } from '../../route53/names'
-import { recordKey, routingPolicy, values } from '../../route53/records'
-import { isRecordType } from '../../route53/values'
+import { wireName, isWithin, route53Labels, route53Name, type NameError } from '../../core/dns/names'
+import { recordKey, routingPolicy, values } from '../../core/dns/records'
+import { isRecordType } from '../../core/dns/values'
 import { EmulatedError } from '../framework/emulated-error'
 import type { RestXmlRequest, RestXmlReply, RestXmlRoute } from '../framework/rest-xml-service'
 import { CLOUDFRONT_HOSTED_ZONE_ID, S3_WEBSITE_ZONES, applyChangeBatch } from './validate'

@@ -7,11 +7,11 @@
  * Messages follow Route 53's wording where it is documented or widely reported (see README.md).
  */
 import type { Change, ResourceRecordSet } from '@aws-sdk/client-route-53'
-import { wireName, isWithin, route53Labels } from '../../route53/names'
-import { declaredPolicies, describeSet, recordKey, routingPolicy, sameRecordSet, values, type RoutingPolicy } from '../../route53/records'
+import { wireName, isWithin, route53Labels } from '../../core/dns/names'
+import { declaredPolicies, describeSet, recordKey, routingPolicy, sameRecordSet, values, type RoutingPolicy } from '../../core/dns/records'
 export { MAX_BATCH_RESOURCE_RECORDS, MAX_BATCH_VALUE_CHARS }
-import { ValueError, checkValue, isRecordType } from '../../route53/values'
-import { MAX_BATCH_RESOURCE_RECORDS, MAX_BATCH_VALUE_CHARS, batchSize } from '../../route53/limits'
+import { ValueError, checkValue, isRecordType } from '../../core/dns/values'
+import { MAX_BATCH_RESOURCE_RECORDS, MAX_BATCH_VALUE_CHARS, batchSize } from '../../core/dns/limits'
 import { EmulatedError } from '../framework/emulated-error'
 import type { StoredZone } from './zones'
 

@@ -3,7 +3,7 @@
  * with their submission time, and health checks.
  */
 import type { HealthCheckConfig, ResourceRecordSet } from '@aws-sdk/client-route-53'
-import { orderKey } from '../../route53/names'
+import { orderKey } from '../../core/dns/names'
 
 export interface StoredZone {
   /** Without the `/hostedzone/` prefix, e.g. 'Z0HANEULDEMO0001'. */

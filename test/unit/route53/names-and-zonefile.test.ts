@@ -4,13 +4,13 @@
  */
 import { describe, expect, it } from 'vitest'
 import { invalidChangeBatchMessages } from '../../../src-main/route53/errors'
-import { NameError, canonicalName, compareNames, displayName, isWithin, relativeName } from '../../../src-main/route53/names'
+import { NameError, canonicalName, compareNames, displayName, isWithin, relativeName } from '../../../src-main/core/dns/names'
 import {
   formatCharacterStrings,
   parseCharacterStrings,
   splitIntoCharacterStrings,
   joinCharacterStrings,
-} from '../../../src-main/route53/values'
+} from '../../../src-main/core/dns/values'
 import { ZoneFileError, parseZoneFile } from '../../../src-main/route53/zonefile/parse'
 import { writeZoneFile } from '../../../src-main/route53/zonefile/write'
 
