@@ -186,8 +186,8 @@ export class TrafficModel {
   readonly domainName: string
   readonly startMs: number
   readonly endMs: number
-  /** The day (counted from the window's start) when a deploy added cache-busting query strings. */
-  readonly cacheBustingDay: number
+  /** Start (00:00 UTC) of the day when a deploy added cache-busting query strings: the hit ratio drops. */
+  readonly cacheBustingDayMs: number
   private readonly hostHeaders: string[]
   private readonly peak: number
   private readonly paths = pathSpecs().map((p) => [p, p.weight] as const)
@@ -202,7 +202,7 @@ export class TrafficModel {
     this.startMs = this.endMs - options.days * DAY_MS
     this.peak = options.peakRequestsPerHour ?? 90
     this.pathTotal = this.paths.reduce((sum, [, weight]) => sum + weight, 0)
-    this.cacheBustingDay = Math.max(0, options.days - 12)
+    this.cacheBustingDayMs = Math.floor(this.startMs / DAY_MS) * DAY_MS + Math.max(1, options.days - 12) * DAY_MS
   }
 
   /** Start of every modelled hour, oldest first. */
@@ -222,8 +222,7 @@ export class TrafficModel {
     const weekday = new Date(hourStartMs + 9 * HOUR_MS).getUTCDay()
     const weekly = weekday === 0 || weekday === 6 ? 0.75 : 1
     const count = Math.round((0.15 + 0.85 * daily) * weekly * this.peak * (0.85 + 0.3 * rand()))
-    const day = Math.floor((hourStartMs - this.startMs) / DAY_MS)
-    const busting = day === this.cacheBustingDay
+    const busting = hourStartMs >= this.cacheBustingDayMs && hourStartMs < this.cacheBustingDayMs + DAY_MS
 
     const offsets = Array.from({ length: count }, () => Math.floor(rand() * 3600)).sort((a, b) => a - b)
     return offsets.map((offsetS, index) => this.request(hourStartMs + offsetS * 1000, index, rand, busting))
