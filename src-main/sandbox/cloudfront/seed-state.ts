@@ -4,15 +4,7 @@
  * metrics on) and a disabled staging copy on the bucket's website endpoint without logging. A few past
  * invalidations, the newest still in progress when the sandbox starts.
  */
-import {
-  DEMO_ALIASES,
-  DEMO_DISTRIBUTION_DOMAIN,
-  DEMO_DISTRIBUTION_ID,
-  DEMO_LOG_PREFIX,
-  DEMO_TRAFFIC_DAYS,
-  LOG_BUCKET,
-  SITE_BUCKET,
-} from '../seed'
+import { DEMO_ALIASES, DEMO_DISTRIBUTION_DOMAIN, DEMO_DISTRIBUTION_ID, DEMO_LOG_PREFIX, LOG_BUCKET, SITE_BUCKET } from '../seed'
 import type { DistributionState, XmlTree } from './state'
 
 export const STAGING_DISTRIBUTION_ID = 'E3HANEULSTAGE2'
@@ -159,7 +151,8 @@ export function seedDistributions(nowMs: number, invalidationDelayMs: number): D
         invalidation('I2HANEULPAST02', 12 * DAY_MS, ['/*'], 6 * 60_000),
         invalidation('I2HANEULPAST01', 25 * DAY_MS, ['/index.html', '/%EB%AC%B8%EC%84%9C/%EC%8B%9C%EC%9E%91%ED%95%98%EA%B8%B0.html']),
       ],
-      subscription: { status: 'Enabled', createdMs: nowMs - (DEMO_TRAFFIC_DAYS + 10) * DAY_MS },
+      // Switched on before any traffic the sandbox models (the API never shows this date).
+      subscription: { status: 'Enabled', createdMs: 0 },
     },
     {
       id: STAGING_DISTRIBUTION_ID,

@@ -266,3 +266,4 @@ export type CloudWatchEmulator = ReturnType<typeof createCloudWatchEmulator>
 export { cloudFrontMetrics } from './cloudfront-metrics'
 export { s3StorageMetrics, s3StoreContents, type S3Contents, type StoredItem } from './s3-metrics'
 export type { MetricSource, MetricSeries } from './series'
+export { sandboxMetricSources, type SandboxSourcesOptions } from './sandbox-sources'
