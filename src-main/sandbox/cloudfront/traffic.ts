@@ -52,7 +52,7 @@ export interface TrafficModelOptions {
   /** Exclusive end of the modelled window; rounded down to a whole hour. */
   endMs: number
   days: number
-  /** Mean requests per hour at the daily peak. Default 90. */
+  /** Mean requests per hour at the daily peak. Default 60. */
   peakRequestsPerHour?: number
 }
 
@@ -200,7 +200,7 @@ export class TrafficModel {
     this.hostHeaders = options.hostHeaders
     this.endMs = Math.floor(options.endMs / HOUR_MS) * HOUR_MS
     this.startMs = this.endMs - options.days * DAY_MS
-    this.peak = options.peakRequestsPerHour ?? 90
+    this.peak = options.peakRequestsPerHour ?? 60
     this.pathTotal = this.paths.reduce((sum, [, weight]) => sum + weight, 0)
     this.cacheBustingDayMs = Math.floor(this.startMs / DAY_MS) * DAY_MS + Math.max(1, options.days - 12) * DAY_MS
   }
