@@ -122,6 +122,46 @@ const requestsOfHours = (model: TrafficModel, fromMs: number, hours: number) =>
   Array.from({ length: hours }, (_, i) => model.requestsInHour(fromMs + i * HOUR).length)
 
 describe('CloudWatch emulator: the wire protocol', () => {
+  it('is what the installed client really sends: JSON 1.0, X-Amz-Target, query mode, epoch seconds', async () => {
+    const sent: Array<{ headers: Record<string, string>; body: string }> = []
+    const spy = new CloudWatchClient({
+      endpoint: served.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: SANDBOX_SECRET_ACCESS_KEY },
+    })
+    spy.middlewareStack.add(
+      (next) => async (args) => {
+        const request = args.request as { headers: Record<string, string>; body: string }
+        sent.push({ headers: { ...request.headers }, body: String(request.body) })
+        return next(args)
+      },
+      { step: 'finalizeRequest', priority: 'low' },
+    )
+    await spy.send(
+      new GetMetricDataCommand({
+        StartTime: new Date(windowEnd - HOUR),
+        EndTime: new Date(windowEnd),
+        MetricDataQueries: [
+          {
+            Id: 'm',
+            MetricStat: {
+              Metric: { Namespace: 'AWS/CloudFront', MetricName: 'Requests', Dimensions: dims('EDEMOTRAFFIC01') },
+              Period: 60,
+              Stat: 'Sum',
+            },
+          },
+        ],
+      }),
+    )
+    expect(sent).toHaveLength(1)
+    expect(sent[0]!.headers).toMatchObject({
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amz-target': 'GraniteServiceVersion20100801.GetMetricData',
+      'x-amzn-query-mode': 'true',
+    })
+    expect(JSON.parse(sent[0]!.body)).toMatchObject({ StartTime: (windowEnd - HOUR) / 1000, EndTime: windowEnd / 1000 })
+  })
+
   it('answers errors with x-amzn-query-error and the Smithy shape in __type', async () => {
     const body = JSON.stringify({
       Namespace: 'AWS/CloudFront',
