@@ -105,6 +105,8 @@ function pathSpecs(): PathSpec[] {
     { path: '/docs/getting-started.html', weight: 5 },
     { path: '/문서/시작하기.html', weight: 5 },
     { path: '/문서/한글 문서.txt', weight: 2 },
+    // The same file name in NFD (as the seed has it too): another S3 key, and other bytes in the log.
+    { path: `/문서/${'한글 문서'.normalize('NFD')}.txt`, weight: 0.5 },
     { path: '/images/🎉 launch.svg', weight: 3 },
     { path: '/downloads/100% done.txt', weight: 1 },
     { path: '/downloads/report+final (1).txt', weight: 1 },
