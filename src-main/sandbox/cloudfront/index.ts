@@ -79,6 +79,8 @@ export function createCloudFrontEmulator(options: CloudFrontEmulatorOptions) {
   state.distributions.push(...(options.distributions ?? seedDistributions)(nowMs(), state.invalidationDelayMs))
   /** How many times each operation was called, for tests that assert what the app sent. */
   const calls: Partial<Record<OperationName, number>> = {}
+  /** Test hooks for faults only a server can produce: the next `throttle` requests get 400 Throttling. */
+  const faults = { throttle: 0 }
 
   const distributionXml = (d: DistributionState): XmlTree => ({
     Id: d.id,
@@ -285,6 +287,10 @@ export function createCloudFrontEmulator(options: CloudFrontEmulatorOptions) {
     path: operation.path,
     handle: (request) => {
       calls[name as OperationName] = (calls[name as OperationName] ?? 0) + 1
+      if (faults.throttle > 0) {
+        faults.throttle--
+        throw new EmulatedError('Throttling', 'Rate exceeded', 400)
+      }
       refuseDenied(request.caller, operation.action, request.params)
       return operation.run(request)
     },
@@ -298,9 +304,10 @@ export function createCloudFrontEmulator(options: CloudFrontEmulatorOptions) {
 
   return {
     handle,
-    /** Test hooks: the state (move the clock to see deployments and invalidations finish) and call counts. */
+    /** Test hooks: the state (move the clock to see deployments and invalidations finish), call counts, faults. */
     state,
     calls,
+    faults,
     /** For the CloudWatch emulator: when the distribution's additional metrics were switched on. */
     monitoringSince: (distributionId: string) => state.monitoringSince(distributionId),
   }

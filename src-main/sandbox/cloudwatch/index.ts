@@ -81,6 +81,8 @@ export function createCloudWatchEmulator(options: CloudWatchEmulatorOptions) {
   const nowMs = options.nowMs ?? Date.now
   const allSeries = () => options.sources.flatMap((source) => source.series(nowMs()))
   const calls: Record<string, number> = {}
+  /** Test hooks for faults only a server can produce: the next `throttle` requests get 400 Throttling. */
+  const faults = { throttle: 0 }
 
   const GetMetricStatistics: JsonOperation = (input) => {
     const { Namespace, MetricName, Dimensions, Period, Statistics, ExtendedStatistics, Unit } = input as MetricInput & {
@@ -236,6 +238,10 @@ export function createCloudWatchEmulator(options: CloudWatchEmulatorOptions) {
     (name: string, operation: JsonOperation): JsonOperation =>
     (input, caller) => {
       calls[name] = (calls[name] ?? 0) + 1
+      if (faults.throttle > 0) {
+        faults.throttle--
+        throw new EmulatedError('Throttling', 'Rate exceeded', 400)
+      }
       return operation(input, caller)
     }
   const handle: (req: IncomingMessage, res: ServerResponse) => Promise<void> = jsonService({
@@ -259,7 +265,7 @@ export function createCloudWatchEmulator(options: CloudWatchEmulatorOptions) {
       ListMetrics: counted('ListMetrics', ListMetrics),
     },
   })
-  return { handle, calls }
+  return { handle, calls, faults }
 }
 
 export type CloudWatchEmulator = ReturnType<typeof createCloudWatchEmulator>

@@ -207,4 +207,21 @@ describe('CloudFront emulator: distributions', () => {
     expect(denied?.name).toBe('AccessDenied')
     expect(denied?.message).toContain('cloudfront:UpdateDistribution')
   })
+
+  it('throttles on demand, with the error the SDK retries', async () => {
+    const before = emulator.calls.GetDistribution ?? 0
+    emulator.faults.throttle = 1
+    expect((await client.send(new GetDistributionCommand({ Id: DEMO_DISTRIBUTION_ID }))).Distribution?.Id).toBe(DEMO_DISTRIBUTION_ID)
+    expect(emulator.calls.GetDistribution).toBe(before + 2)
+    emulator.faults.throttle = 1
+    const once = new CloudFrontClient({
+      endpoint: served.endpoint,
+      region: 'us-east-1',
+      maxAttempts: 1,
+      credentials: { accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: SANDBOX_SECRET_ACCESS_KEY },
+    })
+    const throttled = await errorOf(once.send(new GetDistributionCommand({ Id: DEMO_DISTRIBUTION_ID })))
+    expect(throttled?.name).toBe('Throttling')
+    expect(throttled?.$metadata.httpStatusCode).toBe(400)
+  })
 })

@@ -22,6 +22,7 @@ import { TrafficModel } from '../../../../src-main/sandbox/cloudfront/traffic'
 import {
   cloudFrontMetrics,
   createCloudWatchEmulator,
+  type CloudWatchEmulator,
   s3StorageMetrics,
   s3StoreContents,
 } from '../../../../src-main/sandbox/cloudwatch/index'
@@ -51,6 +52,7 @@ const subscriptions = new Map<string, number>([['EDEMOTRAFFIC01', windowEnd - 40
 
 let s3: RunningS3
 let served: Served
+let emulator: CloudWatchEmulator
 let client: CloudWatchClient
 const dims = (id: string) => [
   { Name: 'DistributionId', Value: id },
@@ -96,16 +98,15 @@ beforeAll(async () => {
   await store.putObject('sizes', 'ia.bin', Buffer.alloc(10 * 1024), { storageClass: 'STANDARD_IA', lastModified: at(5) })
   await store.putObject('sizes', 'cold.zip', Buffer.alloc(2000), { storageClass: 'GLACIER', lastModified: at(5) })
   await store.putObject('sizes', 'ancient.txt', Buffer.alloc(7), { lastModified: at(900) })
-  served = await serve(
-    createCloudWatchEmulator({
-      credentials: s3.credentials,
-      nowMs: () => now,
-      sources: [
-        cloudFrontMetrics({ traffic: [demo, plain], monitoringSince: (id) => subscriptions.get(id) }),
-        s3StorageMetrics(s3StoreContents(store)),
-      ],
-    }).handle,
-  )
+  emulator = createCloudWatchEmulator({
+    credentials: s3.credentials,
+    nowMs: () => now,
+    sources: [
+      cloudFrontMetrics({ traffic: [demo, plain], monitoringSince: (id) => subscriptions.get(id) }),
+      s3StorageMetrics(s3StoreContents(store)),
+    ],
+  })
+  served = await serve(emulator.handle)
   client = new CloudWatchClient({
     endpoint: served.endpoint,
     region: 'us-east-1',
@@ -223,6 +224,24 @@ describe('CloudWatch emulator: the wire protocol', () => {
 })
 
 describe('CloudWatch emulator: GetMetricStatistics', () => {
+  it('throttles on demand, with the error the SDK retries', async () => {
+    const ask = (c: CloudWatchClient) => c.send(new ListMetricsCommand({ Namespace: 'AWS/CloudFront', MetricName: 'Requests' }))
+    const before = emulator.calls.ListMetrics ?? 0
+    emulator.faults.throttle = 1
+    expect((await ask(client)).Metrics?.length).toBeGreaterThan(0)
+    expect(emulator.calls.ListMetrics).toBe(before + 2)
+    emulator.faults.throttle = 1
+    const once = new CloudWatchClient({
+      endpoint: served.endpoint,
+      region: 'us-east-1',
+      maxAttempts: 1,
+      credentials: { accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: SANDBOX_SECRET_ACCESS_KEY },
+    })
+    const throttled = await errorOf(ask(once))
+    expect(throttled?.name).toBe('Throttling')
+    expect(throttled?.Error?.Code).toBe('Throttling')
+  })
+
   it('sums CloudFront Requests per hour exactly as the traffic model has them', async () => {
     const start = windowEnd - DAY
     const reply = await client.send(
