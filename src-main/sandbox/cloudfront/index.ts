@@ -326,5 +326,5 @@ function refuseDenied(caller: SandboxCredential, action: string, params: Record<
 }
 
 export { seedDistributions, STAGING_DISTRIBUTION_ID } from './seed-state'
-export { TrafficModel } from './traffic'
+export { TrafficModel, type EdgeRequest, type ResultType } from './traffic'
 export type { DistributionState, InvalidationState } from './state'

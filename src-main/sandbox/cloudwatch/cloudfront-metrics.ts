@@ -9,7 +9,7 @@
  *   401/403/404/502/503/504 error rates.
  * Dimensions DistributionId and Region=Global.
  */
-import type { EdgeRequest, TrafficModel } from '../cloudfront/traffic'
+import type { EdgeRequest, TrafficModel } from '../cloudfront/index'
 import type { Datum, MetricSeries, MetricSource } from './series'
 
 const MINUTE_MS = 60_000
