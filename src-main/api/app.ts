@@ -1,5 +1,6 @@
 /** App-level operations: facts about the installation, and the guarded way out to the OS browser. */
 import { z } from 'zod'
+import { WellFormed } from './common'
 import { operation } from './contract'
 
 export const appApi = {
@@ -14,8 +15,21 @@ export const appApi = {
         state: z.enum(['starting', 'running', 'stopped', 'failed']),
         message: z.string().optional(),
       }),
-      /** Reachability of every profile seen so far; changes arrive as connectivity.changed events. */
-      connectivity: z.record(z.string(), z.enum(['online', 'offline', 'signed-out', 'unknown'])),
+      /** Reachability of every profile seen so far, per endpoint; changes arrive as connectivity.changed events. */
+      connectivity: z.record(
+        z.string(),
+        z.object({
+          state: z.enum(['online', 'partly-offline', 'offline', 'signed-out', 'unknown']),
+          endpoints: z.array(
+            z.object({
+              service: z.string(),
+              label: z.string().optional(),
+              url: z.string().optional(),
+              state: z.enum(['online', 'offline', 'unknown']),
+            }),
+          ),
+        }),
+      ),
     }),
   }),
   /**
@@ -24,10 +38,13 @@ export const appApi = {
    * with Haneul.
    */
   storageClasses: operation({
-    input: z.object({ region: z.string().max(32) }).strict(),
+    input: z.object({ region: WellFormed('region').max(32, 'region must be at most 32 characters') }).strict(),
     output: z.object({
       priceTableDate: z.string(),
+      /** The region whose prices these are: us-east-1's when the table has no row for the one asked. */
       region: z.string(),
+      /** Set when the asked region is not in the price table and another region's prices are shown. */
+      fallbackNote: z.string().optional(),
       classes: z.array(
         z.object({
           storageClass: z.string(),
@@ -42,12 +59,12 @@ export const appApi = {
   }),
   /** Puts text on the OS clipboard (the page itself is denied clipboard permission). */
   copyText: operation({
-    input: z.object({ text: z.string().max(64 * 1024, 'text must be at most 64 KiB') }).strict(),
+    input: z.object({ text: WellFormed('text').max(64 * 1024, 'text must be at most 64 KiB') }).strict(),
     output: z.object({ copied: z.literal(true) }),
   }),
   /** Opens a URL in the OS browser if it is on the allow-list (AWS console and docs). */
   openExternal: operation({
-    input: z.object({ url: z.string().max(2048, 'url must be at most 2048 characters') }).strict(),
+    input: z.object({ url: WellFormed('url').max(2048, 'url must be at most 2048 characters') }).strict(),
     output: z.object({ opened: z.literal(true) }),
   }),
 }

@@ -1,7 +1,8 @@
 /** Profiles: where credentials come from. Only descriptions cross; secrets stay in main. */
 import { z } from 'zod'
 import { operation } from './contract'
-import { ProfileId, Region } from './common'
+import { isWellFormed, ProfileId, Region, WellFormed } from './common'
+import { awsServiceIds, type AwsServiceId } from './services'
 
 export const profileKinds = [
   'sandbox', // the built-in local AWS
@@ -23,8 +24,10 @@ export const ProfileSummary = z.object({
   kind: z.enum(profileKinds),
   source: z.enum(['sandbox', 'aws-config', 'environment', 'app']),
   region: z.string().optional(),
-  /** Custom endpoint (S3-compatible stores, or the sandbox's local one). */
+  /** Custom S3 endpoint (S3-compatible stores, or the sandbox's local one). */
   endpoint: z.string().optional(),
+  /** Every service's custom endpoint, by service id of the service list (api/services.ts). */
+  endpoints: z.partialRecord(z.enum(awsServiceIds), z.string()).optional(),
   /** Assume-role chains that need a one-time code. */
   needsMfa: z.boolean(),
   /** Why the profile cannot be used, in words a person can act on. */
@@ -35,8 +38,7 @@ export const ProfileSummary = z.object({
 })
 export type ProfileSummary = z.infer<typeof ProfileSummary>
 
-const ProfileName = z
-  .string()
+const ProfileName = WellFormed('name')
   .trim()
   .min(1, 'name must not be empty')
   .max(64, 'name must be at most 64 characters')
@@ -46,6 +48,7 @@ const ProfileName = z
 export const EndpointUrl = z
   .string()
   .max(2048)
+  .refine(isWellFormed, 'endpoint must be well-formed Unicode')
   .refine((raw) => {
     try {
       const url = new URL(raw)
@@ -54,6 +57,13 @@ export const EndpointUrl = z
       return false
     }
   }, 'endpoint must be an http:// or https:// URL without user or password')
+
+const otherServiceIds = awsServiceIds.filter((id) => id !== 's3') as [Exclude<AwsServiceId, 's3'>, ...Exclude<AwsServiceId, 's3'>[]]
+/**
+ * Custom endpoints of the services other than S3 (whose endpoint is `endpoint`), e.g. a LocalStack
+ * CloudFront. The profile dialog edits only the S3 one for now.
+ */
+const OtherEndpoints = z.partialRecord(z.enum(otherServiceIds), EndpointUrl)
 
 const Keys = {
   accessKeyId: z
@@ -68,7 +78,12 @@ const Keys = {
     .min(1, 'secret access key must not be empty')
     .max(256, 'secret access key must be at most 256 characters')
     .regex(/^[\x21-\x7e]+$/, 'secret access key must be printable ASCII without spaces'),
-  sessionToken: z.string().max(8192, 'session token must be at most 8192 characters').optional(),
+  /** Sent as the X-Amz-Security-Token header on every call: printable ASCII only, as AWS issues them. */
+  sessionToken: z
+    .string()
+    .max(8192, 'session token must be at most 8192 characters')
+    .regex(/^[\x21-\x7e]*$/, 'session token must be printable ASCII without spaces or line breaks (copy it again from its source)')
+    .optional(),
 }
 
 export const SecretStorageInfo = z.object({
@@ -103,6 +118,7 @@ export const profilesApi = {
         region: Region,
         ...Keys,
         endpoint: EndpointUrl.optional(),
+        endpoints: OtherEndpoints.optional(),
         forcePathStyle: z.boolean().optional(),
         /** The user ticked "store without a keychain" after reading the warning. */
         acceptWeakStorage: z.boolean().default(false),
@@ -121,6 +137,8 @@ export const profilesApi = {
         secret: Keys.secret.optional(),
         sessionToken: Keys.sessionToken,
         endpoint: EndpointUrl.nullable().optional(),
+        /** Replaces the other services' custom endpoints; `{}` removes them. */
+        endpoints: OtherEndpoints.optional(),
         forcePathStyle: z.boolean().optional(),
         acceptWeakStorage: z.boolean().default(false),
       })
@@ -144,11 +162,11 @@ export const profilesApi = {
   }),
   /** Answers an `mfa.requested` event with the device's one-time code. */
   submitMfa: operation({
-    input: z.object({ promptId: z.string().max(64), code: z.string().regex(/^\d{6}$/, 'code must be 6 digits') }).strict(),
+    input: z.object({ promptId: WellFormed('promptId').max(64), code: z.string().regex(/^\d{6}$/, 'code must be 6 digits') }).strict(),
     output: z.object({ accepted: z.literal(true) }),
   }),
   cancelMfa: operation({
-    input: z.object({ promptId: z.string().max(64) }).strict(),
+    input: z.object({ promptId: WellFormed('promptId').max(64) }).strict(),
     output: z.object({ cancelled: z.literal(true) }),
   }),
   /** SSO: what to run to sign in; afterwards the profile's cached credentials are dropped. */

@@ -1,17 +1,17 @@
 /** S3 browsing. Keys cross exactly as S3 stores them: never URL-encoded, never normalized. */
 import { z } from 'zod'
 import { operation } from './contract'
-import { ProfileId, Region, TimestampMs } from './common'
+import { hasHeaderBreakers, ProfileId, Region, TimestampMs, utf8Bytes, WellFormed, withoutReservedKeys } from './common'
 
 /**
  * An existing bucket's name. Loose on purpose: legacy us-east-1 buckets may have capitals, underscores
  * and up to 255 characters. New buckets are held to today's rules by NewBucketName.
  */
-export const BucketName = z
-  .string()
+export const BucketName = WellFormed('bucket name')
   .min(3, 'bucket name must be at least 3 characters')
   .max(255, 'bucket name must be at most 255 characters')
   .refine((name) => !name.includes('/'), 'bucket name must not contain "/"')
+  .regex(/^[A-Za-z0-9._-]*$/, 'bucket name may contain only letters, digits, ".", "_" and "-"')
 
 /** S3's naming rules for new general purpose buckets, with the rule that was broken in the message. */
 export function bucketNameProblem(name: string): string | undefined {
@@ -31,12 +31,26 @@ export const NewBucketName = z.string().superRefine((name, context) => {
   if (problem) context.addIssue({ code: 'custom', message: problem })
 })
 
-/** S3 limits keys to 1,024 bytes of UTF-8; counted in bytes, not characters. */
-export const ObjectKey = z.string().refine((key) => new TextEncoder().encode(key).length <= 1024, 'key must be at most 1024 bytes of UTF-8')
+/**
+ * The one key schema of every object operation: 1 to 1,024 bytes of UTF-8 (counted in bytes, not
+ * characters), well-formed. An empty key would turn an object request into a bucket request (a DELETE
+ * with ?uploadId deletes the bucket, ?tagging replaces the bucket's tags), so it never gets this far.
+ */
+export const ObjectKey = WellFormed('key')
+  .min(1, 'key must not be empty')
+  .refine((key) => utf8Bytes(key) <= 1024, 'key must be at most 1024 bytes of UTF-8')
 
-export const Prefix = z
-  .string()
-  .refine((prefix) => new TextEncoder().encode(prefix).length <= 1024, 'prefix must be at most 1024 bytes of UTF-8')
+/** A key prefix ("" is the whole bucket). */
+export const Prefix = WellFormed('prefix').refine((prefix) => utf8Bytes(prefix) <= 1024, 'prefix must be at most 1024 bytes of UTF-8')
+
+/** An object version id as S3 reported it ("null" for objects written before versioning). */
+export const VersionId = WellFormed('versionId')
+  .min(1, 'versionId must not be empty')
+  .max(1024, 'versionId must be at most 1024 characters')
+
+/** A paging token or marker handed back as it came; never empty (omit it for the first page). */
+const Marker = (field: string, max: number) =>
+  WellFormed(field).min(1, `${field} must not be empty (omit it for the first page)`).max(max, `${field} must be at most ${max} characters`)
 
 export const storageClasses = [
   'STANDARD',
@@ -131,31 +145,54 @@ export const ObjectDetails = z.object({
 })
 export type ObjectDetails = z.infer<typeof ObjectDetails>
 
+/**
+ * A value sent as an HTTP header. CR, LF and NUL would end or split the header; other non-ASCII cannot be
+ * sent at all (Content-Disposition is the exception: main writes a non-ASCII file name as RFC 6266
+ * `filename*=UTF-8''…`).
+ */
+const HeaderValue = (field: string, max: number, { unicode = false } = {}) =>
+  WellFormed(field)
+    .max(max, `${field} must be at most ${max} characters`)
+    .refine((value) => !hasHeaderBreakers(value), `${field} must not contain line breaks (CR, LF) or NUL`)
+    .refine(
+      (value) => unicode || /^[\t\x20-\x7e]*$/.test(value),
+      `${field} may contain only printable ASCII (letters, digits, spaces and punctuation)`,
+    )
+
 /** Editable system metadata (a copy-in-place keeps everything not named here; an empty string removes a header). */
 export const SystemMetadataInput = z
   .object({
-    contentType: z.string().max(1024).optional(),
-    cacheControl: z.string().max(1024).optional(),
-    contentDisposition: z.string().max(1024).optional(),
-    contentEncoding: z.string().max(1024).optional(),
-    contentLanguage: z.string().max(1024).optional(),
-    expires: z.string().max(256).optional(),
+    contentType: HeaderValue('contentType', 1024).optional(),
+    cacheControl: HeaderValue('cacheControl', 1024).optional(),
+    contentDisposition: HeaderValue('contentDisposition', 1024, { unicode: true }).optional(),
+    contentEncoding: HeaderValue('contentEncoding', 1024).optional(),
+    contentLanguage: HeaderValue('contentLanguage', 1024).optional(),
+    expires: HeaderValue('expires', 256).optional(),
   })
   .strict()
 
-/** S3 user metadata: names are case-insensitive ASCII; the whole header block is limited to 2 KB. */
-export const UserMetadata = z.record(z.string(), z.string().max(2048)).superRefine((meta, context) => {
+/**
+ * S3 user metadata: names are case-insensitive ASCII; values any well-formed text without CR, LF or NUL
+ * (non-ASCII values travel RFC 2047-encoded, which S3 decodes); the whole block is limited to 2 KB.
+ */
+export const UserMetadata = withoutReservedKeys(
+  'a metadata name',
+  z.record(z.string(), HeaderValue('metadata value', 2048, { unicode: true })),
+).superRefine((meta, context) => {
   for (const name of Object.keys(meta)) {
     if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) {
       context.addIssue({ code: 'custom', path: [name], message: "metadata names may contain only letters, digits and !#$%&'*+.^_`|~-" })
     }
   }
-  const size = Object.entries(meta).reduce((n, [k, v]) => n + k.length + new TextEncoder().encode(v).length, 0)
+  const size = Object.entries(meta).reduce((n, [k, v]) => n + k.length + utf8Bytes(v), 0)
   if (size > 2048) context.addIssue({ code: 'custom', message: 'user metadata must be at most 2 KB in total' })
 })
 
 /** S3 object tags: at most 10; keys ≤ 128 and values ≤ 256 Unicode characters. */
-export const Tags = z.record(z.string(), z.string().max(256, 'tag values must be at most 256 characters')).superRefine((tags, context) => {
+export const Tags = withoutReservedKeys(
+  'a tag key',
+  z.record(WellFormed('tag key'), WellFormed('tag value').max(256, 'tag values must be at most 256 characters')),
+).superRefine((tags, context) => {
   for (const key of Object.keys(tags)) {
     if (key.length === 0) context.addIssue({ code: 'custom', path: [key], message: 'tag keys must not be empty' })
     else if ([...key].length > 128) context.addIssue({ code: 'custom', path: [key], message: 'tag keys must be at most 128 characters' })
@@ -219,7 +256,7 @@ export const s3Api = {
         prefix: Prefix.default(''),
         /** '/' lists one folder level; omit for a flat listing. */
         delimiter: z.literal('/').optional(),
-        nextToken: z.string().max(4096).optional(),
+        nextToken: Marker('nextToken', 4096).optional(),
         pageSize: z.number().int().min(1).max(1000, 'pageSize must be at most 1000').default(1000),
         source: ListingSource,
       })
@@ -233,7 +270,7 @@ export const s3Api = {
   }),
   /** Deletes an empty bucket. `confirm` must repeat the bucket's name (typed by the user). */
   deleteBucket: operation({
-    input: z.object({ profileId: ProfileId, bucket: BucketName, confirm: z.string() }).strict(),
+    input: z.object({ profileId: ProfileId, bucket: BucketName, confirm: WellFormed('confirm').max(255) }).strict(),
     output: z.object({ deleted: z.literal(true) }),
   }),
   bucketInfo: operation({
@@ -252,7 +289,7 @@ export const s3Api = {
         profileId: ProfileId,
         bucket: BucketName,
         prefix: Prefix.default(''),
-        query: z.string().min(1, 'search text must not be empty').max(1024),
+        query: WellFormed('search text').min(1, 'search text must not be empty').max(1024),
         maxResults: z.number().int().min(1).max(10_000).default(1_000),
         maxScanned: z.number().int().min(1).max(1_000_000).default(100_000),
       })
@@ -272,8 +309,8 @@ export const s3Api = {
         profileId: ProfileId,
         bucket: BucketName,
         prefix: Prefix.default(''),
-        keyMarker: z.string().max(2048).optional(),
-        versionIdMarker: z.string().max(1024).optional(),
+        keyMarker: Marker('keyMarker', 2048).optional(),
+        versionIdMarker: Marker('versionIdMarker', 1024).optional(),
         pageSize: z.number().int().min(1).max(1000).default(200),
       })
       .strict(),
@@ -284,7 +321,7 @@ export const s3Api = {
     cancellable: true,
   }),
   objectDetails: operation({
-    input: z.object({ profileId: ProfileId, bucket: BucketName, key: ObjectKey, versionId: z.string().max(1024).optional() }).strict(),
+    input: z.object({ profileId: ProfileId, bucket: BucketName, key: ObjectKey, versionId: VersionId.optional() }).strict(),
     output: ObjectDetails,
   }),
   /** Replaces system and user metadata by copying the object onto itself; tags, class and data are kept. */
@@ -296,9 +333,7 @@ export const s3Api = {
     cancellable: true,
   }),
   putTags: operation({
-    input: z
-      .object({ profileId: ProfileId, bucket: BucketName, key: ObjectKey, versionId: z.string().max(1024).optional(), tags: Tags })
-      .strict(),
+    input: z.object({ profileId: ProfileId, bucket: BucketName, key: ObjectKey, versionId: VersionId.optional(), tags: Tags }).strict(),
     output: z.object({ tags: z.record(z.string(), z.string()) }),
   }),
   /** Copies the object onto itself in another class. Archived objects must be restored first. */
@@ -313,7 +348,7 @@ export const s3Api = {
         profileId: ProfileId,
         bucket: BucketName,
         key: ObjectKey,
-        versionId: z.string().max(1024).optional(),
+        versionId: VersionId.optional(),
         days: z.number().int().min(1, 'restore for at least 1 day').max(365, 'restore for at most 365 days'),
         tier: RestoreTier,
       })
@@ -331,7 +366,7 @@ export const s3Api = {
         profileId: ProfileId,
         bucket: BucketName,
         key: ObjectKey,
-        versionId: z.string().max(1024).optional(),
+        versionId: VersionId.optional(),
         expiresInSeconds: z.number().int().min(1).max(604_800, 'presigned URLs last at most 7 days (604800 seconds)'),
         copyToClipboard: z.boolean().default(false),
       })
@@ -405,7 +440,7 @@ export const s3Api = {
         profileId: ProfileId,
         bucket: BucketName,
         uploads: z
-          .array(z.object({ key: ObjectKey, uploadId: z.string().max(1024) }))
+          .array(z.object({ key: ObjectKey, uploadId: WellFormed('uploadId').min(1, 'uploadId must not be empty').max(1024) }))
           .min(1)
           .max(10_000),
       })

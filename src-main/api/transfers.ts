@@ -5,7 +5,7 @@
  */
 import { z } from 'zod'
 import { operation } from './contract'
-import { ProfileId, TimestampMs } from './common'
+import { ProfileId, TimestampMs, WellFormed } from './common'
 import { BucketName, ObjectKey, Prefix } from './s3'
 
 export const TransferState = z.enum(['queued', 'running', 'paused', 'waiting-for-network', 'verifying', 'done', 'failed', 'cancelled'])
@@ -37,9 +37,14 @@ export type TransferView = z.infer<typeof TransferView>
 
 export const DroppedItem = z.object({ name: z.string(), isDirectory: z.boolean(), files: z.number().int(), bytes: z.number() })
 
+/** Below this a part of 5 MiB takes minutes and S3 drops the connection; 0 still means unlimited. */
+export const MIN_BANDWIDTH_MIBPS = 0.1
+
 export const UploadConflictPolicy = z.enum(['overwrite', 'skip', 'rename'])
 
-const JobRef = z.object({ jobId: z.string().max(64) }).strict()
+const JobId = WellFormed('jobId').min(1, 'jobId must not be empty').max(64)
+const DropId = WellFormed('dropId').min(1, 'dropId must not be empty').max(64)
+const JobRef = z.object({ jobId: JobId }).strict()
 
 /** The settings a user may change, in the units people think in. */
 export const TransferSettings = z
@@ -52,8 +57,12 @@ export const TransferSettings = z
       .int()
       .min(5, 'parts must be at least 5 MiB (S3’s minimum)')
       .max(5120, 'parts must be at most 5,120 MiB (5 GiB)'),
-    /** Total bandwidth in MiB/s across all transfers; 0 means unlimited. */
-    maxBandwidthMiBps: z.number().min(0, 'bandwidth must not be negative').max(100_000),
+    /** Total bandwidth in MiB/s across all transfers; 0 means unlimited, else at least 0.1 MiB/s (slower stalls S3's timeouts). */
+    maxBandwidthMiBps: z
+      .number()
+      .min(0, 'bandwidth must not be negative')
+      .max(100_000, 'bandwidth must be at most 100,000 MiB/s')
+      .refine((v) => v === 0 || v >= MIN_BANDWIDTH_MIBPS, `bandwidth must be 0 (unlimited) or at least ${MIN_BANDWIDTH_MIBPS} MiB/s`),
   })
   .strict()
 export type TransferSettings = z.infer<typeof TransferSettings>
@@ -71,13 +80,18 @@ export const transfersApi = {
   }),
   /** What uploading a drop into a folder would do: files, bytes, and keys that already exist. */
   planUpload: operation({
-    input: z.object({ dropId: z.string().max(64), profileId: ProfileId, bucket: BucketName, prefix: Prefix }).strict(),
+    input: z.object({ dropId: DropId, profileId: ProfileId, bucket: BucketName, prefix: Prefix }).strict(),
     output: z.object({
       files: z.number().int(),
       bytes: z.number(),
       /** Destination keys that exist already (the first 1,000), and how many in all. */
       conflicts: z.array(z.string()),
       conflictCount: z.number().int(),
+      /**
+       * Files whose key another file of this drop already has (names that differ only in Unicode form,
+       * NFC and NFD): their keys are in `conflicts` too, and they are skipped or kept as "name (n)".
+       */
+      twins: z.array(z.object({ name: z.string(), sameKeyAs: z.string(), key: z.string() })),
       /** Files that cannot be uploaded (unreadable, key over 1,024 bytes, over 5 TiB), with the reason. */
       refused: z.array(z.object({ name: z.string(), reason: z.string() })),
     }),
@@ -86,9 +100,17 @@ export const transfersApi = {
   /** Uploads a drop into a folder, keeping the dropped folders' structure. */
   startUpload: operation({
     input: z
-      .object({ dropId: z.string().max(64), profileId: ProfileId, bucket: BucketName, prefix: Prefix, onConflict: UploadConflictPolicy })
+      .object({ dropId: DropId, profileId: ProfileId, bucket: BucketName, prefix: Prefix, onConflict: UploadConflictPolicy })
       .strict(),
-    output: z.object({ batchId: z.string(), jobs: z.number().int(), skipped: z.number().int() }),
+    output: z.object({
+      batchId: z.string(),
+      jobs: z.number().int(),
+      skipped: z.number().int(),
+      /** Files kept under another key than planned ("name (n).ext"): which file, and its key. */
+      renamed: z.array(z.object({ name: z.string(), key: z.string() })),
+      /** Files not uploaded at all, with the reason (as planUpload listed them). */
+      refused: z.array(z.object({ name: z.string(), reason: z.string() })),
+    }),
   }),
   /** Downloads keys and prefixes into a folder the user picks in the OS dialog (main opens it). */
   download: operation({

@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events'
+
 /**
  * Cancellation across the process boundary: the renderer names a call with a request id, and a later
  * `cancel(requestId)` aborts that call's AbortSignal in main. Ids are scoped per sender so one window
@@ -9,6 +11,8 @@ export class CallRegistry {
   /** Returns the signal for a new call, and the function to run when it settles. */
   begin(senderId: string | number, requestId: string | undefined): { signal: AbortSignal; end: () => void } {
     const controller = new AbortController()
+    // A cancellable call may run many requests on this signal at once (bulk aborts, ListParts…).
+    setMaxListeners(0, controller.signal)
     if (requestId === undefined) return { signal: controller.signal, end: () => {} }
     const key = `${senderId}:${requestId}`
     this.controllers.get(key)?.abort()

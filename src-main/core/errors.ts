@@ -73,6 +73,9 @@ export function toApiError(thrown: unknown): ApiError {
     return { code: 'interrupted', message: `The connection was interrupted (${interrupted ?? name}). Try again.`, retryable: true }
   }
   const fileError = fileErrorOf(error as ErrorLike & { syscall?: string; path?: string })
+  if (fileError && error.code === 'ENAMETOOLONG') {
+    return { code: 'bad-request', message: `The file name is too long for this disk (${fileError}).`, retryable: false }
+  }
   if (fileError) {
     const what =
       error.code === 'EACCES' || error.code === 'EPERM'
@@ -135,9 +138,39 @@ export function toApiError(thrown: unknown): ApiError {
       return { code: 'throttled', message: `AWS asked Haneul to slow down${detail}. It retries with backoff.`, retryable: true }
     case 'ZodError':
       return { code: 'bad-request', message: error.message ?? 'Invalid input.', retryable: false }
+    case 'URIError':
+      // encodeURIComponent throws this on a lone surrogate: text that has no UTF-8 form.
+      return { code: 'bad-request', message: 'A name or value is not well-formed Unicode, so it cannot be sent.', retryable: false }
+  }
+  if (error.code === 'ERR_INVALID_CHAR' || error.code === 'ERR_INVALID_HTTP_TOKEN') {
+    // Node refuses a header holding a line break or non-ASCII (e.g. a session token pasted with a newline).
+    return {
+      code: 'bad-request',
+      message:
+        'A value sent as an HTTP header holds a character headers cannot carry (a line break or non-ASCII). Check the profile and the fields entered.',
+      retryable: false,
+    }
   }
   if (status === 403) return { code: 'access-denied', message: `Access denied (HTTP 403)${detail}.`, retryable: false }
   if (status === 404) return { code: 'not-found', message: `Not found (HTTP 404)${detail}.`, retryable: false }
+  // Other refusals of the request itself (replies to HEAD carry no error code, only the status).
+  if (status === 409 || status === 412) {
+    return {
+      code: 'conflict',
+      message: `The service refused: the resource is not in a state that allows this (HTTP ${status})${detail}.`,
+      retryable: false,
+    }
+  }
+  if (status === 405 || status === 501) {
+    return { code: 'unsupported', message: `The service does not support this request (HTTP ${status})${detail}.`, retryable: false }
+  }
+  if (status !== undefined && status >= 400 && status < 500) {
+    return {
+      code: 'bad-request',
+      message: `The service refused the request as invalid (HTTP ${status})${detail}. Check the names, ids and values given.`,
+      retryable: false,
+    }
+  }
   if (status !== undefined && status >= 500) {
     return { code: 'internal', message: `The service failed (HTTP ${status})${detail}. Try again.`, retryable: true }
   }

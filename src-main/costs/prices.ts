@@ -103,6 +103,7 @@ export function storageClassRules(storageClass: string): StorageClassRules {
 export function storageClassTable(region: string): {
   priceTableDate: string
   region: string
+  fallbackNote?: string
   classes: Array<{ storageClass: string; usdPerGbMonth: number } & StorageClassRules>
 } {
   const table = regionTable(region)
@@ -111,7 +112,11 @@ export function storageClassTable(region: string): {
     usdPerGbMonth: price,
     ...storageClassRules(storageClass),
   }))
-  return { priceTableDate: PRICE_TABLE_DATE, region: table.region, classes }
+  const fallbackNote =
+    table.region === region
+      ? undefined
+      : `The price table (${PRICE_TABLE_DATE}) has no prices for "${region}"; these are ${table.region}'s. Check the AWS pricing page for that region.`
+  return { priceTableDate: PRICE_TABLE_DATE, region: table.region, ...(fallbackNote ? { fallbackNote } : {}), classes }
 }
 
 /**

@@ -3,6 +3,7 @@
  * reports what it found and finished through a JobContext, and the runner turns that into throttled
  * `job.progress` events and one `job.done`. Knows nothing about S3.
  */
+import { setMaxListeners } from 'node:events'
 import { randomUUID } from 'node:crypto'
 import type { AppEvent } from '../api/events'
 import type { JobSnapshot } from '../api/jobs'
@@ -60,9 +61,12 @@ export class JobRunner {
   /** Starts `run` in the background and returns its job id. */
   start(kind: JobKind, profileId: string, bucket: string, run: (context: JobContext) => Promise<void>): string {
     const jobId = randomUUID()
+    const controller = new AbortController()
+    // Every request of every key in flight listens on this one signal; Node's default of 10 would warn.
+    setMaxListeners(0, controller.signal)
     const job: Job = {
       snapshot: { jobId, kind, profileId, bucket, state: 'running', total: 0, done: 0, bytesDone: 0, failures: [], failureCount: 0 },
-      controller: new AbortController(),
+      controller,
       lastEmitMs: 0,
     }
     this.jobs.set(jobId, job)

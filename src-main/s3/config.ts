@@ -22,6 +22,8 @@ export interface S3Config {
   maxUploadsListed: number
   /** ListParts calls in flight at once when summing the parts of incomplete uploads. */
   listPartsConcurrency: number
+  /** AbortMultipartUpload calls in flight at once (10,000 one by one take many seconds). */
+  abortConcurrency: number
 }
 
 export const defaultS3Config: S3Config = {
@@ -34,6 +36,7 @@ export const defaultS3Config: S3Config = {
   deleteConcurrency: 4,
   maxUploadsListed: 10_000,
   listPartsConcurrency: 4,
+  abortConcurrency: 32,
 }
 
 /** S3's part limits: 5 MiB to 5 GiB (the last part may be smaller), at most 10,000 parts. */

@@ -26,6 +26,7 @@ import {
 } from '@aws-sdk/client-s3'
 import { forEachLimit } from '../jobs/pool'
 import { partSizeFor, type S3Config } from './config'
+import { contentDispositionHeader, decodeMetadata, encodeMetadata } from './header-values'
 import { copySource } from './listing'
 
 /** Every checksum algorithm S3 may report, in the order a reply is searched. */
@@ -55,7 +56,10 @@ export function checksumOf(
   return undefined
 }
 
-/** What S3 keeps with an object besides its bytes and tags; a copy-in-place writes all of it again. */
+/**
+ * What S3 keeps with an object besides its bytes and tags; a copy-in-place writes all of it again.
+ * Metadata values are plain Unicode here: decoded from S3's replies, encoded again when sent.
+ */
 export interface ObjectAttributes {
   contentType?: string
   cacheControl?: string
@@ -111,7 +115,7 @@ export function attributesOf(head: HeadLike): ObjectAttributes {
     contentLanguage: head.ContentLanguage,
     expires: head.Expires,
     websiteRedirectLocation: head.WebsiteRedirectLocation,
-    metadata: { ...head.Metadata },
+    metadata: decodeMetadata(head.Metadata),
     serverSideEncryption: head.ServerSideEncryption,
     sseKmsKeyId: head.SSEKMSKeyId,
     bucketKeyEnabled: head.BucketKeyEnabled,
@@ -123,12 +127,12 @@ function attributeFields(attributes: ObjectAttributes, withEncryption: boolean) 
   return {
     ContentType: attributes.contentType,
     CacheControl: attributes.cacheControl,
-    ContentDisposition: attributes.contentDisposition,
+    ContentDisposition: attributes.contentDisposition === undefined ? undefined : contentDispositionHeader(attributes.contentDisposition),
     ContentEncoding: attributes.contentEncoding,
     ContentLanguage: attributes.contentLanguage,
     Expires: attributes.expires,
     WebsiteRedirectLocation: attributes.websiteRedirectLocation,
-    Metadata: attributes.metadata,
+    Metadata: encodeMetadata(attributes.metadata),
     ...(withEncryption
       ? {
           ServerSideEncryption: attributes.serverSideEncryption,

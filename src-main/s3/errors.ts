@@ -26,6 +26,13 @@ const REFUSED_INPUT = new Set([
   'InvalidPart',
   'InvalidPartOrder',
   'BadDigest',
+  'InvalidURI',
+  'InvalidDigest',
+  'InvalidObjectName',
+  'InvalidVersionId',
+  'IncompleteBody',
+  'MissingContentLength',
+  'BadRequest',
 ])
 
 /** Turns a known S3 refusal into a HaneulError; anything else is returned as it was. */
@@ -33,6 +40,15 @@ export function explainS3Error(thrown: unknown): unknown {
   if (thrown instanceof HaneulError || typeof thrown !== 'object' || thrown === null) return thrown
   const { name = '', message = '' } = thrown as S3ErrorLike
   const detail = message && message !== 'UnknownError' ? ` (${message})` : ''
+  if (name === 'InvalidArgument' && /continuation token|marker/i.test(message)) {
+    return new HaneulError(
+      'bad-request',
+      `S3 does not recognise this page token${detail}: it belongs to another listing or has expired. Reload the folder to start from the first page.`,
+    )
+  }
+  if (name === 'InvalidArgument' && /version id/i.test(message)) {
+    return new HaneulError('bad-request', `S3 does not accept this version id${detail}. Pick the version again from the versions list.`)
+  }
   if (REFUSED_INPUT.has(name)) return new HaneulError('bad-request', `S3 refused the request: ${name}${detail}.`)
   switch (name) {
     case 'InvalidObjectState':

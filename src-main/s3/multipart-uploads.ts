@@ -105,7 +105,7 @@ export async function abortMultipartUploads(
 ): Promise<{ aborted: number; failures: Array<{ key: string; code: string; message: string }> }> {
   let aborted = 0
   const failures: Array<{ key: string; code: string; message: string }> = []
-  await forEachLimit(uploads, config.keyConcurrency, signal, async ({ key, uploadId }) => {
+  await forEachLimit(uploads, config.abortConcurrency, signal, async ({ key, uploadId }) => {
     try {
       await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }), { abortSignal: signal })
       aborted++

@@ -17,6 +17,7 @@ import { HaneulError } from '../core/errors'
 import type { S3Config } from './config'
 import { attributesOf, checksumOf, copyServerSide, headObject, sourceFromHead, type ObjectAttributes } from './copy'
 import { explainS3Error, isNotFound } from './errors'
+import { decodeMetadata } from './header-values'
 
 export interface ObjectRef {
   bucket: string
@@ -75,7 +76,8 @@ function detailsFrom(ref: ObjectRef, head: HeadObjectCommandOutput, tags: Record
       serverSideEncryption: head.ServerSideEncryption,
       websiteRedirectLocation: head.WebsiteRedirectLocation,
     },
-    metadata: { ...head.Metadata },
+    // S3 returns non-ASCII values RFC 2047-encoded; people read them decoded.
+    metadata: decodeMetadata(head.Metadata),
     tags,
     restore: parseRestore(head.Restore),
     archived: isArchived(head),

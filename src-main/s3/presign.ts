@@ -1,36 +1,50 @@
 /**
- * Presigned GET URLs, signed with the profile's own client settings: its credentials, its endpoint
- * (a custom S3-compatible one included, path-style when the profile says so) and the bucket's real
- * region, so a link to a bucket in another region works. SigV4 query signing via @smithy/signature-v4,
- * as @aws-sdk/s3-request-presigner does it (that package is not a dependency).
+ * Presigned GET URLs, made by the SDK's own presigner (@aws-sdk/s3-request-presigner) from a real
+ * GetObjectCommand: it signs the very request the SDK serializes, with the profile's credentials, its
+ * endpoint (a custom S3-compatible one included, path-style when the profile says so) and every
+ * middleware of the client — the object-request guard included, so an empty key never becomes a signed
+ * bucket listing. The bucket's real region is signed for, so a link to a bucket in another region works.
  */
-import type { S3Client } from '@aws-sdk/client-s3'
-import { HttpRequest } from '@smithy/protocol-http'
-import { SignatureV4 } from '@smithy/signature-v4'
-import type { AwsCredentialIdentity, ChecksumConstructor, Endpoint, EndpointV2, HashConstructor } from '@aws-sdk/types'
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
 import { HaneulError, toApiError } from '../core/errors'
 import { bucketRegion } from './buckets'
-import { encodeKeyPath, uriEncode } from './listing'
+import { guardObjectRequests, requestProblem } from './request-guard'
 
-/** The parts of the client's resolved configuration a presigner needs (the SDK types them loosely). */
-interface ResolvedS3Config {
-  region: () => Promise<string>
-  credentials: () => Promise<AwsCredentialIdentity>
-  endpoint?: () => Promise<Endpoint>
-  forcePathStyle?: boolean
-  useFipsEndpoint: () => Promise<boolean>
-  useDualstackEndpoint: () => Promise<boolean>
-  endpointProvider: (params: Record<string, unknown>) => EndpointV2
-  sha256: ChecksumConstructor | HashConstructor
+/** Clients signing for another region than their profile's, made once per (client, region). */
+const regionalClients = new WeakMap<S3Client, Map<string, S3Client>>()
+
+/** The profile's client, or one like it for the bucket's region (same credentials, endpoint, style). */
+async function clientForRegion(client: S3Client, region: string): Promise<S3Client> {
+  if ((await client.config.region()) === region) return client
+  let byRegion = regionalClients.get(client)
+  if (!byRegion) regionalClients.set(client, (byRegion = new Map()))
+  let regional = byRegion.get(region)
+  if (!regional) {
+    const config = client.config
+    regional = guardObjectRequests(
+      new S3Client({
+        region,
+        credentials: config.credentials,
+        endpoint: config.isCustomEndpoint ? config.endpoint : undefined,
+        forcePathStyle: config.forcePathStyle,
+        useFipsEndpoint: config.useFipsEndpoint,
+        useDualstackEndpoint: config.useDualstackEndpoint,
+      }),
+    )
+    byRegion.set(region, regional)
+  }
+  return regional
 }
-
-const PAYLOAD_HASH = 'x-amz-content-sha256'
 
 export async function presignGet(
   client: S3Client,
   input: { bucket: string; key: string; versionId?: string; expiresInSeconds: number },
   nowMs: () => number = Date.now,
 ): Promise<{ url: string; expiresAtMs: number }> {
+  // The client's guard refuses it as well; checked first so a bad request costs no region lookup.
+  const problem = requestProblem('GetObjectCommand', { Bucket: input.bucket, Key: input.key, VersionId: input.versionId })
+  if (problem) throw new HaneulError('bad-request', `Haneul did not sign this request: ${problem}.`)
   // Browsers and curl collapse "." and ".." in a URL's path, so such a link would ask for another key.
   if (input.key.split('/').some((segment) => segment === '.' || segment === '..')) {
     throw new HaneulError(
@@ -38,46 +52,16 @@ export async function presignGet(
       'Keys with "." or ".." path segments cannot be shared as a link: browsers rewrite those paths. Download the object instead.',
     )
   }
-  const config = client.config as unknown as ResolvedS3Config
   const region = await bucketRegion(client, input.bucket).catch((error: unknown) => {
     // Someone allowed to read the object but not to look at the bucket can still sign for it.
-    if (toApiError(error).code === 'access-denied') return config.region()
+    if (toApiError(error).code === 'access-denied') return client.config.region()
     throw error
   })
-  const custom = await config.endpoint?.()
-  // The same endpoint rules the client uses for requests: virtual-hosted or path-style, FIPS, dual-stack.
-  const resolved = config.endpointProvider({
-    Bucket: input.bucket,
-    Region: region,
-    UseFIPS: await config.useFipsEndpoint(),
-    UseDualStack: await config.useDualstackEndpoint(),
-    ForcePathStyle: config.forcePathStyle,
-    Endpoint: custom ? `${custom.protocol}//${custom.hostname}${custom.port ? `:${custom.port}` : ''}${custom.path}` : undefined,
-  })
-  const base = resolved.url
-  const host = base.port ? `${base.hostname}:${base.port}` : base.hostname
-  const request = new HttpRequest({
-    method: 'GET',
-    protocol: base.protocol,
-    hostname: base.hostname,
-    port: base.port ? Number(base.port) : undefined,
-    path: `${base.pathname.replace(/\/$/, '')}/${encodeKeyPath(input.key)}`,
-    query: input.versionId ? { versionId: input.versionId } : {},
-    // S3 signs presigned GETs over an unsigned payload, and the hash stays out of the URL.
-    headers: { host, [PAYLOAD_HASH]: 'UNSIGNED-PAYLOAD' },
-  })
-  // The path is already encoded once, as S3 wants it signed (no double encoding).
-  const signer = new SignatureV4({ credentials: config.credentials, region, service: 's3', sha256: config.sha256, uriEscapePath: false })
   const signingDate = new Date(nowMs())
-  const signed = await signer.presign(request, {
-    signingDate,
-    expiresIn: input.expiresInSeconds,
-    unsignableHeaders: new Set([PAYLOAD_HASH]),
-    unhoistableHeaders: new Set([PAYLOAD_HASH]),
-  })
-  const query = Object.entries(signed.query ?? {})
-    .flatMap(([name, value]) => (value === null ? [] : ([] as string[]).concat(value).map((v) => `${uriEncode(name)}=${uriEncode(v)}`)))
-    .join('&')
-  const url = `${base.protocol}//${host}${signed.path}?${query}`
+  const url = await getSignedUrl(
+    await clientForRegion(client, region),
+    new GetObjectCommand({ Bucket: input.bucket, Key: input.key, VersionId: input.versionId }),
+    { expiresIn: input.expiresInSeconds, signingDate },
+  )
   return { url, expiresAtMs: signingDate.getTime() + input.expiresInSeconds * 1000 }
 }

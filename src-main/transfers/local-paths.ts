@@ -13,6 +13,9 @@ const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)
 // eslint-disable-next-line no-control-regex
 const WINDOWS_INVALID = /[<>:"|?*\u0000-\u001f]/g
 
+/** The longest file or folder name file systems take (bytes of UTF-8 on Linux and macOS, UTF-16 units on Windows). */
+export const MAX_NAME_LENGTH = 255
+
 /** Maps a key (with the prefix already removed) to path segments under the destination folder, or refuses it. */
 export function mapKeyToSegments(relativeKey: string, platform: NodeJS.Platform): KeyMapping {
   const windows = platform === 'win32'
@@ -27,6 +30,14 @@ export function mapKeyToSegments(relativeKey: string, platform: NodeJS.Platform)
   // Empty and "." segments (a//b, a/./b) name no folder; S3 keeps them distinct, a file system cannot.
   if (segments.some((segment) => segment === '' || segment === '.')) {
     return { ok: false, reason: 'the key has an empty or "." path segment, which no file system can hold' }
+  }
+  // File systems cap one name at 255 bytes (ext4, APFS) or 255 UTF-16 units (NTFS); longer fails as ENAMETOOLONG.
+  const tooLong = segments.find((segment) => (windows ? segment.length : Buffer.byteLength(segment)) > MAX_NAME_LENGTH)
+  if (tooLong !== undefined) {
+    return {
+      ok: false,
+      reason: `a name in the key is longer than ${MAX_NAME_LENGTH} ${windows ? 'characters' : 'bytes'}, the most a file name can be`,
+    }
   }
   return { ok: true, relativeSegments: windows ? segments.map(windowsSafeSegment) : segments }
 }

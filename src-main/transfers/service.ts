@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { basename, join } from 'node:path'
-import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3'
+import { HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3'
 import type { AppEvent } from '../api/events'
 import type { TransferView } from '../api/transfers'
 import { HaneulError, toApiError } from '../core/errors'
@@ -77,21 +77,49 @@ export class TransfersService {
     return dropId
   }
 
-  /** Destination keys for a drop: prefix + the dropped path, NFC (the web's form, as S3 consoles do). */
+  /**
+   * Destination keys for a drop: prefix + the dropped path, NFC (the web's form, as S3 consoles do).
+   * Two files whose names differ only in Unicode form (NFC and NFD twins, which Linux and Windows
+   * allow side by side) would get one key: the later ones are marked as twins of the first, so the
+   * upload asks about them like about an existing key instead of letting one overwrite the other.
+   */
   private async destinations(dropId: string, prefix: string) {
     const contents = await this.deps.drops.contents(dropId)
     if (!contents) throw new HaneulError('not-found', 'That drop has expired; drop the files again.')
     const refused: Array<{ name: string; reason: string }> = [...contents.unreadable]
-    const planned: Array<{ path: string; key: string; sizeBytes: number }> = []
+    const planned: Array<{ path: string; name: string; key: string; sizeBytes: number; twinOf?: string }> = []
+    const firstWithKey = new Map<string, string>()
     for (const file of contents.files) {
       const key = `${prefix}${file.relativePath.normalize('NFC')}`
       if (Buffer.byteLength(key) > KEY_LIMIT_BYTES)
         refused.push({ name: file.relativePath, reason: `its key would be ${Buffer.byteLength(key)} bytes; S3 allows 1,024` })
       else if (file.sizeBytes > S3_LIMITS.maxObjectSizeBytes)
         refused.push({ name: file.relativePath, reason: 'it is larger than 5 TiB, the most S3 can store in one object' })
-      else planned.push({ path: file.path, key, sizeBytes: file.sizeBytes })
+      else {
+        const twinOf = firstWithKey.get(key)
+        if (twinOf === undefined) firstWithKey.set(key, file.relativePath)
+        planned.push({
+          path: file.path,
+          name: file.relativePath,
+          key,
+          sizeBytes: file.sizeBytes,
+          ...(twinOf !== undefined ? { twinOf } : {}),
+        })
+      }
     }
     return { planned, refused }
+  }
+
+  /** The bucket must exist before anything is planned into it (a listing of a missing bucket looks empty to HEAD). */
+  private async requireBucket(profileId: string, bucket: string, signal?: AbortSignal): Promise<void> {
+    const client = await this.deps.clients.s3(profileId)
+    try {
+      await client.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal: signal })
+    } catch (error) {
+      if (toApiError(error).code === 'not-found')
+        throw new HaneulError('not-found', `The bucket "${bucket}" does not exist (or belongs to another account). Pick another bucket.`)
+      throw error
+    }
   }
 
   /** Which destination keys exist: listed per dropped top-level folder, looked up one by one for files. */
@@ -134,18 +162,22 @@ export class TransfersService {
 
   async planUpload(input: { dropId: string; profileId: string; bucket: string; prefix: string }, signal?: AbortSignal) {
     const { planned, refused } = await this.destinations(input.dropId, input.prefix)
+    await this.requireBucket(input.profileId, input.bucket, signal)
     const existing = await this.existing(
       input.profileId,
       input.bucket,
-      planned.map((p) => p.key),
+      planned.filter((p) => p.twinOf === undefined).map((p) => p.key),
       signal,
     )
-    const conflicts = planned.filter((p) => existing.has(p.key)).map((p) => p.key)
+    // A twin's key is taken by its first file: it is a conflict like a key already in the bucket.
+    const conflicts = [...new Set(planned.filter((p) => existing.has(p.key) || p.twinOf !== undefined).map((p) => p.key))]
+    const twins = planned.flatMap((p) => (p.twinOf === undefined ? [] : [{ name: p.name, sameKeyAs: p.twinOf, key: p.key }]))
     return {
       files: planned.length,
       bytes: planned.reduce((n, p) => n + p.sizeBytes, 0),
       conflicts: conflicts.slice(0, CONFLICT_LIST_LIMIT),
       conflictCount: conflicts.length,
+      twins: twins.slice(0, CONFLICT_LIST_LIMIT),
       refused,
     }
   }
@@ -157,9 +189,12 @@ export class TransfersService {
     prefix: string
     onConflict: 'overwrite' | 'skip' | 'rename'
   }) {
-    const { planned } = await this.destinations(input.dropId, input.prefix)
+    const { planned, refused } = await this.destinations(input.dropId, input.prefix)
+    await this.requireBucket(input.profileId, input.bucket)
+    const hasTwins = planned.some((p) => p.twinOf !== undefined)
+    // Renaming a twin needs to know the folder's keys even when existing keys are overwritten.
     const existing =
-      input.onConflict === 'overwrite'
+      input.onConflict === 'overwrite' && !hasTwins
         ? new Set<string>()
         : await this.existing(
             input.profileId,
@@ -169,16 +204,21 @@ export class TransfersService {
     const taken = new Set([...existing, ...planned.map((p) => p.key)])
     const batchId = randomUUID()
     const jobIds: string[] = []
+    const renamed: Array<{ name: string; key: string }> = []
     let skipped = 0
     for (const file of planned) {
       let key = file.key
-      if (existing.has(key)) {
+      // A twin never overwrites its first file: it is skipped, or kept under a free "name (n)" key
+      // (also with 'overwrite', which means the bucket's old object, not another file of this drop).
+      const twin = file.twinOf !== undefined
+      if (twin || (existing.has(key) && input.onConflict !== 'overwrite')) {
         if (input.onConflict === 'skip') {
           skipped++
           continue
         }
         key = await this.freeKey(input.profileId, input.bucket, file.key, taken)
         taken.add(key)
+        renamed.push({ name: file.name, key })
       }
       jobIds.push(
         this.deps.engine.upload({
@@ -192,7 +232,7 @@ export class TransfersService {
     }
     this.deps.drops.forget(input.dropId)
     this.track(batchId, jobIds, `s3://${input.bucket}/${input.prefix}`)
-    return { batchId, jobs: jobIds.length, skipped }
+    return { batchId, jobs: jobIds.length, skipped, renamed, refused }
   }
 
   /** "name (n).ext" with the smallest n that is neither planned nor in the bucket (checked with HEAD). */
@@ -220,7 +260,8 @@ export class TransfersService {
     const jobIds: string[] = []
     const planned = new Set<string>()
     let renamed = 0
-    for (const key of input.keys) {
+    // A key listed twice is downloaded once (a Set keeps planning linear in the number of keys).
+    for (const key of new Set(input.keys)) {
       const relative = key.startsWith(input.sourcePrefix) ? key.slice(input.sourcePrefix.length) : basename(key)
       const mapped = mapKeyToSegments(relative, platform)
       const destination = mapped.ok ? destinationFor(folder, mapped.relativeSegments) : undefined

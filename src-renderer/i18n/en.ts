@@ -31,8 +31,14 @@ export default {
   status: {
     online: 'Online',
     offline: 'Offline',
+    partlyOffline: 'Partly offline',
     signedOut: 'Signed out',
     unknown: 'Not checked yet',
+    endpoint: {
+      online: 'reachable',
+      offline: 'unreachable',
+      unknown: 'not checked yet',
+    },
     sandbox: { starting: 'Sandbox starting…', running: 'Sandbox running', stopped: 'Sandbox stopped', failed: 'Sandbox failed' },
     transfersIdle: 'No transfers',
     transfers: '{n} transfer(s) · {rate} · {eta} left',
@@ -225,6 +231,9 @@ export default {
     summary: 'Uploading {n} file(s), {size}, to {target}.',
     conflicts: '{n} of them already exist there:',
     refused: '{n} file(s) cannot be uploaded:',
+    twins:
+      '{n} file(s) differ from another dropped file only in Unicode form (NFC/NFD) and would get its key. They are never overwritten by each other: skipped, or kept as "name (1)".',
+    twinOf: 'same key as {name}',
     skip: 'Skip existing',
     rename: 'Keep both (rename)',
     overwrite: 'Overwrite',

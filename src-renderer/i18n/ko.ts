@@ -33,8 +33,14 @@ const ko: typeof en = {
   status: {
     online: '온라인',
     offline: '오프라인',
+    partlyOffline: '일부 오프라인',
     signedOut: '로그아웃됨',
     unknown: '아직 확인 안 함',
+    endpoint: {
+      online: '연결됨',
+      offline: '연결 안 됨',
+      unknown: '아직 확인 안 함',
+    },
     sandbox: { starting: '샌드박스 시작 중…', running: '샌드박스 실행 중', stopped: '샌드박스 중지됨', failed: '샌드박스 오류' },
     transfersIdle: '전송 없음',
     transfers: '전송 {n}개 · {rate} · {eta} 남음',
@@ -227,6 +233,9 @@ const ko: typeof en = {
     summary: '파일 {n}개({size})를 {target}에 업로드합니다.',
     conflicts: '그중 {n}개가 이미 있습니다:',
     refused: '업로드할 수 없는 파일 {n}개:',
+    twins:
+      '파일 {n}개가 다른 파일과 유니코드 형식(NFC/NFD)만 달라 같은 키가 됩니다. 서로 덮어쓰지 않습니다: 건너뛰거나 "이름 (1)"로 둘 다 유지합니다.',
+    twinOf: '{name}과(와) 같은 키',
     skip: '있는 것은 건너뛰기',
     rename: '둘 다 유지 (이름 바꾸기)',
     overwrite: '덮어쓰기',

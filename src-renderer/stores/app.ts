@@ -2,7 +2,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { AppEvent } from '../../src-main/api/index'
-import type { ConnectivityState } from '../../src-main/api/events'
+import type { ConnectivitySummary } from '../../src-main/api/events'
 import { api, onEvent } from '../api'
 import { useUiStore } from './ui'
 
@@ -14,8 +14,8 @@ export const useAppStore = defineStore('app', () => {
   /** The sandbox child process's state, as main last reported it. */
   const sandboxState = ref<SandboxState>('starting')
   const sandboxMessage = ref<string | undefined>()
-  /** Reachability per profile id, pushed by main. */
-  const connectivity = ref<Record<string, ConnectivityState>>({})
+  /** Reachability per profile id (one word, and the detail per endpoint), pushed by main. */
+  const connectivity = ref<Record<string, ConnectivitySummary>>({})
 
   /** Loads app facts once and keeps them current from main's events. */
   async function start(): Promise<void> {
@@ -33,7 +33,7 @@ export const useAppStore = defineStore('app', () => {
       sandboxState.value = event.state
       sandboxMessage.value = event.message
     } else if (event.type === 'connectivity.changed') {
-      connectivity.value = { ...connectivity.value, [event.profileId]: event.state }
+      connectivity.value = { ...connectivity.value, [event.profileId]: { state: event.state, endpoints: event.endpoints } }
     }
   }
 

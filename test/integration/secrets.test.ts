@@ -13,99 +13,10 @@ import { operationNames } from '../../src-main/router'
 import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from '../../src-main/sandbox/credentials'
 import { SANDBOX_ADMIN_ROLE_ARN } from '../../src-main/sandbox/endpoints'
 import { startHarness, type Harness } from '../helpers/app-harness'
+import { addedSecret, addedToken, sampleInputs } from '../helpers/contract-samples'
 
 const rejectedSecret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY1'
 const rejectedToken = 'IQoJb3JpZ2luX2VjEBAaCXVzLWVhc3QtMSJHMEUCIQ-SESSION-TOKEN-SECRET'
-const addedSecret = 'added-profile-secret-0123456789abcdefghij'
-const addedToken = 'added-profile-session-token-0123456789'
-const site = 'haneul-demo-site'
-
-/** A valid input for every operation; the test fails if an operation is added without one here. */
-function sampleInputs(profileId: string, s3Endpoint: string, run: number): Record<string, unknown[]> {
-  const bucket = { profileId, bucket: site }
-  return {
-    'app.info': [{}],
-    'app.storageClasses': [{ region: 'us-east-1' }],
-    'app.copyText': [{ text: 'hello' }],
-    'app.openExternal': [{ url: 'https://docs.aws.amazon.com/s3/' }, { url: 'https://evil.example/' }],
-    'profiles.list': [{}],
-    'profiles.setActive': [{ profileId }],
-    'profiles.reload': [{}],
-    'profiles.secretStorage': [{}],
-    'profiles.add': [
-      {
-        name: `added-${run}`,
-        region: 'us-east-1',
-        accessKeyId: 'AKIAADDEDEXAMPLE0001',
-        secret: addedSecret,
-        sessionToken: addedToken,
-        endpoint: s3Endpoint,
-      },
-      {
-        name: `working-${run}`,
-        region: 'us-east-1',
-        accessKeyId: SANDBOX_ACCESS_KEY_ID,
-        secret: SANDBOX_SECRET_ACCESS_KEY,
-        endpoint: s3Endpoint,
-      },
-    ],
-    'profiles.update': [
-      { profileId, region: 'us-west-2' },
-      { profileId, endpoint: s3Endpoint, accessKeyId: SANDBOX_ACCESS_KEY_ID, secret: SANDBOX_SECRET_ACCESS_KEY },
-    ],
-    'profiles.remove': [{ profileId: 'app:does-not-exist' }],
-    'profiles.pendingMfa': [{}],
-    'profiles.submitMfa': [{ promptId: 'nope', code: '123456' }],
-    'profiles.cancelMfa': [{ promptId: 'nope' }],
-    'profiles.signIn': [{ profileId }],
-    's3.listBuckets': [{ profileId }, { profileId, source: 'cache' }],
-    's3.listObjects': [
-      { ...bucket },
-      { ...bucket, prefix: 'blog/', delimiter: '/', pageSize: 5 },
-      { profileId, bucket: 'no-such-bucket-here' },
-    ],
-    's3.createBucket': [{ profileId, bucket: `secret-test-${run}`, region: 'us-east-1' }],
-    's3.deleteBucket': [{ profileId, bucket: `secret-test-${run}`, confirm: `secret-test-${run}` }],
-    's3.bucketInfo': [{ ...bucket }],
-    's3.searchObjects': [{ ...bucket, query: 'index' }],
-    's3.listVersions': [{ ...bucket, prefix: 'css/' }],
-    's3.objectDetails': [{ ...bucket, key: 'index.html' }],
-    's3.updateMetadata': [{ ...bucket, key: 'robots.txt', system: { cacheControl: 'max-age=60' }, metadata: { run: String(run) } }],
-    's3.putTags': [{ ...bucket, key: 'robots.txt', tags: { run: String(run) } }],
-    's3.changeStorageClass': [{ ...bucket, key: 'css/print.css', storageClass: run % 2 ? 'STANDARD_IA' : 'STANDARD' }],
-    's3.restoreObject': [{ ...bucket, key: 'archive/releases/site-v1.1.0.zip', days: 1, tier: 'Standard' }],
-    's3.presignGet': [{ ...bucket, key: 'index.html', expiresInSeconds: 60, copyToClipboard: true }],
-    's3.createFolder': [{ ...bucket, prefix: `secret-test-${run}/` }],
-    's3.copy': [
-      { ...bucket, keys: ['robots.txt'], destination: { profileId, bucket: site, prefix: `copies-${run}/` }, onConflict: 'overwrite' },
-    ],
-    's3.move': [
-      { ...bucket, keys: ['no-such-key.txt'], destination: { profileId, bucket: site, prefix: 'moved/' }, onConflict: 'overwrite' },
-    ],
-    's3.rename': [{ ...bucket, key: 'robots.txt', newKey: 'robots.txt.bak' }],
-    's3.delete': [{ ...bucket, keys: ['no-such-key.txt'] }],
-    's3.countPrefix': [{ ...bucket, prefixes: ['blog/'] }],
-    's3.listMultipartUploads': [{ ...bucket }],
-    's3.abortMultipartUploads': [{ ...bucket, uploads: [{ key: 'x', uploadId: 'nope' }] }],
-    's3.addAbortIncompleteRule': [{ ...bucket, days: 7 }],
-    'jobs.list': [{}],
-    'jobs.cancel': [{ jobId: 'nope' }],
-    'transfers.list': [{}],
-    'transfers.settings': [{}],
-    'transfers.updateSettings': [{ concurrency: 10, partSizeMiB: 8, maxBandwidthMiBps: 0 }],
-    'transfers.chooseFiles': [{}],
-    'transfers.planUpload': [{ dropId: 'nope', ...bucket, prefix: '' }],
-    'transfers.startUpload': [{ dropId: 'nope', ...bucket, prefix: '', onConflict: 'skip' }],
-    'transfers.download': [{ ...bucket, keys: ['index.html'] }],
-    'transfers.pause': [{ jobId: 'nope' }],
-    'transfers.resume': [{ jobId: 'nope' }],
-    'transfers.retry': [{ jobId: 'nope' }],
-    'transfers.cancel': [{ jobId: 'nope' }],
-    'transfers.clearFinished': [{}],
-    'transfers.showInFolder': [{ jobId: 'nope' }],
-    'transfers.dragOut': [{ ...bucket, key: 'index.html' }],
-  }
-}
 
 describe('no secret crosses to the renderer', () => {
   let harness: Harness
@@ -167,7 +78,7 @@ describe('no secret crosses to the renderer', () => {
   it('keeps secrets out of every reply, error and event', async () => {
     const context = { senderUrl: 'app://haneul/index.html', signal: new AbortController().signal }
     const outcomes = new Map<string, boolean>()
-    const s3Endpoint = harness.services.sandbox.endpoints!.s3
+    const s3Endpoint = harness.services.sandbox.endpoints!.s3!
     let run = 0
     const exercise = async (profileId: string, only?: string) => {
       run++

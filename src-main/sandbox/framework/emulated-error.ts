@@ -8,6 +8,8 @@ export class EmulatedError extends Error {
     readonly status = 400,
     /** 'Sender' for client faults, 'Receiver' for server faults (used by XML protocols). */
     readonly type: 'Sender' | 'Receiver' = status >= 500 ? 'Receiver' : 'Sender',
+    /** Extra members of the error shape, written inside `<Error>` (e.g. Route 53's `Messages`). */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message)
   }

@@ -85,7 +85,9 @@ export function restXmlService(
       )
     } catch (error) {
       const e = error instanceof EmulatedError ? error : new EmulatedError('InternalFailure', String(error), 500)
-      const xml = toXml({ ErrorResponse: { '@_xmlns': xmlns, Error: { Type: e.type, Code: e.code, Message: e.message }, RequestId: id } })
+      const xml = toXml({
+        ErrorResponse: { '@_xmlns': xmlns, Error: { Type: e.type, Code: e.code, Message: e.message, ...e.details }, RequestId: id },
+      })
       send(res, e.status, { 'content-type': 'text/xml', 'x-amzn-requestid': id }, xml)
     }
   }

@@ -59,6 +59,39 @@ export function parseObjectHeaders(ctx: RequestContext): ObjectHeaders {
   }
 }
 
+/** One RFC 2047 encoded-word's text, or undefined when its charset or encoding is not one S3 reads. */
+function decodeEncodedWord(charset: string, encoding: string, text: string): string | undefined {
+  const name = charset.toLowerCase()
+  if (name !== 'utf-8' && name !== 'us-ascii' && name !== 'iso-8859-1') return undefined
+  const bytes =
+    encoding.toUpperCase() === 'B'
+      ? Buffer.from(text, 'base64')
+      : Buffer.from(
+          text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+          'latin1',
+        )
+  return name === 'utf-8' ? bytes.toString('utf8') : bytes.toString('latin1')
+}
+
+/**
+ * S3 decodes RFC 2047 encoded-words (`=?UTF-8?B?…?=`, `=?UTF-8?Q?…?=`) in metadata values before storing
+ * them; whitespace between adjacent encoded-words is dropped (RFC 2047 §6.2).
+ */
+export function decodeMetadataHeader(value: string): string {
+  if (!value.includes('=?')) return value
+  return value
+    .replace(/(\?=)\s+(?==\?)/g, '$1')
+    .replace(
+      /=\?([^?\s]+)\?([BbQq])\?([^?\s]*)\?=/g,
+      (word, charset: string, encoding: string, text: string) => decodeEncodedWord(charset, encoding, text) ?? word,
+    )
+}
+
+/** S3 returns a metadata value holding anything but printable US-ASCII RFC 2047-encoded, to keep it header-safe. */
+export function encodeMetadataHeader(value: string): string {
+  return /^[\x20-\x7e]*$/.test(value) ? value : `=?UTF-8?B?${Buffer.from(value, 'utf8').toString('base64')}?=`
+}
+
 /** x-amz-meta-* headers, limited like S3 to 2 KB of UTF-8 names and values. */
 export function parseMetadata(ctx: RequestContext): Record<string, string> {
   const metadata: Record<string, string> = {}
@@ -66,7 +99,7 @@ export function parseMetadata(ctx: RequestContext): Record<string, string> {
   for (const [name, value] of Object.entries(ctx.req.headers)) {
     if (!name.startsWith('x-amz-meta-') || value === undefined) continue
     const key = name.slice('x-amz-meta-'.length)
-    const text = Array.isArray(value) ? value.join(',') : value
+    const text = decodeMetadataHeader(Array.isArray(value) ? value.join(',') : value)
     metadata[key] = text
     size += utf8Length(key) + utf8Length(text)
   }
@@ -177,7 +210,7 @@ export function objectHeaders(version: ObjectVersion, versioning: VersioningStat
   if (h.contentLanguage !== undefined) headers['Content-Language'] = h.contentLanguage
   if (h.expires !== undefined) headers['Expires'] = h.expires
   if (h.websiteRedirectLocation !== undefined) headers['x-amz-website-redirect-location'] = h.websiteRedirectLocation
-  for (const [name, value] of Object.entries(version.metadata)) headers[`x-amz-meta-${name}`] = value
+  for (const [name, value] of Object.entries(version.metadata)) headers[`x-amz-meta-${name}`] = encodeMetadataHeader(value)
   if (version.storageClass !== 'STANDARD') headers['x-amz-storage-class'] = version.storageClass
   const tagCount = Object.keys(version.tags).length
   if (tagCount > 0) headers['x-amz-tagging-count'] = tagCount

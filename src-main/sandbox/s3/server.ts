@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { authenticate, isDenied, type QueryParams } from './auth'
 import { RequestContext, hostId, type EmulatorEnv } from './context'
-import { S3Error } from './errors'
+import { invalidRequest, S3Error } from './errors'
 import { percentDecode } from './keys'
 import * as bucketOps from './ops-bucket'
 import * as listOps from './ops-list'
@@ -148,6 +148,15 @@ function route(ctx: RequestContext): OperationName {
     throw new S3Error('MethodNotAllowed')
   }
   if (ctx.key === undefined) {
+    // Object subresources on a bucket's path: S3 refuses them ("A key must be specified") instead of
+    // reading the request as a bucket operation (a keyless AbortMultipartUpload is no DeleteBucket).
+    const objectOnly =
+      has('uploadId') ||
+      has('partNumber') ||
+      has('attributes') ||
+      (method === 'POST' && (has('uploads') || has('restore'))) ||
+      (method === 'PUT' && ctx.header('x-amz-copy-source') !== undefined)
+    if (objectOnly) throw invalidRequest('A key must be specified')
     switch (method) {
       case 'GET':
         if (has('location')) return 'GetBucketLocation'
