@@ -14,7 +14,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { CredentialRegistry, SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from '../../../../src-main/sandbox/credentials'
 import { createCloudFrontEmulator, STAGING_DISTRIBUTION_ID } from '../../../../src-main/sandbox/cloudfront/index'
 import { DEMO_DISTRIBUTION_ID } from '../../../../src-main/sandbox/seed'
-import { serve, type Served } from '../serve'
+import { serve, type Served } from '../../../helpers/serve'
 
 let now = Date.parse('2026-12-01T12:00:00Z')
 const credentials = new CredentialRegistry(() => now)

@@ -8,7 +8,7 @@ import { GetObjectCommand, paginateListObjectsV2, type _Object } from '@aws-sdk/
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LOG_FIELDS_LINE } from '../../../../src-main/sandbox/cloudfront/log-files'
 import { DEMO_DISTRIBUTION_ID, LOG_BUCKET, seedSandbox } from '../../../../src-main/sandbox/seed'
-import { startS3, type RunningS3 } from '../../sandbox-s3-harness'
+import { startS3, type RunningS3 } from '../../../helpers/sandbox-s3-harness'
 
 const seededAt = Date.parse('2026-12-01T12:34:56Z')
 let s3: RunningS3

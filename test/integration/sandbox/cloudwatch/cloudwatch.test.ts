@@ -26,8 +26,8 @@ import {
   s3StorageMetrics,
   s3StoreContents,
 } from '../../../../src-main/sandbox/cloudwatch/index'
-import { startS3, type RunningS3 } from '../../sandbox-s3-harness'
-import { serve, type Served } from '../serve'
+import { startS3, type RunningS3 } from '../../../helpers/sandbox-s3-harness'
+import { serve, type Served } from '../../../helpers/serve'
 
 const HOUR = 3600_000
 const DAY = 24 * HOUR

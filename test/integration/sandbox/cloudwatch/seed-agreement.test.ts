@@ -11,8 +11,8 @@ import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from '../../../../sr
 import { createCloudFrontEmulator } from '../../../../src-main/sandbox/cloudfront/index'
 import { createCloudWatchEmulator, sandboxMetricSources } from '../../../../src-main/sandbox/cloudwatch/index'
 import { DEMO_DISTRIBUTION_ID, DEMO_LOG_PREFIX, LOG_BUCKET, seedSandbox } from '../../../../src-main/sandbox/seed'
-import { startS3, type RunningS3 } from '../../sandbox-s3-harness'
-import { serve, type Served } from '../serve'
+import { startS3, type RunningS3 } from '../../../helpers/sandbox-s3-harness'
+import { serve, type Served } from '../../../helpers/serve'
 
 const HOUR = 3600_000
 const DAY = 24 * HOUR
