@@ -3,6 +3,7 @@
  * log bucket. Deterministic (a fixed pseudo-random sequence), so screenshots and tests see the same data.
  * Runs only when the store has no buckets, so a user's changes to the sandbox survive restarts.
  */
+import { createHash } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
 import { contentTypeFor } from '../core/content-types'
@@ -13,7 +14,16 @@ import type { S3Store } from './s3/index'
 export const SITE_BUCKET = 'haneul-demo-site'
 export const LOG_BUCKET = 'haneul-demo-logs'
 export const DEMO_DISTRIBUTION_ID = 'E2HANEULDEMO01'
-export const DEMO_DISTRIBUTION_DOMAIN = 'd1haneuldemo01.cloudfront.net'
+/**
+ * A distribution's `dxxxxxxxxxxxxx.cloudfront.net` name: `d` + 13 characters from its id (sha256, base 36),
+ * the derivation the Route 53 seed uses for the apex alias, so the zone points at this distribution.
+ */
+export function distributionDomain(distributionId: string): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789'
+  const digest = createHash('sha256').update(distributionId).digest()
+  return `d${Array.from(digest.subarray(0, 13), (b) => alphabet[b % 36]).join('')}.cloudfront.net`
+}
+export const DEMO_DISTRIBUTION_DOMAIN = distributionDomain(DEMO_DISTRIBUTION_ID)
 export const DEMO_ALIASES = ['haneul-demo.example', 'www.haneul-demo.example']
 /** Where the demo distribution's standard logs go, in LOG_BUCKET. */
 export const DEMO_LOG_PREFIX = 'cloudfront/'

@@ -4,11 +4,19 @@
  * metrics on) and a disabled staging copy on the bucket's website endpoint without logging. A few past
  * invalidations, the newest still in progress when the sandbox starts.
  */
-import { DEMO_ALIASES, DEMO_DISTRIBUTION_DOMAIN, DEMO_DISTRIBUTION_ID, DEMO_LOG_PREFIX, LOG_BUCKET, SITE_BUCKET } from '../seed'
+import {
+  DEMO_ALIASES,
+  DEMO_DISTRIBUTION_DOMAIN,
+  DEMO_DISTRIBUTION_ID,
+  DEMO_LOG_PREFIX,
+  distributionDomain,
+  LOG_BUCKET,
+  SITE_BUCKET,
+} from '../seed'
 import type { DistributionState, XmlTree } from './state'
 
 export const STAGING_DISTRIBUTION_ID = 'E3HANEULSTAGE2'
-export const STAGING_DISTRIBUTION_DOMAIN = 'd2haneulstage2.cloudfront.net'
+export const STAGING_DISTRIBUTION_DOMAIN = distributionDomain(STAGING_DISTRIBUTION_ID)
 export const DEMO_OAC_ID = 'E1HANEULOAC001'
 export const DEMO_CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/6f1c2f3e-0d5a-4c1b-9a77-2b8e6c0d4a11'
 /** The managed cache policy "CachingOptimized". */

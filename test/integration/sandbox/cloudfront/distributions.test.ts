@@ -17,6 +17,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CredentialRegistry, SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from '../../../../src-main/sandbox/credentials'
 import { createCloudFrontEmulator, STAGING_DISTRIBUTION_ID, type CloudFrontEmulator } from '../../../../src-main/sandbox/cloudfront/index'
+import { DEMO_DISTRIBUTION_DOMAIN as ZONE_ALIAS_TARGET } from '../../../../src-main/sandbox/route53/seed'
 import { DEMO_DISTRIBUTION_ID } from '../../../../src-main/sandbox/seed'
 import { serve, type Served } from '../../../helpers/serve'
 
@@ -66,6 +67,9 @@ describe('CloudFront emulator: distributions', () => {
     expect(ETag).toMatch(/^E[A-Z0-9]{13}$/)
     expect(d?.ARN).toBe(`arn:aws:cloudfront::123456789012:distribution/${DEMO_DISTRIBUTION_ID}`)
     expect(d?.InProgressInvalidationBatches).toBe(1)
+    // The seeded hosted zone's apex alias points at this distribution.
+    expect(d?.DomainName).toBe(ZONE_ALIAS_TARGET)
+    expect(d?.DomainName).toMatch(/^d[a-z0-9]{13}\.cloudfront\.net$/)
     const config = d!.DistributionConfig!
     expect(config.Aliases?.Items).toEqual(['haneul-demo.example', 'www.haneul-demo.example'])
     expect(config.DefaultRootObject).toBe('index.html')
