@@ -16,6 +16,8 @@ import { seedSandbox } from './seed'
 import { createStsEmulator } from './sts/index'
 import { createRoute53Emulator } from './route53/index'
 import { createCodePipelineEmulator } from './codepipeline/index'
+import { createCloudFrontEmulator, type CloudFrontEmulator } from './cloudfront/index'
+import { createCloudWatchEmulator, sandboxMetricSources } from './cloudwatch/index'
 
 /** What every emulator gets. */
 export interface EmulatorContext {
@@ -67,6 +69,7 @@ export const emulators = {
       mfaCode: SANDBOX_MFA_CODE,
       nowMs: context.nowMs,
     }),
+  cloudfront: async (context) => createCloudFrontEmulator({ credentials: context.credentials, nowMs: context.nowMs }),
   route53: async (context) =>
     createRoute53Emulator({
       credentials: context.credentials,
@@ -80,6 +83,16 @@ export const emulators = {
       nowMs: context.nowMs,
       region: context.region,
       stateFile: join(dataDirOf(context, 'codepipeline'), 'state.json'),
+    }),
+  // Metrics of the S3 store's real contents and of the CloudFront traffic model (the same one the seeded logs come from).
+  cloudwatch: async (context) =>
+    createCloudWatchEmulator({
+      credentials: context.credentials,
+      nowMs: context.nowMs,
+      sources: sandboxMetricSources({
+        s3Store: s3Of(context).store,
+        monitoringSince: (context.started.cloudfront as CloudFrontEmulator).monitoringSince,
+      }),
     }),
 } satisfies Partial<Record<AwsServiceId, StartEmulator>>
 

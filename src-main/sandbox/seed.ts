@@ -3,29 +3,54 @@
  * log bucket. Deterministic (a fixed pseudo-random sequence), so screenshots and tests see the same data.
  * Runs only when the store has no buckets, so a user's changes to the sandbox survive restarts.
  */
+import { createHash } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
-import { gzipSync } from 'node:zlib'
 import { contentTypeFor } from '../core/content-types'
+import { logFilesFor } from './cloudfront/log-files'
+import { seededRandom, TrafficModel } from './cloudfront/traffic'
 import type { S3Store } from './s3/index'
 
 export const SITE_BUCKET = 'haneul-demo-site'
 export const LOG_BUCKET = 'haneul-demo-logs'
 export const DEMO_DISTRIBUTION_ID = 'E2HANEULDEMO01'
+/**
+ * A distribution's `dxxxxxxxxxxxxx.cloudfront.net` name: `d` + 13 characters from its id (sha256, base 36),
+ * the derivation the Route 53 seed uses for the apex alias, so the zone points at this distribution.
+ */
+export function distributionDomain(distributionId: string): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789'
+  const digest = createHash('sha256').update(distributionId).digest()
+  return `d${Array.from(digest.subarray(0, 13), (b) => alphabet[b % 36]).join('')}.cloudfront.net`
+}
+export const DEMO_DISTRIBUTION_DOMAIN = distributionDomain(DEMO_DISTRIBUTION_ID)
+export const DEMO_ALIASES = ['haneul-demo.example', 'www.haneul-demo.example']
+/** Where the demo distribution's standard logs go, in LOG_BUCKET. */
+export const DEMO_LOG_PREFIX = 'cloudfront/'
+export const DEMO_TRAFFIC_DAYS = 30
+
+/** The demo distribution's traffic: the 30 days before `seededAtMs` (the hour it was seeded in). */
+export function demoTrafficModel(seededAtMs: number): TrafficModel {
+  return new TrafficModel({
+    distributionId: DEMO_DISTRIBUTION_ID,
+    domainName: DEMO_DISTRIBUTION_DOMAIN,
+    // The apex is asked for most; a few requests use the cloudfront.net name.
+    hostHeaders: [...DEMO_ALIASES, DEMO_ALIASES[0]!, DEMO_DISTRIBUTION_DOMAIN],
+    endMs: seededAtMs,
+    days: DEMO_TRAFFIC_DAYS,
+  })
+}
+
+/**
+ * The traffic model of an already seeded sandbox: its window ends at the hour the log bucket was made,
+ * so metrics served after a restart still agree with the log files written at seeding.
+ */
+export function seededTrafficModel(store: S3Store): TrafficModel | undefined {
+  const createdMs = store.bucket(LOG_BUCKET)?.record.createdMs
+  return createdMs === undefined ? undefined : demoTrafficModel(createdMs)
+}
 
 const typeOf = (key: string) => contentTypeFor(key) ?? 'application/octet-stream'
-
-/** A small seeded generator (mulberry32): the same sandbox on every machine. */
-function random(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 async function walk(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { withFileTypes: true })
@@ -39,7 +64,7 @@ export async function seedSandbox(store: S3Store, assetsDir: string, nowMs: () =
   if (store.bucketNames().length > 0) return false
   const now = nowMs()
   const day = 24 * 3600 * 1000
-  const rand = random(20261201)
+  const rand = seededRandom(20261201)
   store.createBucket(SITE_BUCKET, 'us-east-1')
   store.createBucket(LOG_BUCKET, 'us-east-1')
 
@@ -106,77 +131,18 @@ export async function seedSandbox(store: S3Store, assetsDir: string, nowMs: () =
   for (const [key, body] of odd)
     await store.putObject(SITE_BUCKET, key, body, { contentType: typeOf(key), lastModified: new Date(now - 3 * day) })
 
-  // CloudFront standard logs for the last 24 hours, one gzipped file per hour.
-  const paths = [
-    '/',
-    '/index.html',
-    '/css/site.css',
-    '/images/logo.svg',
-    '/blog/2026/11/caching-1/index.html',
-    '/gallery/photo-001.svg',
-    '/missing.html',
-    '/docs/getting-started.html',
-  ]
-  const edges = ['ICN54-C1', 'NRT57-P2', 'SFO5-C3', 'FRA56-P1', 'IAD89-C2']
-  const results = ['Hit', 'Hit', 'Hit', 'RefreshHit', 'Miss', 'Miss', 'Hit', 'Error']
-  for (let hour = 24; hour >= 1; hour--) {
-    const start = new Date(now - hour * 3600 * 1000)
-    const stamp = start.toISOString()
-    const lines = [
-      '#Version: 1.0',
-      '#Fields: date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id x-host-header cs-protocol cs-bytes time-taken x-forwarded-for ssl-protocol ssl-cipher x-edge-response-result-type cs-protocol-version fle-status fle-encrypted-fields c-port time-to-first-byte x-edge-detailed-result-type sc-content-type sc-content-len sc-range-start sc-range-end',
-    ]
-    const count = 40 + Math.floor(rand() * 60)
-    for (let i = 0; i < count; i++) {
-      const at = new Date(start.getTime() + Math.floor(rand() * 3600 * 1000)).toISOString()
-      const path = paths[Math.floor(rand() * paths.length)]!
-      const result = path === '/missing.html' ? 'Error' : results[Math.floor(rand() * results.length)]!
-      const status = result === 'Error' ? 404 : 200
-      const bytes = 300 + Math.floor(rand() * 20000)
-      const taken = (result === 'Hit' ? 0.001 + rand() * 0.01 : 0.05 + rand() * 0.3).toFixed(3)
-      lines.push(
-        [
-          at.slice(0, 10),
-          at.slice(11, 19),
-          edges[Math.floor(rand() * edges.length)],
-          bytes,
-          `203.0.113.${Math.floor(rand() * 254) + 1}`,
-          'GET',
-          'd1haneuldemo.cloudfront.net',
-          path,
-          status,
-          '-',
-          'Mozilla/5.0',
-          '-',
-          '-',
-          result,
-          `req${i}${hour}`,
-          'haneul-demo.example',
-          'https',
-          180,
-          taken,
-          '-',
-          'TLSv1.3',
-          'TLS_AES_128_GCM_SHA256',
-          result,
-          'HTTP/2.0',
-          '-',
-          '-',
-          443,
-          taken,
-          result,
-          'text/html',
-          bytes,
-          '-',
-          '-',
-        ].join('\t'),
-      )
-    }
-    const name = `cloudfront/${DEMO_DISTRIBUTION_ID}.${stamp.slice(0, 10)}-${stamp.slice(11, 13)}.${((hour * 2654435761) >>> 0).toString(16).padStart(8, '0')}.gz`
-    await store.putObject(LOG_BUCKET, name, gzipSync(lines.join('\n') + '\n'), {
-      contentType: 'application/gzip',
-      lastModified: new Date(start.getTime() + 3600 * 1000),
-    })
+  // CloudFront standard logs: 30 days of the demo distribution's traffic, from the model the
+  // sandbox's CloudWatch metrics come from too.
+  // Written a few at a time: each is its own blob file, and the start-up time is mostly these opens.
+  const files = logFilesFor(demoTrafficModel(now), DEMO_LOG_PREFIX)
+  for (let at = 0; at < files.length; at += 8) {
+    await Promise.all(
+      files
+        .slice(at, at + 8)
+        .map((file) =>
+          store.putObject(LOG_BUCKET, file.key, file.body, { contentType: 'application/gzip', lastModified: new Date(file.deliveredMs) }),
+        ),
+    )
   }
   return true
 }

@@ -15,6 +15,15 @@ export interface JsonServiceDefinition {
   version: '1.0' | '1.1'
   operations: Record<string, JsonOperation>
   credentials: CredentialRegistry
+  /** What the service calls an unknown access key. Default UnrecognizedClientException. */
+  unknownKeyCode?: string
+  /**
+   * For services moved from Query to JSON with `awsQueryCompatible` (CloudWatch): errors carry the old
+   * Query code in `x-amzn-query-error: Code;Sender`, and `__type` names the Smithy error shape.
+   * `shapes` maps a Query code to its shape name where they differ (InvalidParameterValue →
+   * InvalidParameterValueException).
+   */
+  queryCompatible?: { namespace: string; shapes: Record<string, string> }
 }
 
 export function jsonService(definition: JsonServiceDefinition) {
@@ -22,7 +31,7 @@ export function jsonService(definition: JsonServiceDefinition) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const id = requestId()
     try {
-      const caller = authenticate(req, definition.credentials)
+      const caller = authenticate(req, definition.credentials, definition.unknownKeyCode)
       const target = String(req.headers['x-amz-target'] ?? '')
       const [prefix, name] = target.split('.')
       const operation = prefix === definition.targetPrefix && name ? definition.operations[name] : undefined
@@ -40,11 +49,18 @@ export function jsonService(definition: JsonServiceDefinition) {
       send(res, 200, { 'content-type': contentType, 'x-amzn-requestid': id }, JSON.stringify(output))
     } catch (error) {
       const e = error instanceof EmulatedError ? error : new EmulatedError('InternalFailure', String(error), 500)
+      const compatible = definition.queryCompatible
+      const type = compatible ? `${compatible.namespace}#${compatible.shapes[e.code] ?? e.code}` : e.code
       send(
         res,
         e.status,
-        { 'content-type': contentType, 'x-amzn-requestid': id, 'x-amzn-errortype': e.code },
-        JSON.stringify({ __type: e.code, message: e.message }),
+        {
+          'content-type': contentType,
+          'x-amzn-requestid': id,
+          'x-amzn-errortype': e.code,
+          ...(compatible ? { 'x-amzn-query-error': `${e.code};${e.type}` } : {}),
+        },
+        JSON.stringify({ __type: type, message: e.message }),
       )
     }
   }

@@ -51,12 +51,18 @@ function compile(route: RestXmlRoute): CompiledRoute {
   return { ...route, pattern: new RegExp(`^${source}$`), names }
 }
 
-export function restXmlService(routes: RestXmlRoute[], credentials: CredentialRegistry, xmlns: string) {
+export function restXmlService(
+  routes: RestXmlRoute[],
+  credentials: CredentialRegistry,
+  xmlns: string,
+  /** What the service calls an unknown access key (Route 53 and CloudFront: InvalidClientTokenId). */
+  unknownKeyCode?: string,
+) {
   const compiled = routes.map(compile)
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const id = requestId()
     try {
-      const caller = authenticate(req, credentials)
+      const caller = authenticate(req, credentials, unknownKeyCode)
       const url = new URL(req.url ?? '/', 'http://sandbox')
       let params: Record<string, string> | undefined
       const route = compiled.find((candidate) => {
