@@ -7,7 +7,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, triggerRef } from 'vue'
 import type { BucketSummary, ObjectSummary } from '../../src-main/api/s3'
-import { api, ApiCallError } from '../api'
+import { api, ApiCallError, isCode, messageOf } from '../api'
 import { useProfilesStore } from './profiles'
 import { arrangeRows, buildRows, compareKeys, firstAfter, folderRow, objectRow, type Row, type Sort } from './rows'
 
@@ -25,9 +25,7 @@ interface Place {
 export const toError = (error: unknown): ListingError =>
   error instanceof ApiCallError
     ? { code: error.code, message: error.message, retryable: error.retryable }
-    : { code: 'internal', message: String(error), retryable: false }
-
-const isCode = (error: unknown, code: string) => error instanceof ApiCallError && error.code === code
+    : { code: 'internal', message: messageOf(error), retryable: false }
 
 export const useStorageStore = defineStore('storage', () => {
   /** Buckets of the active profile. */
