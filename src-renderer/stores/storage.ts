@@ -1,6 +1,7 @@
 /**
- * The storage browser's state: buckets of the active profile, the open folder's listing, navigation
- * history, selection, sort and filter. Offline-first: the last snapshot shows at once (with its age),
+ * The storage browser's state: buckets of the active profile, the open folder's listing, selection,
+ * sort and filter. Where to be is the router's business (back and forward are the window's history);
+ * the store shows the place it is asked to. Offline-first: the last snapshot shows at once (with its age),
  * then the live listing streams in page by page and replaces it. A generation number tags every request
  * so a late reply for a previous profile or folder is dropped instead of mixing into the current view.
  */
@@ -17,7 +18,7 @@ export interface ListingError {
   retryable: boolean
 }
 
-interface Place {
+export interface Place {
   bucket?: string
   prefix: string
 }
@@ -68,9 +69,8 @@ export const useStorageStore = defineStore('storage', () => {
     running: boolean
   }>()
 
-  /** Places visited, for back and forward. */
-  const history = ref<Place[]>([{ prefix: '' }])
-  const historyIndex = ref(0)
+  /** The profile whose data is shown. */
+  let shownFor: string | undefined
 
   const rows = computed<Row[]>(() =>
     search.value
@@ -78,8 +78,6 @@ export const useStorageStore = defineStore('storage', () => {
       : arrangeRows(folderRows.value, objectRows.value, filter.value, sort.value),
   )
   const selectedRows = computed(() => rows.value.filter((row) => selection.value.has(row.id)))
-  const canGoBack = computed(() => historyIndex.value > 0)
-  const canGoForward = computed(() => historyIndex.value < history.value.length - 1)
 
   let generation = 0
   let controller: AbortController | undefined
@@ -105,22 +103,15 @@ export const useStorageStore = defineStore('storage', () => {
     return { current: () => mine === generation, signal }
   }
 
-  function remember(place: Place): void {
-    const here = history.value[historyIndex.value]
-    if (here && here.bucket === place.bucket && here.prefix === place.prefix) return
-    history.value = [...history.value.slice(0, historyIndex.value + 1), place]
-    historyIndex.value = history.value.length - 1
-  }
-
   /** The bucket list: its snapshot at once, then the live list. */
-  function loadBuckets(record = true): Promise<void> {
-    return listBuckets(record, false)
+  function loadBuckets(): Promise<void> {
+    return listBuckets(false)
   }
 
-  async function listBuckets(record: boolean, keep: boolean): Promise<void> {
+  async function listBuckets(keep: boolean): Promise<void> {
     const profileId = useProfilesStore().activeId
+    shownFor = profileId
     const { current } = begin(keep)
-    if (record) remember({ prefix: '' })
     bucket.value = undefined
     prefix.value = ''
     bucketsError.value = undefined
@@ -154,9 +145,18 @@ export const useStorageStore = defineStore('storage', () => {
   }
 
   /** Opens a folder: its snapshot at once, then the live listing, one page of up to 1,000 at a time. */
-  function open(bucketName: string, folder = '', record = true): Promise<void> {
-    if (record) remember({ bucket: bucketName, prefix: folder })
+  function open(bucketName: string, folder = ''): Promise<void> {
     return list(bucketName, folder, false)
+  }
+
+  /**
+   * Shows the place the router names. Coming back to the place already shown (for the same profile)
+   * refreshes it in place instead of starting from an empty table.
+   */
+  function show(place: Place): Promise<void> {
+    const here = shownFor === useProfilesStore().activeId && bucket.value === place.bucket && prefix.value === place.prefix
+    if (here) return refresh()
+    return place.bucket ? open(place.bucket, place.prefix) : loadBuckets()
   }
 
   /**
@@ -167,6 +167,7 @@ export const useStorageStore = defineStore('storage', () => {
    */
   async function list(bucketName: string, folder: string, keep: boolean): Promise<void> {
     const profileId = useProfilesStore().activeId
+    shownFor = profileId
     const { current, signal } = begin(keep)
     const started = performance.now()
     bucket.value = bucketName
@@ -288,40 +289,9 @@ export const useStorageStore = defineStore('storage', () => {
     }
   }
 
-  function goTo(place: Place, record = true): Promise<void> {
-    return place.bucket ? open(place.bucket, place.prefix, record) : loadBuckets(record)
-  }
-
-  function back(): Promise<void> {
-    if (!canGoBack.value) return Promise.resolve()
-    historyIndex.value--
-    return goTo(history.value[historyIndex.value]!, false)
-  }
-
-  function forward(): Promise<void> {
-    if (!canGoForward.value) return Promise.resolve()
-    historyIndex.value++
-    return goTo(history.value[historyIndex.value]!, false)
-  }
-
-  function up(): Promise<void> {
-    if (!bucket.value) return Promise.resolve()
-    if (!prefix.value) return loadBuckets()
-    const parts = prefix.value.slice(0, -1).split('/')
-    parts.pop()
-    return open(bucket.value, parts.length ? `${parts.join('/')}/` : '')
-  }
-
   /** Reloads what is shown, keeping it on screen until the new data arrives (after a job, say). */
   function refresh(): Promise<void> {
-    return bucket.value ? list(bucket.value, prefix.value, true) : listBuckets(false, true)
-  }
-
-  /** Starts over for a new profile: its bucket list, with a fresh history. */
-  function reset(): Promise<void> {
-    history.value = [{ prefix: '' }]
-    historyIndex.value = 0
-    return loadBuckets(false)
+    return bucket.value ? list(bucket.value, prefix.value, true) : listBuckets(true)
   }
 
   /** Click selects one; Ctrl/Cmd toggles; Shift extends from the anchor, as in a file manager. */
@@ -396,16 +366,10 @@ export const useStorageStore = defineStore('storage', () => {
     search,
     deepSearch,
     clearSearch,
-    history,
-    canGoBack,
-    canGoForward,
     loadBuckets,
     open,
-    back,
-    forward,
-    up,
+    show,
     refresh,
-    reset,
     select,
     selectAll,
     clearSelection,

@@ -224,4 +224,22 @@ describe('storage store refresh', () => {
     await opening
     expect(ids()).toEqual(['o:sub/x'])
   })
+
+  it('showing the place already shown refreshes it in place; another place or profile starts over', async () => {
+    const storage = await openWith([{ keys: ['a'] }])
+    const again = storage.show({ bucket: 'bucket-a', prefix: '' })
+    expect(ids()).toEqual(['o:a'])
+    expect(pending.some((p) => p.input.source === 'cache')).toBe(false)
+    await answer((p) => p.input.source === undefined, page(['a', 'b']))
+    await again
+    expect(ids()).toEqual(['o:a', 'o:b'])
+
+    useProfilesStore().activeId = 'aws:b'
+    const other = storage.show({ bucket: 'bucket-a', prefix: '' })
+    expect(storage.rows).toEqual([])
+    await answer((p) => p.input.profileId === 'aws:b' && p.input.source === 'cache', noCache)
+    await answer((p) => p.input.profileId === 'aws:b', page(['z']))
+    await other
+    expect(ids()).toEqual(['o:z'])
+  })
 })
