@@ -59,7 +59,7 @@ describe('app shell in Chromium', () => {
       expect(await coming.locator('li').count()).toBeGreaterThanOrEqual(3)
       expect(await page.locator(`nav button[data-section="${section}"]`).getAttribute('aria-current')).toBe('page')
     }
-    await app.screenshot('shell-ko-coming-cloudfront')
+    await app.screenshot('shell-ko-coming-site')
     await page.locator('nav button[data-section="storage"]').click()
     await page.locator('[data-bucket="haneul-demo-site"]').waitFor()
   })
