@@ -6,9 +6,12 @@
 import { join } from 'node:path'
 import { fromEnv, fromIni } from '@aws-sdk/credential-providers'
 import type { AppEvent } from './api/events'
-import { HaneulError } from './core/errors'
-import { isAllowedExternalUrl } from './core/external-links'
+import { awsServices, serviceSpec, type AwsServiceId } from './api/services'
+import { createAppModule } from './app/handlers'
 import { SettingsStore } from './core/settings'
+import { createJobsModule } from './jobs/handlers'
+import { JobRunner } from './jobs/job-runner'
+import { Watchers } from './jobs/watchers'
 import { ConnectivityMonitor } from './offline/connectivity'
 import { OfflineFirst } from './offline/offline-first'
 import { tcpProbe } from './offline/probe'
@@ -16,21 +19,17 @@ import { DEFAULT_SNAPSHOT_MAX_BYTES, SnapshotStore } from './offline/snapshot-st
 import { AppProfileStore, type SecretVault } from './profiles/app-profiles'
 import { AwsClients } from './profiles/clients'
 import { configPaths, discoverProfiles, type DiscoveredProfile } from './profiles/discovery'
+import { createProfilesModule } from './profiles/handlers'
 import { MfaPrompts } from './profiles/mfa-prompts'
-import { ProfileService } from './profiles/profile-service'
-import { createRouter, type Handlers, type Router } from './router'
-import { storageClassTable } from './costs/prices'
-import { createJobsHandlers } from './jobs/handlers'
-import { JobRunner } from './jobs/job-runner'
-import { createS3Handlers } from './s3/handlers'
+import { ProfileService, SANDBOX_PROFILE_ID } from './profiles/profile-service'
+import { createRouter, type Handlers, type Router, type ServiceModule } from './router'
+import { createS3Module } from './s3/handlers'
 import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from './sandbox/credentials'
 import { SandboxHost, type SpawnSandboxWorker } from './sandbox/host'
-import { TransferEngine } from './transfers/engine'
-import { MiB, resolveTransferConfig, type TransferConfig } from './transfers/config'
-import { DropRegistry } from './transfers/drops'
-import { TransfersService } from './transfers/service'
-import { DragOutServer } from './transfers/drag-out'
-import { presignGet } from './s3/presign'
+import { MiB } from './transfers/config'
+import { createTransfersModule } from './transfers/handlers'
+import type { TransferEngine } from './transfers/engine'
+import type { TransfersService } from './transfers/service'
 
 export interface AppServicesOptions {
   /** Where Haneul keeps its own state (settings, snapshots, sandbox data, transfer journals). */
@@ -44,7 +43,7 @@ export interface AppServicesOptions {
   homeDir?: string
   isTrustedSender: (url: string) => boolean
   openExternal: (url: string) => Promise<void>
-  writeClipboard: (text: string) => void
+  writeClipboard: (text: string) => Promise<void>
   /** The OS file dialog: files (or folders) to upload; empty when the user cancels. */
   chooseFiles: (folders: boolean) => Promise<string[]>
   /** The OS folder dialog for downloads; undefined when the user cancels. */
@@ -65,6 +64,8 @@ export interface AppServices {
   clients: AwsClients
   connectivity: ConnectivityMonitor
   snapshots: SnapshotStore
+  jobs: JobRunner
+  watchers: Watchers
   transfers: TransfersService
   engine: TransferEngine
   /** Drops a profile's cached credentials and clients, so the next call signs in afresh. */
@@ -72,15 +73,16 @@ export interface AppServices {
   close(): Promise<void>
 }
 
-const toTransferSettings = (config: TransferConfig) => ({
-  concurrency: config.concurrency,
-  partSizeMiB: Math.round(config.partSizeBytes / MiB),
-  maxBandwidthMiBps: config.maxBandwidthBytesPerSecond / MiB,
-})
-
+/**
+ * The composition root: builds the shared pieces (settings, profiles, clients, connectivity,
+ * snapshots, jobs, emit, log), then one module per service of the contract, and closes the modules in
+ * reverse order before the shared pieces. Handler bodies live in the service folders.
+ */
 export async function createAppServices(options: AppServicesOptions): Promise<AppServices> {
   const { env, emit } = options
   const log = options.log ?? (() => {})
+
+  // ---- shared pieces ----
   const settings = new SettingsStore(join(options.dataDir, 'settings.json'))
   await settings.load()
   const appProfiles = new AppProfileStore(join(options.dataDir, 'profiles.json'), options.vault)
@@ -122,22 +124,30 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   })
   await profiles.reload()
 
+  const endpointOf = (profileId: string, service: string) =>
+    awsServices.some((s) => s.id === service) ? profiles.endpointFor(profileId, serviceSpec(service as AwsServiceId)) : undefined
   const connectivity = new ConnectivityMonitor({
-    async probe(profileId) {
-      const profile = await profiles.resolve(profileId).catch(() => undefined)
-      const endpoint = profile?.endpoints.s3 ?? (profile ? `https://s3.${profile.region}.amazonaws.com` : undefined)
+    probe: async (profileId, service) => {
+      const endpoint = endpointOf(profileId, service)
       return endpoint ? tcpProbe(endpoint) : 'offline'
     },
-    onChange: (profileId, state) => emit({ type: 'connectivity.changed', profileId, state, checkedAtMs: Date.now() }),
+    endpointOf,
+    labelOf: (service) => awsServices.find((s) => s.id === service)?.label,
+    onChange: (profileId, summary) => emit({ type: 'connectivity.changed', profileId, ...summary, checkedAtMs: Date.now() }),
   })
-  const offline = new OfflineFirst(snapshots, connectivity, log)
 
+  // The sandbox's emulated services come and go together with its process.
+  let sandboxServices: string[] = []
   sandbox.onChange((state, message) => {
     emit({ type: 'sandbox.changed', state, message })
-    // The sandbox profile's endpoint is part of its summary.
+    // The sandbox profile's endpoints are part of its summary.
     profiles.emitChanged()
-    if (state === 'running') connectivity.reportOnline('sandbox')
-    else if (state !== 'starting') connectivity.reportOffline('sandbox')
+    if (state === 'running') {
+      sandboxServices = Object.keys(sandbox.endpoints ?? {})
+      for (const service of sandboxServices) connectivity.reportOnline(SANDBOX_PROFILE_ID, service)
+    } else if (state !== 'starting') {
+      for (const service of sandboxServices) connectivity.reportOffline(SANDBOX_PROFILE_ID, service)
+    }
   })
   // Starting the sandbox must not delay the window; calls that need it wait in resolve().
   sandbox.start().catch((error: Error) => log(`sandbox: ${error.message}`))
@@ -148,130 +158,39 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     // SDK clients memoize credentials too: drop them with the profile's.
     clients.forget(profileId)
   }
-
   const jobs = new JobRunner({ emit })
-  const engine = new TransferEngine({
+  const watchers = new Watchers({ emit })
+  /** Each service's offline-aware calls, its snapshots namespaced by service. */
+  const offlineFor = (service: AwsServiceId) => new OfflineFirst(snapshots, connectivity, service, log)
+
+  // ---- modules, one per service of the contract ----
+  const s3Offline = offlineFor('s3')
+  const transfers = await createTransfersModule({
+    dataDir: options.dataDir,
+    settings,
     clients,
-    journalDir: join(options.dataDir, 'transfers'),
-    config: settings.get().transfers,
-    // Transfers wait for a lost network instead of failing, and resume when it returns.
-    connectivity: {
-      isOnline: (id) => connectivity.state(id) !== 'offline',
-      waitUntilOnline: (id, signal) => connectivity.waitUntilOnline(id, signal),
-      reportUnreachable: (id) => connectivity.reportOffline(id),
-    },
-  })
-  // Jobs a crash or quit interrupted come back and carry on where their journals stopped.
-  await engine.restore({ autoResume: true })
-  const transfers = new TransfersService({
-    engine,
-    drops: new DropRegistry(),
-    clients,
+    connectivity,
+    offline: s3Offline,
     emit,
+    chooseFiles: options.chooseFiles,
     chooseFolder: options.chooseFolder,
     notify: options.notify,
     showInFolder: options.showInFolder,
   })
-  const dragOut = new DragOutServer()
-  const s3Handlers = createS3Handlers({ clients, offline, jobs, writeClipboard: options.writeClipboard, log })
-  const handlers: Handlers = {
-    app: {
-      info: async () => ({
-        ...options.appInfo,
-        sandbox: { state: sandbox.state, ...(sandbox.message ? { message: sandbox.message } : {}) },
-        connectivity: connectivity.states(),
-      }),
-      storageClasses: async ({ region }) => storageClassTable(region),
-      copyText: async ({ text }) => {
-        options.writeClipboard(text)
-        return { copied: true as const }
-      },
-      openExternal: async ({ url }) => {
-        if (!isAllowedExternalUrl(url)) throw new HaneulError('access-denied', 'Haneul opens only AWS console and documentation links.')
-        await options.openExternal(url)
-        return { opened: true as const }
-      },
-    },
-    profiles: {
-      list: async () => profiles.list(),
-      setActive: async ({ profileId }) => ({ activeId: await profiles.setActive(profileId) }),
-      reload: async () => {
-        await profiles.reload()
-        clients.forget()
-        return profiles.list()
-      },
-      secretStorage: async () => profiles.secretStorage(),
-      add: async ({ acceptWeakStorage, accessKeyId, secret, sessionToken, ...rest }) => ({
-        profile: await profiles.addAppProfile({ ...rest, keys: { accessKeyId, secretAccessKey: secret, sessionToken } }, acceptWeakStorage),
-      }),
-      update: async ({ profileId, acceptWeakStorage, accessKeyId, secret, sessionToken, ...rest }) => {
-        const keys = accessKeyId && secret ? { accessKeyId, secretAccessKey: secret, sessionToken } : undefined
-        const profile = await profiles.updateAppProfile(profileId, { ...rest, keys }, acceptWeakStorage)
-        clients.forget(profileId)
-        // New keys or a new endpoint may be another account: its old listings must not show as this one's.
-        if (keys || rest.endpoint !== undefined) await snapshots.removeProfile(profileId)
-        return { profile }
-      },
-      remove: async ({ profileId }) => {
-        await profiles.removeAppProfile(profileId)
-        clients.forget(profileId)
-        await snapshots.removeProfile(profileId)
-        return { removed: true as const }
-      },
-      pendingMfa: async () => ({ prompts: mfa.waiting() }),
-      submitMfa: async ({ promptId, code }) => {
-        mfa.submit(promptId, code)
-        return { accepted: true as const }
-      },
-      cancelMfa: async ({ promptId }) => {
-        mfa.cancel(promptId)
-        return { cancelled: true as const }
-      },
-      signIn: async ({ profileId }) => {
-        const command = profiles.signInCommand(profileId)
-        forgetCredentials(profileId)
-        return { command }
-      },
-    },
-    s3: s3Handlers,
-    jobs: createJobsHandlers(jobs),
-    transfers: {
-      list: async () => ({ transfers: transfers.list() }),
-      settings: async () => ({ current: toTransferSettings(engine.settings), defaults: toTransferSettings(resolveTransferConfig()) }),
-      updateSettings: async (input) => {
-        const change = {
-          concurrency: input.concurrency,
-          partSizeBytes: input.partSizeMiB * MiB,
-          maxBandwidthBytesPerSecond: Math.round(input.maxBandwidthMiBps * MiB),
-        }
-        engine.configure(change)
-        await settings.update({ transfers: change })
-        return { current: toTransferSettings(engine.settings) }
-      },
-      chooseFiles: async ({ folders }) => {
-        const paths = await options.chooseFiles(folders)
-        if (!paths.length) return { items: [] }
-        return { dropId: await transfers.registerDrop(paths), items: [] }
-      },
-      planUpload: async (input, { signal }) => offline.network(input.profileId, () => transfers.planUpload(input, signal)),
-      startUpload: async (input) => offline.network(input.profileId, () => transfers.startUpload(input)),
-      download: async (input) => transfers.download(input),
-      pause: async ({ jobId }) => (transfers.pause(jobId), { ok: true as const }),
-      resume: async ({ jobId }) => (transfers.resume(jobId), { ok: true as const }),
-      retry: async ({ jobId }) => (transfers.retry(jobId), { ok: true as const }),
-      cancel: async ({ jobId }) => (await transfers.cancel(jobId), { ok: true as const }),
-      clearFinished: async () => ({ removed: transfers.clearFinished() }),
-      showInFolder: async ({ jobId }) => (transfers.showInFolder(jobId), { ok: true as const }),
-      dragOut: async ({ profileId, bucket, key }) => {
-        const { url } = await offline.network(profileId, async () =>
-          presignGet(await clients.s3(profileId), { bucket, key, expiresInSeconds: 900 }),
-        )
-        // Chromium's DownloadURL format is "mime:filename:url"; a ':' in the name would break it.
-        const name = (key.split('/').filter(Boolean).pop() ?? 'download').replace(/:/g, '_')
-        return { downloadUrl: `application/octet-stream:${name}:${await dragOut.register(url, name)}` }
-      },
-    },
-  }
+  const modules = {
+    app: createAppModule({
+      appInfo: options.appInfo,
+      sandbox,
+      connectivity,
+      writeClipboard: options.writeClipboard,
+      openExternal: options.openExternal,
+    }),
+    profiles: createProfilesModule({ profiles, mfa, clients, snapshots, forgetCredentials }),
+    jobs: createJobsModule(jobs, watchers),
+    s3: createS3Module({ clients, offline: s3Offline, jobs, writeClipboard: options.writeClipboard, log }),
+    transfers,
+  } satisfies { [S in keyof Handlers]: ServiceModule<Handlers[S]> }
+  const handlers = Object.fromEntries(Object.entries(modules).map(([service, module]) => [service, module.handlers])) as Handlers
 
   return {
     router: createRouter({ handlers, isTrustedSender: options.isTrustedSender, log }),
@@ -280,15 +199,13 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     clients,
     connectivity,
     snapshots,
-    transfers,
-    engine,
+    jobs,
+    watchers,
+    transfers: transfers.transfers,
+    engine: transfers.engine,
     forgetCredentials,
     async close() {
-      jobs.cancelAll()
-      transfers.close()
-      await dragOut.close()
-      // Transfers stop where their journals say; the next start resumes them.
-      await engine.close()
+      for (const module of Object.values(modules).reverse()) await (module as ServiceModule<unknown>).close?.()
       connectivity.close()
       clients.forget()
       await Promise.all([sandbox.stop(), snapshots.flush()])

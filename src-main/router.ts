@@ -5,7 +5,7 @@
  */
 import type { ZodError, ZodType } from 'zod'
 import { contract, type Contract, type ServiceName } from './api/index'
-import type { OutputOf, ParsedInputOf, Result } from './api/contract'
+import type { OperationSpec, OutputOf, ParsedInputOf, Result } from './api/contract'
 import { toApiError } from './core/errors'
 
 export interface CallContext {
@@ -15,19 +15,35 @@ export interface CallContext {
   signal: AbortSignal
 }
 
-/** One function per operation of the contract, typed from its schemas. */
-export type Handlers = {
-  [S in ServiceName]: {
-    [O in keyof Contract[S]]: (input: ParsedInputOf<Contract[S][O]>, context: CallContext) => Promise<OutputOf<Contract[S][O]>>
+/** Any contract: services of operations. The app's is `contract` of api/index.ts. */
+export type ContractShape = Readonly<Record<string, Readonly<Record<string, OperationSpec>>>>
+
+/** One function per operation of a contract, typed from its schemas. */
+export type HandlersOf<C extends ContractShape> = {
+  [S in keyof C]: {
+    [O in keyof C[S]]: (input: ParsedInputOf<C[S][O]>, context: CallContext) => Promise<OutputOf<C[S][O]>>
   }
 }
+
+/** The handlers of the app's contract. */
+export type Handlers = HandlersOf<Contract>
+
+/** What each service folder exports: its handlers, and what to release when the app quits. */
+export interface ServiceModule<H> {
+  handlers: H
+  close?(): void | Promise<void>
+}
+
+export type ModuleOf<S extends ServiceName> = ServiceModule<Handlers[S]>
 
 export interface Router {
   handle(operation: string, payload: unknown, context: CallContext): Promise<Result<unknown>>
 }
 
-export interface RouterOptions {
-  handlers: Handlers
+export interface RouterOptions<C extends ContractShape = Contract> {
+  /** The contract to route; the app's unless a test adds a service. */
+  contract?: C
+  handlers: HandlersOf<C>
   isTrustedSender: (url: string) => boolean
   /** Where unexpected failures are logged (never payloads: they may hold user data). */
   log?: (message: string) => void
@@ -39,10 +55,11 @@ function describeZodError(error: ZodError): string {
   return error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ')
 }
 
-export function createRouter({ handlers, isTrustedSender, log }: RouterOptions): Router {
+export function createRouter<C extends ContractShape = Contract>(options: RouterOptions<C>): Router {
+  const { handlers, isTrustedSender, log } = options
   // Flatten once: 'service.operation' → schema and handler. A missing handler is a programming error.
   const table = new Map<string, { input: ZodType; handler: AnyHandler }>()
-  for (const [service, operations] of Object.entries(contract)) {
+  for (const [service, operations] of Object.entries(options.contract ?? contract)) {
     for (const [name, spec] of Object.entries(operations)) {
       const handler = (handlers as unknown as Record<string, Record<string, AnyHandler | undefined>>)[service]?.[name]
       if (!handler) throw new Error(`No handler for ${service}.${name}`)
@@ -85,6 +102,6 @@ export function createRouter({ handlers, isTrustedSender, log }: RouterOptions):
 }
 
 /** Every operation name in the contract; tests use it to prove they covered them all. */
-export function operationNames(): string[] {
-  return Object.entries(contract).flatMap(([service, operations]) => Object.keys(operations).map((name) => `${service}.${name}`))
+export function operationNames(of: ContractShape = contract): string[] {
+  return Object.entries(of).flatMap(([service, operations]) => Object.keys(operations).map((name) => `${service}.${name}`))
 }

@@ -14,8 +14,21 @@ export const appApi = {
         state: z.enum(['starting', 'running', 'stopped', 'failed']),
         message: z.string().optional(),
       }),
-      /** Reachability of every profile seen so far; changes arrive as connectivity.changed events. */
-      connectivity: z.record(z.string(), z.enum(['online', 'offline', 'signed-out', 'unknown'])),
+      /** Reachability of every profile seen so far, per endpoint; changes arrive as connectivity.changed events. */
+      connectivity: z.record(
+        z.string(),
+        z.object({
+          state: z.enum(['online', 'partly-offline', 'offline', 'signed-out', 'unknown']),
+          endpoints: z.array(
+            z.object({
+              service: z.string(),
+              label: z.string().optional(),
+              url: z.string().optional(),
+              state: z.enum(['online', 'offline', 'unknown']),
+            }),
+          ),
+        }),
+      ),
     }),
   }),
   /**

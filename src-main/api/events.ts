@@ -1,13 +1,29 @@
 /** Events main pushes to the renderer. One union, so a listener's switch is checked exhaustively. */
-import type { JobSnapshot } from './jobs'
+import type { JobSnapshot, WatchSnapshot } from './jobs'
 import type { ProfileSummary } from './profiles'
 import type { TransferView } from './transfers'
 
-export type ConnectivityState = 'online' | 'offline' | 'signed-out' | 'unknown'
+/** One service endpoint of a profile. */
+export type EndpointState = 'online' | 'offline' | 'unknown'
+/** A profile in one word: every endpoint seen reachable, some not, none, or its session is gone. */
+export type ConnectivityState = 'online' | 'partly-offline' | 'offline' | 'signed-out' | 'unknown'
+export interface EndpointConnectivity {
+  /** A service id of the service list (api/services.ts). */
+  service: string
+  /** The service's name for people ("Route 53"). */
+  label?: string
+  url?: string
+  state: EndpointState
+}
+export interface ConnectivitySummary {
+  state: ConnectivityState
+  /** Every endpoint of the profile that a call or probe has touched. */
+  endpoints: EndpointConnectivity[]
+}
 
 export type AppEvent =
   | { type: 'profiles.changed'; profiles: ProfileSummary[]; activeId: string }
-  | { type: 'connectivity.changed'; profileId: string; state: ConnectivityState; checkedAtMs: number }
+  | ({ type: 'connectivity.changed'; profileId: string; checkedAtMs: number } & ConnectivitySummary)
   | { type: 'sandbox.changed'; state: 'starting' | 'running' | 'stopped' | 'failed'; message?: string }
   /** An assume-role profile needs a one-time code; answer with profiles.submitMfa. */
   | { type: 'mfa.requested'; promptId: string; profileId: string; profileName: string; serial: string }
@@ -15,6 +31,8 @@ export type AppEvent =
   /** A bulk job moved on (throttled to a few per second) or finished. */
   | { type: 'job.progress'; job: JobSnapshot }
   | { type: 'job.done'; job: JobSnapshot }
+  /** A watch changed status or ended. */
+  | { type: 'watch.changed'; watch: WatchSnapshot }
   /** Transfers that changed since the last event (≈ 5 per second while any runs). */
   | { type: 'transfers.updated'; transfers: TransferView[] }
   /** A batch of transfers (one drop, one download) finished. */

@@ -33,7 +33,37 @@ export const JobSnapshot = z.object({
 })
 export type JobSnapshot = z.infer<typeof JobSnapshot>
 
+/**
+ * A watch: main polling AWS until something finishes there (an invalidation, a DNS change reaching
+ * INSYNC, a pipeline run). Changes arrive as `watch.changed` events.
+ */
+export const WatchSnapshot = z.object({
+  watchId: z.string(),
+  kind: z.enum(['cloudfront.invalidation', 'route53.change', 'codepipeline.execution']),
+  profileId: z.string(),
+  /** What is watched, e.g. an invalidation id. */
+  subject: z.string(),
+  state: z.enum(['watching', 'done', 'failed', 'cancelled']),
+  /** The service's last word on it (InProgress, PENDING, INSYNC, Succeeded…). */
+  status: z.string(),
+  checks: z.number().int().nonnegative(),
+  startedAtMs: z.number(),
+  finishedAtMs: z.number().optional(),
+  /** The last poll failed for a passing reason (offline, throttled); the watch carries on. */
+  lastError: z.string().optional(),
+  /** Why it ended as failed. */
+  error: z.string().optional(),
+})
+export type WatchSnapshot = z.infer<typeof WatchSnapshot>
+
 export const jobsApi = {
   list: operation({ input: z.object({}).strict(), output: z.object({ jobs: z.array(JobSnapshot) }) }),
   cancel: operation({ input: z.object({ jobId: z.string().max(64) }).strict(), output: z.object({ cancelled: z.boolean() }) }),
+  /** Watches running or recently ended, newest first. */
+  watches: operation({ input: z.object({}).strict(), output: z.object({ watches: z.array(WatchSnapshot) }) }),
+  /** Stops watching (what is watched carries on at AWS). */
+  cancelWatch: operation({
+    input: z.object({ watchId: z.string().max(64) }).strict(),
+    output: z.object({ cancelled: z.boolean() }),
+  }),
 }

@@ -2,6 +2,7 @@
 import { z } from 'zod'
 import { operation } from './contract'
 import { ProfileId, Region } from './common'
+import { awsServiceIds, type AwsServiceId } from './services'
 
 export const profileKinds = [
   'sandbox', // the built-in local AWS
@@ -23,8 +24,10 @@ export const ProfileSummary = z.object({
   kind: z.enum(profileKinds),
   source: z.enum(['sandbox', 'aws-config', 'environment', 'app']),
   region: z.string().optional(),
-  /** Custom endpoint (S3-compatible stores, or the sandbox's local one). */
+  /** Custom S3 endpoint (S3-compatible stores, or the sandbox's local one). */
   endpoint: z.string().optional(),
+  /** Every service's custom endpoint, by service id of the service list (api/services.ts). */
+  endpoints: z.partialRecord(z.enum(awsServiceIds), z.string()).optional(),
   /** Assume-role chains that need a one-time code. */
   needsMfa: z.boolean(),
   /** Why the profile cannot be used, in words a person can act on. */
@@ -54,6 +57,13 @@ export const EndpointUrl = z
       return false
     }
   }, 'endpoint must be an http:// or https:// URL without user or password')
+
+const otherServiceIds = awsServiceIds.filter((id) => id !== 's3') as [Exclude<AwsServiceId, 's3'>, ...Exclude<AwsServiceId, 's3'>[]]
+/**
+ * Custom endpoints of the services other than S3 (whose endpoint is `endpoint`), e.g. a LocalStack
+ * CloudFront. The profile dialog edits only the S3 one for now.
+ */
+const OtherEndpoints = z.partialRecord(z.enum(otherServiceIds), EndpointUrl)
 
 const Keys = {
   accessKeyId: z
@@ -103,6 +113,7 @@ export const profilesApi = {
         region: Region,
         ...Keys,
         endpoint: EndpointUrl.optional(),
+        endpoints: OtherEndpoints.optional(),
         forcePathStyle: z.boolean().optional(),
         /** The user ticked "store without a keychain" after reading the warning. */
         acceptWeakStorage: z.boolean().default(false),
@@ -121,6 +132,8 @@ export const profilesApi = {
         secret: Keys.secret.optional(),
         sessionToken: Keys.sessionToken,
         endpoint: EndpointUrl.nullable().optional(),
+        /** Replaces the other services' custom endpoints; `{}` removes them. */
+        endpoints: OtherEndpoints.optional(),
         forcePathStyle: z.boolean().optional(),
         acceptWeakStorage: z.boolean().default(false),
       })

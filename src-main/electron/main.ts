@@ -1,6 +1,8 @@
 /**
  * Electron entry: lifecycle, the window, and handing Electron's pieces to the plain-Node services.
- * Everything interesting happens in createAppServices; this file only wires.
+ * Everything interesting happens in createAppServices; this file only wires. Loading it starts the
+ * app; `ready` settles once the window has loaded (test/integration/electron/ drives it that way
+ * against a stand-in of the Electron modules).
  */
 import { app, BrowserWindow, clipboard, dialog, Notification, session, shell } from 'electron'
 import { join } from 'node:path'
@@ -105,8 +107,10 @@ app.on('before-quit', (event) => {
   void services.close().finally(() => app.quit())
 })
 
-if (primary)
-  start().catch((error: unknown) => {
-    console.error(error)
-    app.exit(1)
-  })
+/** Resolves when the services run and the window has loaded its page (never for a second instance). */
+export const ready: Promise<void> = primary
+  ? start().catch((error: unknown) => {
+      console.error(error)
+      app.exit(1)
+    })
+  : new Promise<void>(() => {})

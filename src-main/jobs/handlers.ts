@@ -1,10 +1,22 @@
-/** The contract's jobs.* operations: what bulk jobs are running or finished, and cancelling one. */
-import type { Handlers } from '../router'
+/**
+ * The contract's jobs.* operations: bulk jobs (running or finished, cancel one) and watches (long
+ * waits on AWS, see watchers.ts). Closing cancels running jobs and stops every watch.
+ */
+import type { ModuleOf } from '../router'
 import type { JobRunner } from './job-runner'
+import type { Watchers } from './watchers'
 
-export function createJobsHandlers(jobs: JobRunner): Handlers['jobs'] {
+export function createJobsModule(jobs: JobRunner, watchers: Watchers): ModuleOf<'jobs'> {
   return {
-    list: async () => ({ jobs: jobs.list() }),
-    cancel: async ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
+    handlers: {
+      list: async () => ({ jobs: jobs.list() }),
+      cancel: async ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
+      watches: async () => ({ watches: watchers.list() }),
+      cancelWatch: async ({ watchId }) => ({ cancelled: watchers.cancel(watchId) }),
+    },
+    close() {
+      jobs.cancelAll()
+      watchers.close()
+    },
   }
 }

@@ -1,7 +1,9 @@
 /**
- * Network calls per profile, offline-aware. Every call reports to the connectivity monitor; a call for a
- * profile known to be offline first re-probes (fast) and fails at once if still offline, rather than
- * waiting out timeouts. Listings are saved as snapshots and served from them when the network is gone.
+ * One service's network calls per profile, offline-aware. Every call reports to the connectivity monitor
+ * for that service's endpoint; a call to an endpoint known to be offline first re-probes (fast) and fails
+ * at once if still offline, rather than waiting out timeouts. Listings are saved as snapshots (keys
+ * namespaced by service, so two services' "list" never collide) and served from them when the network
+ * is gone. Each service module gets its own: `new OfflineFirst(snapshots, connectivity, 'cloudfront')`.
  */
 import { HaneulError, toApiError } from '../core/errors'
 import type { ConnectivityMonitor } from './connectivity'
@@ -11,31 +13,34 @@ export class OfflineFirst {
   constructor(
     private readonly snapshots: SnapshotStore,
     private readonly connectivity: ConnectivityMonitor,
+    /** The service whose endpoint the calls go to (a service id of api/services.ts). */
+    readonly service: string,
     private readonly log: (message: string) => void = () => {},
   ) {}
 
-  /** Runs a call that needs the network, keeping the profile's connectivity state current. */
+  /** Runs a call that needs the network, keeping the endpoint's connectivity state current. */
   async network<T>(profileId: string, call: () => Promise<T>): Promise<T> {
-    if (this.connectivity.state(profileId) === 'offline' && (await this.connectivity.checkNow(profileId)) === 'offline') {
+    const { connectivity, service } = this
+    if (connectivity.state(profileId, service) === 'offline' && (await connectivity.checkNow(profileId, service)) === 'offline') {
       throw new HaneulError(
         'offline',
-        'This profile is offline: its endpoint cannot be reached. Haneul keeps checking and carries on when it is back.',
+        'This endpoint of the profile is offline: it cannot be reached. Haneul keeps checking and carries on when it is back.',
         true,
       )
     }
     try {
       const value = await call()
-      this.connectivity.reportOnline(profileId)
+      connectivity.reportOnline(profileId, service)
       return value
     } catch (error) {
       const { code } = toApiError(error)
-      if (code === 'offline') this.connectivity.reportOffline(profileId)
-      else if (code === 'credentials-expired') this.connectivity.reportSignedOut(profileId)
+      if (code === 'offline') connectivity.reportOffline(profileId, service)
+      else if (code === 'credentials-expired') connectivity.reportSignedOut(profileId, service)
       // Any answer from the service (denied, not found, …) proves the endpoint is reachable.
       else if (
         ['access-denied', 'not-found', 'already-exists', 'conflict', 'throttled', 'credentials-invalid', 'bad-request'].includes(code)
       )
-        this.connectivity.reportOnline(profileId)
+        connectivity.reportOnline(profileId, service)
       throw error
     }
   }
@@ -50,18 +55,19 @@ export class OfflineFirst {
     source: 'network' | 'cache',
     fetch: () => Promise<T>,
   ): Promise<T & { cachedAtMs?: number }> {
+    const snapshotKey = `${this.service}:${key}`
     if (source === 'cache') {
-      const snapshot = await this.snapshots.get<T>(profileId, key)
+      const snapshot = await this.snapshots.get<T>(profileId, snapshotKey)
       if (!snapshot) throw new HaneulError('not-found', 'Nothing is cached yet for this listing.')
       return { ...snapshot.value, cachedAtMs: snapshot.savedAtMs }
     }
     try {
       const value = await this.network(profileId, fetch)
-      this.snapshots.put(profileId, key, value).catch((error: unknown) => this.log(`snapshot not saved: ${String(error)}`))
+      this.snapshots.put(profileId, snapshotKey, value).catch((error: unknown) => this.log(`snapshot not saved: ${String(error)}`))
       return value
     } catch (error) {
       if (toApiError(error).code !== 'offline') throw error
-      const snapshot = await this.snapshots.get<T>(profileId, key)
+      const snapshot = await this.snapshots.get<T>(profileId, snapshotKey)
       if (snapshot) return { ...snapshot.value, cachedAtMs: snapshot.savedAtMs }
       throw new HaneulError('offline', 'Offline, and nothing is cached yet for this listing. It loads when the network returns.', true)
     }

@@ -9,6 +9,7 @@ import { rename } from 'node:fs/promises'
 import { z } from 'zod'
 import { readJsonFile, writeFileAtomic } from '../core/atomic-file'
 import { HaneulError } from '../core/errors'
+import { awsServiceIds, type ServiceEndpoints } from '../api/services'
 
 /** What Electron's safeStorage gives us, narrowed to what we use. */
 export interface SecretVault {
@@ -25,7 +26,10 @@ const StoredProfile = z.object({
   id: z.string(),
   name: z.string(),
   region: z.string(),
+  /** The custom S3 endpoint (the field the profile dialog edits). */
   endpoint: z.string().optional(),
+  /** Custom endpoints of the other services of the list (LocalStack, a corporate proxy…). */
+  endpoints: z.partialRecord(z.enum(awsServiceIds), z.string()).optional(),
   forcePathStyle: z.boolean(),
   /** "AKIA…WXYZ": enough to recognise the key, not to use it. */
   accessKeyHint: z.string(),
@@ -46,13 +50,31 @@ export interface AppProfileInput {
   name: string
   region: string
   endpoint?: string
+  /** Per-service custom endpoints; `s3` here is the same as `endpoint`. */
+  endpoints?: ServiceEndpoints
   forcePathStyle?: boolean
   keys?: AppProfileKeys
 }
 
+/** Every custom endpoint of a Haneul profile, by service (`endpoint` is the S3 one). */
+export const endpointsOf = (profile: Pick<AppProfile, 'endpoint' | 'endpoints'>): ServiceEndpoints => ({
+  ...profile.endpoints,
+  ...(profile.endpoint ? { s3: profile.endpoint } : {}),
+})
+
+/** Splits input endpoints into the stored shape: S3's in `endpoint`, the others in `endpoints`. */
+function storedEndpoints(endpoint: string | undefined, endpoints: ServiceEndpoints | undefined) {
+  const { s3, ...others } = endpoints ?? {}
+  const defined = Object.fromEntries(Object.entries(others).filter(([, url]) => url)) as ServiceEndpoints
+  return { endpoint: endpoint ?? s3, endpoints: Object.keys(defined).length ? defined : undefined }
+}
+
 export type AppProfile = Omit<StoredProfile, 'sealed'>
 
-/** A change to a Haneul profile; `endpoint: null` removes the custom endpoint. */
+/**
+ * A change to a Haneul profile; `endpoint: null` removes the custom S3 endpoint, `endpoints` (when given)
+ * replaces the other services' custom endpoints.
+ */
 export type AppProfileChange = Omit<Partial<AppProfileInput>, 'endpoint'> & { endpoint?: string | null }
 
 export const hintOf = (accessKeyId: string) => (accessKeyId.length > 8 ? `${accessKeyId.slice(0, 4)}…${accessKeyId.slice(-4)}` : '…')
@@ -111,8 +133,8 @@ export class AppProfileStore {
       id: `app:${randomUUID()}`,
       name: input.name,
       region: input.region,
-      endpoint: input.endpoint,
-      forcePathStyle: input.forcePathStyle ?? Boolean(input.endpoint),
+      ...storedEndpoints(input.endpoint, input.endpoints),
+      forcePathStyle: input.forcePathStyle ?? Boolean(input.endpoint ?? input.endpoints?.s3),
       accessKeyHint: hintOf(input.keys.accessKeyId),
       sealed: this.seal(input.keys, acceptWeak),
       createdAtMs: Date.now(),
@@ -131,6 +153,7 @@ export class AppProfileStore {
       ...(change.name !== undefined ? { name: change.name } : {}),
       ...(change.region !== undefined ? { region: change.region } : {}),
       ...(change.endpoint !== undefined ? { endpoint: change.endpoint ?? undefined } : {}),
+      ...(change.endpoints !== undefined ? { endpoints: storedEndpoints(undefined, change.endpoints).endpoints } : {}),
       ...(change.forcePathStyle !== undefined ? { forcePathStyle: change.forcePathStyle } : {}),
       ...(change.keys ? { sealed: this.seal(change.keys, acceptWeak), accessKeyHint: hintOf(change.keys.accessKeyId) } : {}),
     }

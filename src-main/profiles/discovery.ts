@@ -7,14 +7,18 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { loadSharedConfigFiles } from '@smithy/core/config'
 import type { ProfileKind } from '../api/profiles'
+import { awsServices, endpointConfigKey, endpointEnvName, type AwsServiceSpec, type ServiceEndpoints } from '../api/services'
 
 export interface DiscoveredProfile {
   name: string
   kind: Exclude<ProfileKind, 'sandbox' | 'app'>
   source: 'aws-config' | 'environment'
   region?: string
-  /** Endpoint overrides from endpoint_url or a [services] section (S3-compatible stores, local emulators). */
-  endpoints: { s3?: string; sts?: string }
+  /**
+   * Endpoint overrides per service of the service list, as the SDKs read them: AWS_ENDPOINT_URL_<SVC>,
+   * then AWS_ENDPOINT_URL, then the profile's [services] section, then its endpoint_url.
+   */
+  endpoints: ServiceEndpoints
   /** `s3 = addressing_style = path` in the profile. */
   forcePathStyle: boolean
   needsMfa: boolean
@@ -26,6 +30,31 @@ export interface DiscoveredProfile {
 export interface DiscoveryEnvironment {
   env: Record<string, string | undefined>
   homeDir?: string
+  /** The services whose endpoint settings are read; the app's list unless a test adds one. */
+  services?: readonly AwsServiceSpec[]
+}
+
+type Settings = Record<string, string | undefined>
+
+/** Endpoints of every listed service for one profile, with the SDKs' precedence. */
+function endpointsOf(
+  services: readonly AwsServiceSpec[],
+  env: Settings,
+  settings: Settings | undefined,
+  serviceSection: Settings | undefined,
+): ServiceEndpoints {
+  const ignored = env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true' || settings?.ignore_configured_endpoint_urls === 'true'
+  if (ignored) return {}
+  const found: Record<string, string> = {}
+  for (const service of services) {
+    const url =
+      env[endpointEnvName(service)] ||
+      env.AWS_ENDPOINT_URL ||
+      serviceSection?.[`${endpointConfigKey(service)}.endpoint_url`] ||
+      settings?.endpoint_url
+    if (url) found[service.id] = url
+  }
+  return found as ServiceEndpoints
 }
 
 /** Settings the SDKs understand in a profile section; anything else is reported. */
@@ -123,7 +152,7 @@ export async function discoverProfiles(environment: DiscoveryEnvironment): Promi
 
   const profiles = [...settingsByName.entries()]
     .sort(([a], [b]) => (a === 'default' ? -1 : b === 'default' ? 1 : a.localeCompare(b)))
-    .map(([name, settings]) => describe(name, settings, settingsByName, ssoSessions, services))
+    .map(([name, settings]) => describe(name, settings, settingsByName, ssoSessions, services, environment))
 
   const env = environment.env
   if (env.AWS_ACCESS_KEY_ID) {
@@ -132,7 +161,7 @@ export async function discoverProfiles(environment: DiscoveryEnvironment): Promi
       kind: 'env',
       source: 'environment',
       region: env.AWS_REGION || env.AWS_DEFAULT_REGION,
-      endpoints: env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL ? { s3: env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL } : {},
+      endpoints: endpointsOf(environment.services ?? awsServices, env, undefined, undefined),
       forcePathStyle: false,
       needsMfa: false,
       problem: env.AWS_SECRET_ACCESS_KEY ? undefined : 'AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not.',
@@ -147,16 +176,10 @@ function describe(
   all: Map<string, Record<string, string | undefined>>,
   ssoSessions: Map<string, Record<string, string | undefined>>,
   services: Map<string, Record<string, string | undefined>>,
+  environment: DiscoveryEnvironment,
 ): DiscoveredProfile {
   const serviceSection = settings.services ? services.get(settings.services) : undefined
-  const endpointFor = (service: string) =>
-    settings.ignore_configured_endpoint_urls === 'true' ? undefined : (serviceSection?.[`${service}.endpoint_url`] ?? settings.endpoint_url)
-  const endpoints = Object.fromEntries(
-    (['s3', 'sts'] as const).flatMap((service) => {
-      const url = endpointFor(service)
-      return url ? [[service, url]] : []
-    }),
-  ) as DiscoveredProfile['endpoints']
+  const endpoints = endpointsOf(environment.services ?? awsServices, environment.env, settings, serviceSection)
   const base = {
     name,
     source: 'aws-config' as const,

@@ -8,8 +8,9 @@ import type { ProfileSummary } from '../api/profiles'
 import type { AppEvent } from '../api/events'
 import { HaneulError, toApiError } from '../core/errors'
 import type { SettingsStore } from '../core/settings'
+import { defaultEndpoint, type AwsServiceSpec, type ServiceEndpoints } from '../api/services'
 import { SANDBOX_REGION, type SandboxEndpoints } from '../sandbox/endpoints'
-import type { AppProfileChange, AppProfileStore, AppProfileInput, AppProfileKeys } from './app-profiles'
+import { endpointsOf, type AppProfileChange, type AppProfileStore, type AppProfileInput, type AppProfileKeys } from './app-profiles'
 import { shareCredentials, type SharedCredentials } from './credential-cache'
 import type { DiscoveredProfile } from './discovery'
 import type { MfaPrompts } from './mfa-prompts'
@@ -22,8 +23,8 @@ export interface ResolvedProfile {
   summary: ProfileSummary
   region: string
   credentials: SharedCredentials['provider']
-  /** Per-service endpoint overrides (the sandbox, or an S3-compatible store). */
-  endpoints: Partial<SandboxEndpoints>
+  /** Per-service endpoint overrides (the sandbox, or an S3-compatible store); absent means AWS's own. */
+  endpoints: ServiceEndpoints
   forcePathStyle: boolean
 }
 
@@ -48,6 +49,16 @@ export interface ProfileServiceDeps {
   emit: (event: AppEvent) => void
   /** Main's log, for details that must not reach the window. */
   log?: (message: string) => void
+}
+
+const sameEndpoints = (a: ServiceEndpoints, b: ServiceEndpoints) => {
+  const text = (e: ServiceEndpoints) =>
+    JSON.stringify(
+      Object.entries(e)
+        .filter(([, url]) => url)
+        .sort(),
+    )
+  return text(a) === text(b)
 }
 
 const idOf = (profile: DiscoveredProfile) => (profile.source === 'environment' ? 'env' : `aws:${profile.name}`)
@@ -129,7 +140,7 @@ export class ProfileService {
         summary,
         region: app.region,
         credentials: provider.provider,
-        endpoints: app.endpoint ? { s3: app.endpoint } : {},
+        endpoints: endpointsOf(app),
         forcePathStyle: app.forcePathStyle,
       }
     }
@@ -142,6 +153,29 @@ export class ProfileService {
       endpoints: profile.endpoints,
       forcePathStyle: profile.forcePathStyle || Boolean(profile.endpoints.s3),
     }
+  }
+
+  /**
+   * The URL a service of this profile is reached at, without waiting or touching the network: its
+   * override, the sandbox's port, or AWS's public endpoint for the profile's region. Undefined when
+   * there is none (an unknown profile, a sandbox that is not running or does not emulate the service).
+   */
+  endpointFor(profileId: string, service: Pick<AwsServiceSpec, 'id' | 'endpointHost' | 'signing'>): string | undefined {
+    const summary = this.summaries().find((p) => p.id === profileId)
+    if (!summary) return undefined
+    const overrides = this.overridesOf(summary)
+    const override = (overrides as Record<string, string | undefined>)[service.id]
+    if (override || summary.source === 'sandbox') return override
+    return defaultEndpoint(service, summary.region ?? DEFAULT_REGION)
+  }
+
+  private overridesOf(summary: ProfileSummary): ServiceEndpoints {
+    if (summary.source === 'sandbox') return this.deps.sandbox.endpoints ?? {}
+    if (summary.source === 'app') {
+      const app = this.deps.appProfiles.list().find((p) => p.id === summary.id)
+      return app ? endpointsOf(app) : {}
+    }
+    return this.discovered.find((p) => idOf(p) === summary.id)?.endpoints ?? {}
   }
 
   /** Drops cached credentials so the next call refreshes them (e.g. after `aws sso login`). */
@@ -165,6 +199,7 @@ export class ProfileService {
     const current = this.deps.appProfiles.list().find((p) => p.id === profileId)!
     const movesEndpoint =
       (change.endpoint !== undefined && (change.endpoint ?? undefined) !== current.endpoint) ||
+      (change.endpoints !== undefined && !sameEndpoints(change.endpoints, current.endpoints ?? {})) ||
       (change.forcePathStyle !== undefined && change.forcePathStyle !== current.forcePathStyle)
     // Keys must not be sent somewhere new without the person who knows them saying so.
     if (movesEndpoint && !change.keys) {
@@ -258,6 +293,7 @@ export class ProfileService {
       source: 'sandbox',
       region: SANDBOX_REGION,
       endpoint: this.deps.sandbox.endpoints?.s3,
+      endpoints: this.deps.sandbox.endpoints,
       needsMfa: false,
     }
     const discovered = this.discovered.map((p): ProfileSummary => ({
@@ -267,6 +303,7 @@ export class ProfileService {
       source: p.source,
       region: p.region,
       endpoint: p.endpoints.s3,
+      endpoints: p.endpoints,
       needsMfa: p.needsMfa,
       problem: p.problem,
     }))
@@ -277,6 +314,7 @@ export class ProfileService {
       source: 'app',
       region: p.region,
       endpoint: p.endpoint,
+      endpoints: endpointsOf(p),
       needsMfa: false,
       accessKeyHint: p.accessKeyHint,
       forcePathStyle: p.forcePathStyle,

@@ -6,7 +6,7 @@
 import type { S3Client } from '@aws-sdk/client-s3'
 import type { JobRunner } from '../jobs/job-runner'
 import type { OfflineFirst } from '../offline/offline-first'
-import type { Handlers } from '../router'
+import type { Handlers, ModuleOf } from '../router'
 import * as buckets from './buckets'
 import * as bulk from './bulk'
 import { s3Config, type S3Config } from './config'
@@ -23,7 +23,7 @@ export interface S3HandlerDeps {
   /** Runs copy, move and delete jobs. */
   jobs: JobRunner
   /** Puts text on the OS clipboard (presigned URLs). */
-  writeClipboard: (text: string) => void
+  writeClipboard: (text: string) => Promise<void>
   log: (message: string) => void
   config?: Partial<S3Config>
 }
@@ -60,7 +60,7 @@ export function createS3Handlers({ clients, offline, jobs, writeClipboard, confi
     restoreObject: async ({ profileId, days, tier, ...ref }) => call(profileId, (client) => objects.restoreObject(client, ref, days, tier)),
     presignGet: async ({ profileId, copyToClipboard, ...input }) => {
       const presigned = await call(profileId, (client) => presignGet(client, input))
-      if (copyToClipboard) writeClipboard(presigned.url)
+      if (copyToClipboard) await writeClipboard(presigned.url)
       // A session token in the URL is a credential: the page sees the URL with it blanked out.
       const redacted = presigned.url.replace(/([?&]X-Amz-Security-Token=)[^&]*/, '$1…')
       return { ...presigned, url: redacted, redacted: redacted !== presigned.url }
@@ -79,4 +79,9 @@ export function createS3Handlers({ clients, offline, jobs, writeClipboard, confi
     addAbortIncompleteRule: async ({ profileId, bucket, days }) =>
       call(profileId, (client) => uploads.addAbortIncompleteRule(client, bucket, days)),
   }
+}
+
+/** The S3 module: its handlers (S3 holds nothing that needs closing; bulk jobs belong to jobs/). */
+export function createS3Module(deps: S3HandlerDeps): ModuleOf<'s3'> {
+  return { handlers: createS3Handlers(deps) }
 }

@@ -1,7 +1,8 @@
 /** Where the sandbox's services listen. Shared by the sandbox process and main. */
-export const sandboxServices = ['s3', 'sts'] as const
-export type SandboxService = (typeof sandboxServices)[number]
-export type SandboxEndpoints = Record<SandboxService, string>
+import type { ServiceEndpoints } from '../api/services'
+
+/** One loopback URL per emulated service; a service without an emulator yet has none. */
+export type SandboxEndpoints = ServiceEndpoints
 
 export const SANDBOX_REGION = 'us-east-1'
 /** Role the sandbox's demo "assume-role with MFA" profile uses, and the code its virtual MFA device shows. */

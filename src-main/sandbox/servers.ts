@@ -1,23 +1,17 @@
 /**
  * Starts the sandbox's emulated AWS services, each on its own 127.0.0.1 port (a random one), the way
- * each AWS service has its own endpoint. Runs under plain Node: in the app inside the sandbox child
- * process, in tests in-process.
+ * each AWS service has its own endpoint. Which emulators exist is the registry's business
+ * (registry.ts); they start in the order of the service list. Runs under plain Node: in the app inside
+ * the sandbox child process, in tests in-process.
  */
-import { createServer, type Server, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { join } from 'node:path'
+import { awsServices, type AwsServiceSpec } from '../api/services'
 import { CredentialRegistry } from './credentials'
-import { createS3Emulator, type S3Emulator } from './s3/index'
-import { createStsEmulator } from './sts'
-import { seedSandbox } from './seed'
-import {
-  SANDBOX_ADMIN_ROLE_ARN,
-  SANDBOX_MFA_CODE,
-  SANDBOX_MFA_ROLE_ARN,
-  SANDBOX_MFA_SERIAL,
-  SANDBOX_REGION,
-  type SandboxEndpoints,
-} from './endpoints'
+import { SANDBOX_REGION, type SandboxEndpoints } from './endpoints'
+import { emulators, type EmulatorRegistry, type RunningEmulator } from './registry'
+import type { S3Emulator } from './s3/index'
+import type { createStsEmulator } from './sts/index'
 
 export interface SandboxOptions {
   /** Persistent state (S3 objects); a fresh folder is seeded. */
@@ -25,21 +19,24 @@ export interface SandboxOptions {
   /** assets/sandbox: the demo site's files and other seed data. */
   assetsDir: string
   nowMs?: () => number
+  /** The emulators to start and the list that orders them; the app's unless a test adds a service. */
+  registry?: EmulatorRegistry
+  services?: readonly AwsServiceSpec[]
 }
 
 export interface RunningSandbox {
   endpoints: SandboxEndpoints
   credentials: CredentialRegistry
+  /** Every started emulator by service id, with its test hooks. */
+  emulators: Readonly<Record<string, RunningEmulator>>
   s3: S3Emulator
   sts: ReturnType<typeof createStsEmulator>
   close(): Promise<void>
 }
 
-type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>
-
-function listen(handler: Handler): Promise<Server> {
+function listen(emulator: RunningEmulator): Promise<Server> {
   const server = createServer((req, res) => {
-    Promise.resolve(handler(req, res)).catch((error: unknown) => {
+    Promise.resolve(emulator.handle(req, res)).catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500)
       res.end(String(error))
     })
@@ -53,33 +50,41 @@ function listen(handler: Handler): Promise<Server> {
 
 const urlOf = (server: Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 
-export async function startSandbox({ dataDir, assetsDir, nowMs = Date.now }: SandboxOptions): Promise<RunningSandbox> {
-  const credentials = new CredentialRegistry(nowMs)
-  const s3 = await createS3Emulator({ dataDir: join(dataDir, 's3'), credentials, defaultRegion: SANDBOX_REGION, nowMs })
-  await seedSandbox(s3.store, assetsDir, nowMs)
-  const sts = createStsEmulator({
-    credentials,
-    roles: [{ arn: SANDBOX_ADMIN_ROLE_ARN }, { arn: SANDBOX_MFA_ROLE_ARN, mfaSerial: SANDBOX_MFA_SERIAL }],
-    mfaCode: SANDBOX_MFA_CODE,
-    nowMs,
+const stop = (server: Server) =>
+  new Promise<void>((resolve) => {
+    server.close(() => resolve())
+    server.closeAllConnections()
   })
-  const servers = { s3: await listen(s3.handle), sts: await listen(sts.handle) }
+
+export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
+  const { dataDir, assetsDir, nowMs = Date.now, registry = emulators as EmulatorRegistry, services = awsServices } = options
+  const credentials = new CredentialRegistry(nowMs)
+  const started: Record<string, RunningEmulator> = {}
+  const servers: Array<{ id: string; server: Server }> = []
+  const close = async () => {
+    await Promise.all(servers.map(({ server }) => stop(server)))
+    // Reverse order: an emulator may use the ones started before it until it is closed.
+    for (const emulator of Object.values(started).reverse()) await emulator.close?.()
+  }
+  try {
+    for (const { id } of services) {
+      const start = registry[id]
+      if (!start) continue
+      const context = { dataDir, assetsDir, credentials, nowMs, region: SANDBOX_REGION, started }
+      const emulator = await start(context)
+      started[id] = emulator
+      servers.push({ id, server: await listen(emulator) })
+    }
+  } catch (error) {
+    await close()
+    throw error
+  }
   return {
-    endpoints: { s3: urlOf(servers.s3), sts: urlOf(servers.sts) },
+    endpoints: Object.fromEntries(servers.map(({ id, server }) => [id, urlOf(server)])) as SandboxEndpoints,
     credentials,
-    s3,
-    sts,
-    async close() {
-      await Promise.all(
-        Object.values(servers).map(
-          (server) =>
-            new Promise<void>((resolve) => {
-              server.close(() => resolve())
-              server.closeAllConnections()
-            }),
-        ),
-      )
-      await s3.close()
-    },
+    emulators: started,
+    s3: started.s3 as S3Emulator,
+    sts: started.sts as ReturnType<typeof createStsEmulator>,
+    close,
   }
 }

@@ -340,7 +340,7 @@ export class TransferEngine {
   /** Stops scheduling and running, leaving every journal in place so restore() resumes the jobs next time. */
   async close(): Promise<void> {
     this.closed = true
-    const running = [...this.entries.values()].filter((entry) => entry.running)
+    const running = [...this.entries.values()].filter((entry) => entry.running !== undefined)
     for (const entry of running) entry.controller?.abort(new JobStop('close'))
     await Promise.all(running.map((entry) => entry.running))
     await (await this.engineLog)?.close()

@@ -1,7 +1,7 @@
 /** Facts about the running app that the shell shows: version, the sandbox's state, connectivity. */
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { ConnectivityState } from '../../src-main/api/events'
+import type { ConnectivitySummary } from '../../src-main/api/events'
 import { api } from '../api'
 import { useAppEvent } from '../composables/events'
 import { useUiStore } from './ui'
@@ -14,8 +14,8 @@ export const useAppStore = defineStore('app', () => {
   /** The sandbox child process's state, as main last reported it. */
   const sandboxState = ref<SandboxState>('starting')
   const sandboxMessage = ref<string | undefined>()
-  /** Reachability per profile id, pushed by main. */
-  const connectivity = ref<Record<string, ConnectivityState>>({})
+  /** Reachability per profile id (one word, and the detail per endpoint), pushed by main. */
+  const connectivity = ref<Record<string, ConnectivitySummary>>({})
 
   /** Loads app facts once and keeps them current from main's events. */
   async function start(): Promise<void> {
@@ -32,7 +32,7 @@ export const useAppStore = defineStore('app', () => {
     sandboxMessage.value = event.message
   })
   useAppEvent(['connectivity.changed'], (event) => {
-    connectivity.value = { ...connectivity.value, [event.profileId]: event.state }
+    connectivity.value = { ...connectivity.value, [event.profileId]: { state: event.state, endpoints: event.endpoints } }
   })
 
   return { version, sandboxState, sandboxMessage, connectivity, start }

@@ -3,7 +3,7 @@
  * (out/renderer) served with the production CSP, with `window.haneul` bridged to the real router of a
  * test harness. Every call the page makes goes renderer → bridge → router → services → SDK → sandbox.
  */
-import { createServer, type Server } from 'node:http'
+import { createServer, type Server, type ServerResponse } from 'node:http'
 import { existsSync, mkdirSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
@@ -27,10 +27,9 @@ const types: Record<string, string> = {
 async function serveRenderer(): Promise<Server> {
   if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('out/renderer is missing: run `npm run build` first (npm test does).')
   const csp = contentSecurityPolicy('production')
-  const server = createServer(async (req, res) => {
-    const path = normalize(
-      join(rendererDir, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname.replace(/^\/$/, '/index.html'))),
-    )
+  const server = createServer((req, res) => void serveFile(req.url, res))
+  async function serveFile(url: string | undefined, res: ServerResponse): Promise<void> {
+    const path = normalize(join(rendererDir, decodeURIComponent(new URL(url ?? '/', 'http://x').pathname.replace(/^\/$/, '/index.html'))))
     if (relative(rendererDir, path).startsWith('..')) return void res.writeHead(404).end()
     try {
       const body = await readFile(path)
@@ -39,7 +38,7 @@ async function serveRenderer(): Promise<Server> {
     } catch {
       res.writeHead(404).end()
     }
-  })
+  }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   return server
 }

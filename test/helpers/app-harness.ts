@@ -64,7 +64,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     homeDir,
     isTrustedSender: sameOrigin(trustedOrigin),
     openExternal: async () => {},
-    writeClipboard: (text) => void clipboard.push(text),
+    writeClipboard: async (text) => void clipboard.push(text),
     chooseFiles: async () => options.chooseFiles?.() ?? [],
     chooseFolder: async () => options.chooseFolder?.(),
     notify: (title, body) => void notifications.push(`${title}: ${body}`),

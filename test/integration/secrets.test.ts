@@ -40,6 +40,7 @@ function sampleInputs(profileId: string, s3Endpoint: string, run: number): Recor
         secret: addedSecret,
         sessionToken: addedToken,
         endpoint: s3Endpoint,
+        endpoints: { cloudfront: s3Endpoint },
       },
       {
         name: `working-${run}`,
@@ -90,6 +91,8 @@ function sampleInputs(profileId: string, s3Endpoint: string, run: number): Recor
     's3.addAbortIncompleteRule': [{ ...bucket, days: 7 }],
     'jobs.list': [{}],
     'jobs.cancel': [{ jobId: 'nope' }],
+    'jobs.watches': [{}],
+    'jobs.cancelWatch': [{ watchId: 'nope' }],
     'transfers.list': [{}],
     'transfers.settings': [{}],
     'transfers.updateSettings': [{ concurrency: 10, partSizeMiB: 8, maxBandwidthMiBps: 0 }],
@@ -167,7 +170,7 @@ describe('no secret crosses to the renderer', () => {
   it('keeps secrets out of every reply, error and event', async () => {
     const context = { senderUrl: 'app://haneul/index.html', signal: new AbortController().signal }
     const outcomes = new Map<string, boolean>()
-    const s3Endpoint = harness.services.sandbox.endpoints!.s3
+    const s3Endpoint = harness.services.sandbox.endpoints!.s3!
     let run = 0
     const exercise = async (profileId: string, only?: string) => {
       run++

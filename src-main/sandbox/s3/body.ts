@@ -118,6 +118,8 @@ function pump(req: IncomingMessage, decoder: AwsChunkedDecoder | undefined, sink
       settled = true
       resolve()
     })
+    // The client may have gone while the blob was being opened: its 'close' has fired already.
+    if (req.destroyed && !req.complete) return cutOff()
     if (decoder) req.pipe(decoder).pipe(sink)
     else req.pipe(sink)
   })

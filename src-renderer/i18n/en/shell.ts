@@ -19,8 +19,14 @@ export default {
   status: {
     online: 'Online',
     offline: 'Offline',
+    partlyOffline: 'Partly offline',
     signedOut: 'Signed out',
     unknown: 'Not checked yet',
+    endpoint: {
+      online: 'reachable',
+      offline: 'unreachable',
+      unknown: 'not checked yet',
+    },
     sandbox: { starting: 'Sandbox starting…', running: 'Sandbox running', stopped: 'Sandbox stopped', failed: 'Sandbox failed' },
     transfersIdle: 'No transfers',
     transfers: '{n} transfer(s) · {rate} · {eta} left',

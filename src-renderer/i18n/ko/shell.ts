@@ -13,8 +13,14 @@ const ko: typeof en = {
   status: {
     online: '온라인',
     offline: '오프라인',
+    partlyOffline: '일부 오프라인',
     signedOut: '로그아웃됨',
     unknown: '아직 확인 안 함',
+    endpoint: {
+      online: '연결됨',
+      offline: '연결 안 됨',
+      unknown: '아직 확인 안 함',
+    },
     sandbox: { starting: '샌드박스 시작 중…', running: '샌드박스 실행 중', stopped: '샌드박스 중지됨', failed: '샌드박스 오류' },
     transfersIdle: '전송 없음',
     transfers: '전송 {n}개 · {rate} · {eta} 남음',
