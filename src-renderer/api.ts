@@ -3,7 +3,7 @@
  * an ApiCallError carrying the contract's error code. Long calls take an AbortSignal; aborting sends
  * `cancel(requestId)` to main, which aborts the work there.
  */
-import type { ApiError, ErrorCode, HaneulBridge, Result } from '../src-main/api/index'
+import type { ApiError, AppEvent, ErrorCode, HaneulBridge, Result } from '../src-main/api/index'
 
 export class ApiCallError extends Error {
   readonly code: ErrorCode
@@ -67,4 +67,25 @@ function buildApi(bridge: Bridge): Api {
 }
 
 export const api: Api = buildApi(window.haneul)
-export const onEvent: Bridge['onEvent'] = (listener) => window.haneul.onEvent(listener)
+
+/** The sentence a user sees for a caught error: main's message (it says what to do), else the error's own. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+/** True when main refused the call with this contract error code. */
+export const isCode = (error: unknown, code: ErrorCode): boolean => error instanceof ApiCallError && error.code === code
+
+export type AppEventType = AppEvent['type']
+export type AppEventOf<T extends AppEventType> = Extract<AppEvent, { type: T }>
+
+/**
+ * Listens to some kinds of main's events, typed by kind; returns the function that stops listening.
+ * Components and stores use `useAppEvent` (composables/events.ts), which stops by itself.
+ */
+export function onAppEvent<T extends AppEventType>(types: readonly T[], listener: (event: AppEventOf<T>) => void): () => void {
+  const wanted = new Set<AppEventType>(types)
+  return window.haneul.onEvent((event) => {
+    if (wanted.has(event.type)) listener(event as AppEventOf<T>)
+  })
+}

@@ -1,9 +1,9 @@
 /** Facts about the running app that the shell shows: version, the sandbox's state, connectivity. */
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { AppEvent } from '../../src-main/api/index'
 import type { ConnectivitySummary } from '../../src-main/api/events'
-import { api, onEvent } from '../api'
+import { api } from '../api'
+import { useAppEvent } from '../composables/events'
 import { useUiStore } from './ui'
 
 type SandboxState = 'starting' | 'running' | 'stopped' | 'failed'
@@ -19,7 +19,6 @@ export const useAppStore = defineStore('app', () => {
 
   /** Loads app facts once and keeps them current from main's events. */
   async function start(): Promise<void> {
-    onEvent(handle)
     const info = await api.app.info({})
     version.value = info.version
     sandboxState.value = info.sandbox.state
@@ -28,14 +27,13 @@ export const useAppStore = defineStore('app', () => {
     useUiStore().osLocale = info.osLocale
   }
 
-  function handle(event: AppEvent): void {
-    if (event.type === 'sandbox.changed') {
-      sandboxState.value = event.state
-      sandboxMessage.value = event.message
-    } else if (event.type === 'connectivity.changed') {
-      connectivity.value = { ...connectivity.value, [event.profileId]: { state: event.state, endpoints: event.endpoints } }
-    }
-  }
+  useAppEvent(['sandbox.changed'], (event) => {
+    sandboxState.value = event.state
+    sandboxMessage.value = event.message
+  })
+  useAppEvent(['connectivity.changed'], (event) => {
+    connectivity.value = { ...connectivity.value, [event.profileId]: { state: event.state, endpoints: event.endpoints } }
+  })
 
   return { version, sandboxState, sandboxMessage, connectivity, start }
 })

@@ -2,7 +2,8 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { JobSnapshot } from '../../src-main/api/jobs'
-import { api, onEvent } from '../api'
+import { api } from '../api'
+import { useAppEvent } from '../composables/events'
 
 export const useJobsStore = defineStore('jobs', () => {
   /** Every job seen in this session, newest last. */
@@ -10,8 +11,7 @@ export const useJobsStore = defineStore('jobs', () => {
   const running = computed(() => jobs.value.filter((job) => job.state === 'running'))
   const listeners = new Set<(job: JobSnapshot) => void>()
 
-  onEvent((event) => {
-    if (event.type !== 'job.progress' && event.type !== 'job.done') return
+  useAppEvent(['job.progress', 'job.done'], (event) => {
     const index = jobs.value.findIndex((job) => job.jobId === event.job.jobId)
     const next = index < 0 ? [...jobs.value, event.job] : jobs.value.map((job, i) => (i === index ? event.job : job))
     // Keep every running job and the 20 newest finished ones, as a session can run thousands.

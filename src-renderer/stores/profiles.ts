@@ -2,7 +2,8 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { ProfileSummary } from '../../src-main/api/profiles'
-import { api, onEvent } from '../api'
+import { api } from '../api'
+import { useAppEvent } from '../composables/events'
 
 export const useProfilesStore = defineStore('profiles', () => {
   /** Every profile, the sandbox first, broken ones included with their problem. */
@@ -11,13 +12,12 @@ export const useProfilesStore = defineStore('profiles', () => {
   const activeId = ref<string>('')
   const active = computed(() => profiles.value.find((p) => p.id === activeId.value))
 
+  useAppEvent(['profiles.changed'], (event) => {
+    profiles.value = event.profiles
+    activeId.value = event.activeId
+  })
+
   async function load(): Promise<void> {
-    onEvent((event) => {
-      if (event.type === 'profiles.changed') {
-        profiles.value = event.profiles
-        activeId.value = event.activeId
-      }
-    })
     const listed = await api.profiles.list({})
     profiles.value = listed.profiles
     activeId.value = listed.activeId

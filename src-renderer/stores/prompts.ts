@@ -1,7 +1,8 @@
 /** Questions main asks the user: for now, MFA codes for assume-role profiles. One at a time, in order. */
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import { api, onEvent } from '../api'
+import { api, messageOf } from '../api'
+import { useAppEvent } from '../composables/events'
 
 interface MfaPrompt {
   promptId: string
@@ -22,7 +23,7 @@ export const useMfaStore = defineStore('mfa', () => {
     queue.value = [...prompts.filter((p) => !known.has(p.promptId)), ...queue.value]
   })
 
-  onEvent((event) => {
+  useAppEvent(['mfa.requested', 'mfa.settled'], (event) => {
     if (event.type === 'mfa.requested' && !queue.value.some((p) => p.promptId === event.promptId)) queue.value = [...queue.value, event]
     else if (event.type === 'mfa.settled') queue.value = queue.value.filter((p) => p.promptId !== event.promptId)
   })
@@ -34,7 +35,7 @@ export const useMfaStore = defineStore('mfa', () => {
     try {
       await api.profiles.submitMfa({ promptId: prompt.promptId, code })
     } catch (e) {
-      error.value = (e as Error).message
+      error.value = messageOf(e)
     }
   }
 

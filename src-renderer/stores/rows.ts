@@ -18,6 +18,37 @@ export function leafOf(keyOrPrefix: string, parent: string): string {
   return keyOrPrefix.startsWith(parent) ? keyOrPrefix.slice(parent.length) : keyOrPrefix
 }
 
+/**
+ * S3's listing order: UTF-8 byte order, which is code point order. JavaScript's `<` compares UTF-16
+ * units and puts an emoji (a surrogate pair) before U+E000–U+FFFF, where S3 puts it after.
+ */
+export function compareKeys(a: string, b: string): number {
+  const length = Math.min(a.length, b.length)
+  for (let i = 0; i < length; i++) {
+    const x = a.charCodeAt(i)
+    const y = b.charCodeAt(i)
+    if (x === y) continue
+    // Only where one side is a surrogate does UTF-16 order differ from code point order.
+    const xs = x >= 0xd800 && x <= 0xdfff
+    const ys = y >= 0xd800 && y <= 0xdfff
+    if (xs !== ys) return xs ? 1 : -1
+    return x < y ? -1 : 1
+  }
+  return a.length - b.length
+}
+
+/** Index of the first item of a sorted list for which `after` holds (it holds for every later one). */
+export function firstAfter<T>(items: readonly T[], after: (item: T) => boolean): number {
+  let low = 0
+  let high = items.length
+  while (low < high) {
+    const middle = (low + high) >>> 1
+    if (after(items[middle]!)) high = middle
+    else low = middle + 1
+  }
+  return low
+}
+
 /** Filter text matches names whatever their Unicode form: typing 한글 finds NFC and NFD keys alike. */
 export function nameMatcher(filter: string): (name: string) => boolean {
   const needle = filter.trim().normalize('NFC').toLocaleLowerCase()

@@ -1,15 +1,16 @@
 /**
- * The storage browser's state: buckets of the active profile, the open folder's listing, navigation
- * history, selection, sort and filter. Offline-first: the last snapshot shows at once (with its age),
+ * The storage browser's state: buckets of the active profile, the open folder's listing, selection,
+ * sort and filter. Where to be is the router's business (back and forward are the window's history);
+ * the store shows the place it is asked to. Offline-first: the last snapshot shows at once (with its age),
  * then the live listing streams in page by page and replaces it. A generation number tags every request
  * so a late reply for a previous profile or folder is dropped instead of mixing into the current view.
  */
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, triggerRef } from 'vue'
 import type { BucketSummary, ObjectSummary } from '../../src-main/api/s3'
-import { api, ApiCallError } from '../api'
+import { api, ApiCallError, isCode, messageOf } from '../api'
 import { useProfilesStore } from './profiles'
-import { arrangeRows, buildRows, folderRow, objectRow, type Row, type Sort } from './rows'
+import { arrangeRows, buildRows, compareKeys, firstAfter, folderRow, objectRow, type Row, type Sort } from './rows'
 
 export interface ListingError {
   code: string
@@ -17,7 +18,7 @@ export interface ListingError {
   retryable: boolean
 }
 
-interface Place {
+export interface Place {
   bucket?: string
   prefix: string
 }
@@ -25,9 +26,7 @@ interface Place {
 export const toError = (error: unknown): ListingError =>
   error instanceof ApiCallError
     ? { code: error.code, message: error.message, retryable: error.retryable }
-    : { code: 'internal', message: String(error), retryable: false }
-
-const isCode = (error: unknown, code: string) => error instanceof ApiCallError && error.code === code
+    : { code: 'internal', message: messageOf(error), retryable: false }
 
 export const useStorageStore = defineStore('storage', () => {
   /** Buckets of the active profile. */
@@ -70,9 +69,8 @@ export const useStorageStore = defineStore('storage', () => {
     running: boolean
   }>()
 
-  /** Places visited, for back and forward. */
-  const history = ref<Place[]>([{ prefix: '' }])
-  const historyIndex = ref(0)
+  /** The profile whose data is shown. */
+  let shownFor: string | undefined
 
   const rows = computed<Row[]>(() =>
     search.value
@@ -80,58 +78,65 @@ export const useStorageStore = defineStore('storage', () => {
       : arrangeRows(folderRows.value, objectRows.value, filter.value, sort.value),
   )
   const selectedRows = computed(() => rows.value.filter((row) => selection.value.has(row.id)))
-  const canGoBack = computed(() => historyIndex.value > 0)
-  const canGoForward = computed(() => historyIndex.value < history.value.length - 1)
 
   let generation = 0
   let controller: AbortController | undefined
 
-  function begin(): { current: () => boolean; signal: AbortSignal } {
+  /**
+   * Starts a new request generation. `keep` is a refresh of what is shown: rows, selection, filter and
+   * the snapshot note stay until the new data arrives.
+   */
+  function begin(keep = false): { current: () => boolean; signal: AbortSignal } {
     const mine = ++generation
     controller?.abort()
     controller = new AbortController()
     const signal = controller.signal
-    cachedAtMs.value = undefined
-    offlineEmpty.value = false
     // Whatever was streaming belongs to the previous view now.
     listing.value = false
-    selection.value = new Set()
-    anchor.value = undefined
     search.value = undefined
+    if (!keep) {
+      cachedAtMs.value = undefined
+      offlineEmpty.value = false
+      selection.value = new Set()
+      anchor.value = undefined
+    }
     return { current: () => mine === generation, signal }
   }
 
-  function remember(place: Place): void {
-    const here = history.value[historyIndex.value]
-    if (here && here.bucket === place.bucket && here.prefix === place.prefix) return
-    history.value = [...history.value.slice(0, historyIndex.value + 1), place]
-    historyIndex.value = history.value.length - 1
+  /** The bucket list: its snapshot at once, then the live list. */
+  function loadBuckets(): Promise<void> {
+    return listBuckets(false)
   }
 
-  async function loadBuckets(record = true): Promise<void> {
+  async function listBuckets(keep: boolean): Promise<void> {
     const profileId = useProfilesStore().activeId
-    const { current } = begin()
-    if (record) remember({ prefix: '' })
+    shownFor = profileId
+    const { current } = begin(keep)
     bucket.value = undefined
     prefix.value = ''
-    filter.value = ''
-    buckets.value = []
     bucketsError.value = undefined
     bucketsLoading.value = true
-    const cached = await api.s3.listBuckets({ profileId, source: 'cache' }).catch(() => undefined)
-    if (!current()) return
-    if (cached) {
-      buckets.value = cached.buckets
-      cachedAtMs.value = cached.cachedAtMs
+    let cached: Awaited<ReturnType<typeof api.s3.listBuckets>> | undefined
+    if (!keep) {
+      filter.value = ''
+      buckets.value = []
+      cached = await api.s3.listBuckets({ profileId, source: 'cache' }).catch(() => undefined)
+      if (!current()) return
+      if (cached) {
+        buckets.value = cached.buckets
+        cachedAtMs.value = cached.cachedAtMs
+      }
     }
     try {
       const live = await api.s3.listBuckets({ profileId })
       if (!current()) return
       buckets.value = live.buckets
       cachedAtMs.value = live.cachedAtMs
+      offlineEmpty.value = false
     } catch (error) {
       if (!current()) return
-      if (isCode(error, 'offline') && cached) return // keep showing the snapshot, marked with its age
+      // Offline: whatever is shown stays (a snapshot keeps its age note); with nothing shown, say so.
+      if (isCode(error, 'offline') && (cached || keep)) return
       if (isCode(error, 'offline')) offlineEmpty.value = true
       else bucketsError.value = toError(error)
     } finally {
@@ -140,22 +145,53 @@ export const useStorageStore = defineStore('storage', () => {
   }
 
   /** Opens a folder: its snapshot at once, then the live listing, one page of up to 1,000 at a time. */
-  async function open(bucketName: string, folder = '', record = true): Promise<void> {
+  function open(bucketName: string, folder = ''): Promise<void> {
+    return list(bucketName, folder, false)
+  }
+
+  /**
+   * Shows the place the router names. Coming back to the place already shown (for the same profile)
+   * refreshes it in place instead of starting from an empty table.
+   */
+  function show(place: Place): Promise<void> {
+    const here = shownFor === useProfilesStore().activeId && bucket.value === place.bucket && prefix.value === place.prefix
+    if (here) return refresh()
+    return place.bucket ? open(place.bucket, place.prefix) : loadBuckets()
+  }
+
+  /**
+   * Lists a folder. A refresh (`keep`) skips the snapshot and keeps the rows on screen: each live page
+   * replaces the old rows it covers (S3 lists in key order, so a page covers every name up to its last
+   * one) and the old rows after it stay until their page arrives. The table never empties, its length
+   * barely moves (so the scroll position holds), and selected rows that still exist stay selected.
+   */
+  async function list(bucketName: string, folder: string, keep: boolean): Promise<void> {
     const profileId = useProfilesStore().activeId
-    const { current, signal } = begin()
-    if (record) remember({ bucket: bucketName, prefix: folder })
+    shownFor = profileId
+    const { current, signal } = begin(keep)
     const started = performance.now()
     bucket.value = bucketName
     prefix.value = folder
-    filter.value = ''
-    folders.value = []
-    objects.value = []
-    folderRows.value = []
-    objectRows.value = []
     listingError.value = undefined
     timings.value = {}
     listing.value = true
+    const old = { folders: folders.value, objects: objects.value, folderRows: folderRows.value, objectRows: objectRows.value }
+    if (!keep) {
+      filter.value = ''
+      folders.value = []
+      objects.value = []
+      folderRows.value = []
+      objectRows.value = []
+    }
     const request = { profileId, bucket: bucketName, prefix: folder, delimiter: '/' as const }
+    // What the live pages of a refresh have listed so far, and the ids of their rows.
+    const fresh = { folders: [] as string[], objects: [] as ObjectSummary[], folderRows: [] as Row[], objectRows: [] as Row[] }
+    const freshIds = new Set<string>()
+    const firstRows = () => {
+      if (timings.value.firstRowsMs === undefined && folders.value.length + objects.value.length > 0) {
+        timings.value = { firstRowsMs: performance.now() - started }
+      }
+    }
     const show = (pageFolders: string[], pageObjects: ObjectSummary[], replace: boolean) => {
       // The folder's own placeholder object ("photos/") is the folder itself, not a child.
       const children = pageObjects.filter((o) => o.key !== folder)
@@ -172,24 +208,57 @@ export const useStorageStore = defineStore('storage', () => {
         objects.value.push(...children)
         folderRows.value.push(...newFolderRows)
         objectRows.value.push(...newObjectRows)
-        for (const list of [folders, objects, folderRows, objectRows] as const) triggerRef(list)
+        for (const grown of [folders, objects, folderRows, objectRows] as const) triggerRef(grown)
       }
-      if (timings.value.firstRowsMs === undefined && folders.value.length + objects.value.length > 0) {
-        timings.value = { firstRowsMs: performance.now() - started }
+      firstRows()
+    }
+    /** A refresh's page: fresh rows so far, then the old rows after the last name this page listed. */
+    const merge = (pageFolders: string[], pageObjects: ObjectSummary[], last: boolean) => {
+      const children = pageObjects.filter((o) => o.key !== folder)
+      fresh.folders.push(...pageFolders)
+      fresh.objects.push(...children)
+      const newFolderRows = pageFolders.map((p) => folderRow(p, folder))
+      const newObjectRows = children.map((o) => objectRow(o, folder))
+      fresh.folderRows.push(...newFolderRows)
+      fresh.objectRows.push(...newObjectRows)
+      for (const row of [...newFolderRows, ...newObjectRows]) freshIds.add(row.id)
+      const names = [...pageFolders, ...pageObjects.map((o) => o.key)]
+      const covered = names.reduce<string | undefined>(
+        (max, name) => (max === undefined || compareKeys(name, max) > 0 ? name : max),
+        undefined,
+      )
+      const isCovered = (name: string) => last || (covered !== undefined && compareKeys(name, covered) <= 0)
+      const keptFolders = last ? 0 : firstAfter(old.folders, (p) => !isCovered(p))
+      const keptObjects = last ? 0 : firstAfter(old.objects, (o) => !isCovered(o.key))
+      folders.value = fresh.folders.concat(last ? [] : old.folders.slice(keptFolders))
+      objects.value = fresh.objects.concat(last ? [] : old.objects.slice(keptObjects))
+      folderRows.value = fresh.folderRows.concat(last ? [] : old.folderRows.slice(keptFolders))
+      objectRows.value = fresh.objectRows.concat(last ? [] : old.objectRows.slice(keptObjects))
+      // A selected row the listing has passed without seeing it is gone; the others stay selected.
+      if (selection.value.size > 0) {
+        const nameOf = (id: string) => id.slice(2)
+        const kept = [...selection.value].filter((id) => freshIds.has(id) || !isCovered(nameOf(id)))
+        if (kept.length !== selection.value.size) {
+          selection.value = new Set(kept)
+          if (anchor.value && !selection.value.has(anchor.value)) anchor.value = undefined
+        }
       }
+      firstRows()
     }
 
     let cached = false
     let token: string | undefined
-    do {
-      const page = await api.s3.listObjects({ ...request, nextToken: token, source: 'cache' }).catch(() => undefined)
-      if (!current()) return
-      if (!page) break
-      show(page.prefixes, page.objects, !cached)
-      cachedAtMs.value ??= page.cachedAtMs
-      cached = true
-      token = page.nextToken
-    } while (token)
+    if (!keep) {
+      do {
+        const page = await api.s3.listObjects({ ...request, nextToken: token, source: 'cache' }).catch(() => undefined)
+        if (!current()) return
+        if (!page) break
+        show(page.prefixes, page.objects, !cached)
+        cachedAtMs.value ??= page.cachedAtMs
+        cached = true
+        token = page.nextToken
+      } while (token)
+    }
 
     let first = true
     token = undefined
@@ -197,18 +266,20 @@ export const useStorageStore = defineStore('storage', () => {
       do {
         const page = await api.s3.listObjects({ ...request, nextToken: token }, { signal })
         if (!current()) return
-        // The first live page replaces the snapshot; later pages append.
-        show(page.prefixes, page.objects, first)
+        // The first live page replaces the snapshot; later pages append. A refresh merges instead.
+        if (keep) merge(page.prefixes, page.objects, !page.nextToken)
+        else show(page.prefixes, page.objects, first)
         cachedAtMs.value = page.cachedAtMs
+        offlineEmpty.value = false
         first = false
         token = page.nextToken
       } while (token)
       timings.value = { ...timings.value, completeMs: performance.now() - started }
     } catch (error) {
       if (!current() || isCode(error, 'cancelled')) return
-      // Offline before any live page: the snapshot stays, marked with its age (or nothing was cached).
+      // Offline before any live page: what is shown stays, marked with its age (or nothing was cached).
       if (isCode(error, 'offline') && first) {
-        if (!cached) offlineEmpty.value = true
+        if (!cached && !keep) offlineEmpty.value = true
         return
       }
       // Any other failure, or the network going away partway, says the listing is incomplete.
@@ -218,39 +289,9 @@ export const useStorageStore = defineStore('storage', () => {
     }
   }
 
-  function goTo(place: Place, record = true): Promise<void> {
-    return place.bucket ? open(place.bucket, place.prefix, record) : loadBuckets(record)
-  }
-
-  function back(): Promise<void> {
-    if (!canGoBack.value) return Promise.resolve()
-    historyIndex.value--
-    return goTo(history.value[historyIndex.value]!, false)
-  }
-
-  function forward(): Promise<void> {
-    if (!canGoForward.value) return Promise.resolve()
-    historyIndex.value++
-    return goTo(history.value[historyIndex.value]!, false)
-  }
-
-  function up(): Promise<void> {
-    if (!bucket.value) return Promise.resolve()
-    if (!prefix.value) return loadBuckets()
-    const parts = prefix.value.slice(0, -1).split('/')
-    parts.pop()
-    return open(bucket.value, parts.length ? `${parts.join('/')}/` : '')
-  }
-
+  /** Reloads what is shown, keeping it on screen until the new data arrives (after a job, say). */
   function refresh(): Promise<void> {
-    return bucket.value ? open(bucket.value, prefix.value, false) : loadBuckets(false)
-  }
-
-  /** Starts over for a new profile: its bucket list, with a fresh history. */
-  function reset(): Promise<void> {
-    history.value = [{ prefix: '' }]
-    historyIndex.value = 0
-    return loadBuckets(false)
+    return bucket.value ? list(bucket.value, prefix.value, true) : listBuckets(true)
   }
 
   /** Click selects one; Ctrl/Cmd toggles; Shift extends from the anchor, as in a file manager. */
@@ -325,16 +366,10 @@ export const useStorageStore = defineStore('storage', () => {
     search,
     deepSearch,
     clearSearch,
-    history,
-    canGoBack,
-    canGoForward,
     loadBuckets,
     open,
-    back,
-    forward,
-    up,
+    show,
     refresh,
-    reset,
     select,
     selectAll,
     clearSelection,

@@ -6,7 +6,8 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { TransferView } from '../../src-main/api/transfers'
-import { api, ApiCallError, onEvent } from '../api'
+import { api, messageOf } from '../api'
+import { useAppEvent } from '../composables/events'
 import { i18n } from '../i18n'
 import { useProfilesStore } from './profiles'
 
@@ -59,7 +60,7 @@ export const useTransfersStore = defineStore('transfers', () => {
     byId.value = next
   }
 
-  onEvent((event) => {
+  useAppEvent(['transfers.updated', 'transfers.batchDone', 'drop.received'], (event) => {
     if (event.type === 'transfers.updated') merge(event.transfers)
     else if (event.type === 'transfers.batchDone') for (const listener of batchListeners) listener(event.batchId)
     else if (event.type === 'drop.received' && dropTarget && Date.now() - dropTarget.at < 10_000) {
@@ -87,7 +88,7 @@ export const useTransfersStore = defineStore('transfers', () => {
       if (result.conflictCount > 0 || result.refused.length > 0) pending.value = upload
       else await start(upload, 'overwrite')
     } catch (e) {
-      error.value = e instanceof ApiCallError ? e.message : String(e)
+      error.value = messageOf(e)
     }
   }
 
@@ -104,7 +105,7 @@ export const useTransfersStore = defineStore('transfers', () => {
       })
       return batchId
     } catch (e) {
-      error.value = e instanceof ApiCallError ? e.message : String(e)
+      error.value = messageOf(e)
       return undefined
     }
   }
@@ -123,7 +124,7 @@ export const useTransfersStore = defineStore('transfers', () => {
       if (result.renamed) lines.unshift(i18n.global.t('download.renamed', { n: result.renamed }))
       if (lines.length) error.value = lines.join('\n')
     } catch (e) {
-      error.value = e instanceof ApiCallError ? e.message : String(e)
+      error.value = messageOf(e)
     }
   }
 

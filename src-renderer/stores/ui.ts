@@ -5,7 +5,6 @@ import { i18n, localeFor, type Locale } from '../i18n'
 
 export type Theme = 'system' | 'light' | 'dark'
 export type LocalePreference = 'system' | Locale
-export type Section = 'storage' | 'costs' | 'cloudfront' | 'dns' | 'pipelines'
 
 function saved<T extends string>(key: string, allowed: readonly T[], fallback: T): T {
   const value = localStorage.getItem(key)
@@ -19,8 +18,6 @@ export const useUiStore = defineStore('ui', () => {
   const localePreference = ref<LocalePreference>(saved('haneul.locale', ['system', 'en', 'ko'], 'system'))
   /** The OS locale, from main (the renderer's navigator.language may differ in the sandboxed page). */
   const osLocale = ref<string>(navigator.language)
-  /** Which screen is showing. */
-  const section = ref<Section>('storage')
   /** The transfers panel was opened from the status bar (it also opens by itself when transfers start). */
   const transfersPanel = ref(false)
 
@@ -47,5 +44,5 @@ export const useUiStore = defineStore('ui', () => {
     { immediate: true },
   )
 
-  return { theme, resolvedTheme, localePreference, osLocale, section, transfersPanel, locale }
+  return { theme, resolvedTheme, localePreference, osLocale, transfersPanel, locale }
 })

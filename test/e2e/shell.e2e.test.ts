@@ -50,13 +50,43 @@ describe('app shell in Chromium', () => {
     await app.screenshot('shell-ko-korean-folder')
   })
 
-  it('says plainly which screens are not built yet', async () => {
+  it('says plainly which sections are coming, and what each will show', async () => {
     const { page } = app
-    for (const section of ['costs', 'cloudfront', 'dns', 'pipelines']) {
+    for (const section of ['costs', 'cloudfront', 'dns', 'pipelines', 'site']) {
       await page.locator(`nav button[data-section="${section}"]`).click()
-      await expect(page.locator(`[data-pending="${section}"] h2`).textContent()).resolves.toContain('아직 만들어지지 않았습니다')
+      const coming = page.locator(`[data-coming="${section}"]`)
+      await expect(coming.locator('h2').textContent()).resolves.toContain('준비 중입니다')
+      expect(await coming.locator('li').count()).toBeGreaterThanOrEqual(3)
+      expect(await page.locator(`nav button[data-section="${section}"]`).getAttribute('aria-current')).toBe('page')
     }
+    await app.screenshot('shell-ko-coming-site')
     await page.locator('nav button[data-section="storage"]').click()
+    await page.locator('[data-bucket="haneul-demo-site"]').waitFor()
+  })
+
+  it('walks back and forward across sections and folders with Alt+arrows', async () => {
+    const { page } = app
+    const addressIs = (value: string) =>
+      page.waitForFunction((v) => (document.querySelector('[data-testid="address"]') as HTMLInputElement | null)?.value === v, value)
+    await page.locator('[data-bucket="haneul-demo-site"]').click()
+    await page.locator('[data-folder="blog/"]').click()
+    await addressIs('s3://haneul-demo-site/blog/')
+    await page.keyboard.press('Alt+3')
+    await page.locator('[data-coming="cloudfront"]').waitFor()
+    await page.keyboard.press('Alt+ArrowLeft')
+    await addressIs('s3://haneul-demo-site/blog/')
+    await page.locator('[data-testid="listing-status"]').waitFor()
+    await page.keyboard.press('Alt+ArrowLeft')
+    await page.locator('[data-folder="blog/"]').waitFor()
+    expect(await page.locator('[data-testid="address"]').inputValue()).toBe('s3://haneul-demo-site/')
+    await page.keyboard.press('Alt+ArrowRight')
+    await addressIs('s3://haneul-demo-site/blog/')
+    // Backspace goes up, as in a file manager.
+    await page.locator('[data-testid="object-scroller"]').focus()
+    await page.keyboard.press('Backspace')
+    await page.locator('[data-folder="blog/"]').waitFor()
+    await page.keyboard.press('Backspace')
+    await page.locator('[data-bucket="haneul-demo-site"]').waitFor()
   })
 
   it('switches theme to dark, and back to following the OS', async () => {

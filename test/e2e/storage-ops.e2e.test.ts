@@ -76,9 +76,23 @@ describe('storage operations in Chromium', () => {
     expect(await dialog.locator('[data-testid="confirm"]').isDisabled()).toBe(true)
     await dialog.locator('[data-field="confirm"]').fill('3')
     await app.screenshot('ops-delete-typed-confirm')
+    // Count the rows in the table at every change while the job runs and the listing reloads.
+    await page.evaluate(() => {
+      const scroller = document.querySelector('[data-testid="object-scroller"]')!
+      const seen = ((window as unknown as { __rowCounts: number[] }).__rowCounts = [scroller.querySelectorAll('[role="row"]').length])
+      new MutationObserver(() => seen.push(scroller.querySelectorAll('[role="row"]').length)).observe(scroller, {
+        childList: true,
+        subtree: true,
+      })
+    })
     await dialog.locator('[data-testid="confirm"]').click()
     await page.waitForFunction(() => !document.querySelector('[data-folder="downloads/보관함 2026/"]'))
     expect(await keys()).toContain('downloads/100% done.txt')
+    // The table never went blank: the old rows stayed until the new listing replaced them.
+    const rowCounts = await page.evaluate(() => (window as unknown as { __rowCounts: number[] }).__rowCounts)
+    expect(rowCounts.length).toBeGreaterThan(1)
+    expect(Math.min(...rowCounts)).toBeGreaterThan(0)
+    await app.screenshot('ops-after-delete')
   })
 
   it('ran without console errors or CSP violations', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { buildRows, nameMatcher, parseAddress } from '../../../src-renderer/stores/rows'
+import { buildRows, compareKeys, firstAfter, nameMatcher, parseAddress } from '../../../src-renderer/stores/rows'
 
 const object = (key: string, size = 1, storageClass = 'STANDARD', lastModifiedMs = 0) => ({ key, size, storageClass, lastModifiedMs })
 
@@ -53,5 +53,22 @@ describe('storage rows', () => {
     expect(parseAddress('arn:aws:s3:::bucket')).toEqual({ bucket: 'bucket', prefix: '' })
     expect(parseAddress('s3://bucket/문서/a+b%//')).toEqual({ bucket: 'bucket', prefix: '문서/a+b%//' })
     expect(parseAddress('s3://')).toBeUndefined()
+  })
+
+  it('orders keys as S3 lists them (UTF-8 bytes), not as JavaScript compares UTF-16', () => {
+    const keys = ['b', '\uffee', '😀', 'a', 'ab', '한', '']
+    const bytes = (k: string) => Buffer.from(k, 'utf8')
+    const byS3 = [...keys].sort((x, y) => Buffer.compare(bytes(x), bytes(y)))
+    expect([...keys].sort(compareKeys)).toEqual(byS3)
+    expect(byS3.indexOf('😀')).toBeGreaterThan(byS3.indexOf('\uffee'))
+    expect(compareKeys('x', 'x')).toBe(0)
+  })
+
+  it('finds the first item of a sorted list past a point', () => {
+    const list = ['a', 'b', 'c', 'd']
+    expect(firstAfter(list, (k) => k > 'b')).toBe(2)
+    expect(firstAfter(list, (k) => k > 'z')).toBe(4)
+    expect(firstAfter(list, () => true)).toBe(0)
+    expect(firstAfter([], () => true)).toBe(0)
   })
 })

@@ -119,3 +119,127 @@ describe('storage store when the profile changes mid-listing', () => {
     expect(storage.bucketsError).toBeUndefined()
   })
 })
+
+describe('storage store refresh', () => {
+  beforeEach(() => {
+    setActivePinia(createPinia())
+    pending.length = 0
+  })
+
+  /** Opens bucket-a with these live pages (no snapshot) and waits for the listing to finish. */
+  async function openWith(pages: Array<{ keys: string[]; folders?: string[] }>) {
+    const storage = useStorageStore()
+    useProfilesStore().activeId = 'aws:a'
+    const opening = storage.open('bucket-a')
+    await answer((p) => p.input.source === 'cache', noCache)
+    for (const [i, p] of pages.entries()) {
+      const token = i === 0 ? undefined : `t${i}`
+      await answer((c) => c.input.source === undefined && c.input.nextToken === token, {
+        ok: true,
+        value: {
+          prefixes: p.folders ?? [],
+          objects: p.keys.map((key) => ({ key, size: 1, storageClass: 'STANDARD' })),
+          nextToken: i < pages.length - 1 ? `t${i + 1}` : undefined,
+        },
+      })
+    }
+    await opening
+    return storage
+  }
+  const ids = () => useStorageStore().rows.map((r) => r.id)
+
+  it('keeps the rows on screen until the first new page arrives, then replaces them', async () => {
+    const storage = await openWith([{ folders: ['old/'], keys: ['a', 'b', 'c'] }])
+    storage.select('o:b')
+    storage.select('o:c', 'toggle')
+    storage.filter = 'b'
+    const refreshing = storage.refresh()
+    // Refresh asks for the live listing only (the snapshot is older than what is shown).
+    expect(pending.some((p) => p.input.source === 'cache')).toBe(false)
+    await new Promise((r) => setTimeout(r, 1))
+    expect(storage.listing).toBe(true)
+    expect(storage.filter).toBe('b')
+    storage.filter = ''
+    expect(ids()).toEqual(['p:old/', 'o:a', 'o:b', 'o:c'])
+    expect([...storage.selection]).toEqual(['o:b', 'o:c'])
+
+    // The folder and "c" were deleted: the new page replaces everything at once.
+    await answer((p) => p.input.source === undefined, page(['a', 'b']))
+    await refreshing
+    expect(ids()).toEqual(['o:a', 'o:b'])
+    expect(storage.objects.map((o) => o.key)).toEqual(['a', 'b'])
+    expect([...storage.selection]).toEqual(['o:b'])
+    expect(storage.listing).toBe(false)
+  })
+
+  it('keeps the old rows after what each page covered, so a long folder never shrinks and grows back', async () => {
+    const storage = await openWith([{ keys: ['k1', 'k2', 'k3'] }, { keys: ['k4', 'k5', 'k6'] }])
+    storage.select('o:k5')
+    const refreshing = storage.refresh()
+    // Page 1 now ends at k3 and k2 is gone: k4..k6 stay from before until page 2 says otherwise.
+    await answer((p) => p.input.source === undefined && !p.input.nextToken, page(['k1', 'k3'], 't1'))
+    expect(ids()).toEqual(['o:k1', 'o:k3', 'o:k4', 'o:k5', 'o:k6'])
+    expect([...storage.selection]).toEqual(['o:k5'])
+    expect(storage.listing).toBe(true)
+    await answer((p) => p.input.nextToken === 't1', page(['k4', 'k6', 'k7']))
+    await refreshing
+    expect(ids()).toEqual(['o:k1', 'o:k3', 'o:k4', 'o:k6', 'o:k7'])
+    expect(storage.selection.size).toBe(0)
+  })
+
+  it('keeps the rows when the refresh finds the profile offline', async () => {
+    const storage = await openWith([{ keys: ['a'] }])
+    const refreshing = storage.refresh()
+    await answer((p) => p.input.source === undefined, { ok: false, error: { code: 'offline', message: 'offline', retryable: true } })
+    await refreshing
+    expect(ids()).toEqual(['o:a'])
+    expect(storage.offlineEmpty).toBe(false)
+    expect(storage.listingError).toBeUndefined()
+  })
+
+  it('keeps the bucket list until the live one arrives', async () => {
+    const storage = useStorageStore()
+    useProfilesStore().activeId = 'aws:a'
+    const loading = storage.loadBuckets()
+    await answer((p) => p.input.source === 'cache', noCache)
+    await answer((p) => p.operation === 'listBuckets', { ok: true, value: { buckets: [{ name: 'one' }, { name: 'two' }] } })
+    await loading
+    const refreshing = storage.refresh()
+    await new Promise((r) => setTimeout(r, 1))
+    expect(storage.buckets.map((b) => b.name)).toEqual(['one', 'two'])
+    expect(pending.some((p) => p.input.source === 'cache')).toBe(false)
+    await answer((p) => p.operation === 'listBuckets', { ok: true, value: { buckets: [{ name: 'one' }] } })
+    await refreshing
+    expect(storage.buckets.map((b) => b.name)).toEqual(['one'])
+  })
+
+  it('opening another folder still starts from an empty table and a clear selection', async () => {
+    const storage = await openWith([{ keys: ['a'] }])
+    storage.select('o:a')
+    const opening = storage.open('bucket-a', 'sub/')
+    expect(storage.rows).toEqual([])
+    expect(storage.selection.size).toBe(0)
+    await answer((p) => p.input.source === 'cache', noCache)
+    await answer((p) => p.input.source === undefined, page(['sub/x']))
+    await opening
+    expect(ids()).toEqual(['o:sub/x'])
+  })
+
+  it('showing the place already shown refreshes it in place; another place or profile starts over', async () => {
+    const storage = await openWith([{ keys: ['a'] }])
+    const again = storage.show({ bucket: 'bucket-a', prefix: '' })
+    expect(ids()).toEqual(['o:a'])
+    expect(pending.some((p) => p.input.source === 'cache')).toBe(false)
+    await answer((p) => p.input.source === undefined, page(['a', 'b']))
+    await again
+    expect(ids()).toEqual(['o:a', 'o:b'])
+
+    useProfilesStore().activeId = 'aws:b'
+    const other = storage.show({ bucket: 'bucket-a', prefix: '' })
+    expect(storage.rows).toEqual([])
+    await answer((p) => p.input.profileId === 'aws:b' && p.input.source === 'cache', noCache)
+    await answer((p) => p.input.profileId === 'aws:b', page(['z']))
+    await other
+    expect(ids()).toEqual(['o:z'])
+  })
+})
