@@ -204,6 +204,16 @@ describe('bad input never reaches S3 as something else', () => {
     await world.ok('transfers.updateSettings', { concurrency: 8, partSizeMiB: 8, maxBandwidthMiBps: 0 })
   })
 
+  it('drags out a key with control characters under a file name without them', async () => {
+    const { downloadUrl } = await world.ok<{ downloadUrl: string }>('transfers.dragOut', {
+      profileId: 'aws:main',
+      bucket: site,
+      key: 'odd/a\u0001b\u007fc:d.txt',
+    })
+    const [, name] = /^application\/octet-stream:([^:]*):http/.exec(downloadUrl) ?? []
+    expect(name).toBe('a_b_c_d.txt')
+  })
+
   it('aborts many uploads in parallel and copies many keys without a MaxListenersExceededWarning', async () => {
     const client = await world.harness.services.clients.s3('aws:main')
     const warnings: string[] = []
