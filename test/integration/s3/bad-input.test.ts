@@ -238,6 +238,9 @@ describe('bad input never reaches S3 as something else', () => {
       })
       // Uploads already gone count as aborted.
       expect(aborted).toEqual({ aborted: 300, failures: [] })
+      // They ran as a job: the jobs panel saw them counted as they went.
+      const done = world.harness.events.find((e) => e.type === 'job.done' && e.job.kind === 'abort-uploads')
+      expect(done?.type === 'job.done' && done.job).toMatchObject({ state: 'done', total: 300, done: 300, failureCount: 0 })
       // Let the process emit any warning it queued.
       await new Promise((resolve) => setImmediate(resolve))
       expect(warnings).not.toContain('MaxListenersExceededWarning')
