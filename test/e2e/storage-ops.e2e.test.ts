@@ -78,6 +78,8 @@ describe('storage operations in Chromium', () => {
     await app.screenshot('ops-delete-typed-confirm')
     await dialog.locator('[data-testid="confirm"]').click()
     await page.waitForFunction(() => !document.querySelector('[data-folder="downloads/보관함 2026/"]'))
+    // The folder also vanishes while the listing reloads after the job; read the keys once it has settled.
+    await page.locator('[data-testid="listing-status"]', { hasText: '3 items' }).waitFor()
     expect(await keys()).toContain('downloads/100% done.txt')
   })
 
