@@ -8,7 +8,8 @@ import { operation } from './contract'
 import { WellFormed } from './common'
 import { KeyFailure } from './s3'
 
-export const JobKind = z.enum(['copy', 'move', 'delete'])
+/** 'abort-uploads': aborting incomplete multipart uploads (thousands of calls), shown with progress like the others. */
+export const JobKind = z.enum(['copy', 'move', 'delete', 'abort-uploads'])
 
 export const JobSnapshot = z.object({
   jobId: z.string(),

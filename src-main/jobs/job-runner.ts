@@ -74,6 +74,41 @@ export class JobRunner {
     return jobId
   }
 
+  /**
+   * Runs `run` as a job (progress events, listed, cancellable with jobs.cancel) and waits for it: for
+   * work whose caller wants the outcome in its reply. `signal` (the call's own) cancels the job too.
+   */
+  async startAndWait<T>(
+    kind: JobKind,
+    profileId: string,
+    bucket: string,
+    signal: AbortSignal,
+    run: (context: JobContext) => Promise<T>,
+  ): Promise<T> {
+    const outcome: { value?: T; error?: { thrown: unknown } } = {}
+    let finished!: () => void
+    const done = new Promise<void>((resolve) => (finished = resolve))
+    const jobId = this.start(kind, profileId, bucket, async (context) => {
+      try {
+        outcome.value = await run(context)
+      } catch (thrown) {
+        outcome.error = { thrown }
+        throw thrown
+      } finally {
+        finished()
+      }
+    })
+    const cancel = () => this.cancel(jobId)
+    signal.addEventListener('abort', cancel, { once: true })
+    try {
+      await done
+    } finally {
+      signal.removeEventListener('abort', cancel)
+    }
+    if (outcome.error) throw outcome.error.thrown
+    return outcome.value as T
+  }
+
   /** Cancels a running job; false if it is unknown or already finished. */
   cancel(jobId: string): boolean {
     const job = this.jobs.get(jobId)

@@ -76,8 +76,13 @@ export function createS3Handlers({ clients, offline, jobs, writeClipboard, confi
       call(profileId, (client) => bulk.countPrefixes(client, bucket, prefixes, signal)),
     listMultipartUploads: async ({ profileId, bucket }, { signal }) =>
       call(profileId, (client) => uploads.listMultipartUploads(client, config, bucket, signal)),
+    // Thousands of aborts run as a job, so the jobs panel shows their progress; the reply still has the outcome.
     abortMultipartUploads: async ({ profileId, bucket, uploads: list }, { signal }) =>
-      call(profileId, (client) => uploads.abortMultipartUploads(client, config, bucket, list, signal)),
+      call(profileId, (client) =>
+        jobs.startAndWait('abort-uploads', profileId, bucket, signal, (context) =>
+          uploads.abortMultipartUploads(client, config, bucket, list, context.signal, context),
+        ),
+      ),
     addAbortIncompleteRule: async ({ profileId, bucket, days }) =>
       call(profileId, (client) => uploads.addAbortIncompleteRule(client, bucket, days)),
   }

@@ -95,23 +95,42 @@ export async function listMultipartUploads(
   return { uploads, truncated, monthlyCostUsd: multipartPartsMonthlyUsd(region, uploads), priceTableDate: PRICE_TABLE_DATE }
 }
 
-/** Aborts each upload; one already gone (completed or aborted meanwhile) counts as done. */
+/** How an abort of many uploads reports as it goes (a bulk job's context). */
+export interface AbortProgress {
+  reportTotal(count: number): void
+  reportDone(): void
+  reportFailure(failure: { key: string; code: string; message: string }): void
+}
+
+/**
+ * Aborts each upload, `abortConcurrency` at once (S3 has no batch call for it), reporting each as it
+ * ends; one already gone (completed or aborted meanwhile) counts as done.
+ */
 export async function abortMultipartUploads(
   client: S3Client,
   config: S3Config,
   bucket: string,
   uploads: ReadonlyArray<{ key: string; uploadId: string }>,
   signal: AbortSignal,
+  progress?: AbortProgress,
 ): Promise<{ aborted: number; failures: Array<{ key: string; code: string; message: string }> }> {
   let aborted = 0
   const failures: Array<{ key: string; code: string; message: string }> = []
+  progress?.reportTotal(uploads.length)
   await forEachLimit(uploads, config.abortConcurrency, signal, async ({ key, uploadId }) => {
     try {
       await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }), { abortSignal: signal })
       aborted++
+      progress?.reportDone()
     } catch (error) {
-      if ((error as { name?: string }).name === 'NoSuchUpload') aborted++
-      else failures.push(keyFailure(key, error))
+      if ((error as { name?: string }).name === 'NoSuchUpload') {
+        aborted++
+        progress?.reportDone()
+      } else {
+        const failure = keyFailure(key, error)
+        failures.push(failure)
+        progress?.reportFailure(failure)
+      }
     }
   })
   return { aborted, failures }

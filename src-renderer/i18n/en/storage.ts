@@ -95,7 +95,7 @@ export default {
   },
   jobs: {
     title: 'Bulk operations',
-    kinds: { copy: 'Copy', move: 'Move', delete: 'Delete' },
+    kinds: { copy: 'Copy', move: 'Move', delete: 'Delete', 'abort-uploads': 'Abort incomplete uploads' },
     states: { running: 'Running', done: 'Done', failed: 'Failed', cancelled: 'Cancelled' },
     progress: 'Progress',
     count: '{done} / {total}',

@@ -97,7 +97,7 @@ const ko: typeof en = {
   },
   jobs: {
     title: '일괄 작업',
-    kinds: { copy: '복사', move: '이동', delete: '삭제' },
+    kinds: { copy: '복사', move: '이동', delete: '삭제', 'abort-uploads': '미완료 업로드 중단' },
     states: { running: '진행 중', done: '완료', failed: '실패', cancelled: '취소됨' },
     progress: '진행률',
     count: '{done} / {total}',

@@ -204,6 +204,16 @@ describe('bad input never reaches S3 as something else', () => {
     await world.ok('transfers.updateSettings', { concurrency: 8, partSizeMiB: 8, maxBandwidthMiBps: 0 })
   })
 
+  it('drags out a key with control characters under a file name without them', async () => {
+    const { downloadUrl } = await world.ok<{ downloadUrl: string }>('transfers.dragOut', {
+      profileId: 'aws:main',
+      bucket: site,
+      key: 'odd/a\u0001b\u007fc:d.txt',
+    })
+    const [, name] = /^application\/octet-stream:([^:]*):http/.exec(downloadUrl) ?? []
+    expect(name).toBe('a_b_c_d.txt')
+  })
+
   it('aborts many uploads in parallel and copies many keys without a MaxListenersExceededWarning', async () => {
     const client = await world.harness.services.clients.s3('aws:main')
     const warnings: string[] = []
@@ -228,6 +238,9 @@ describe('bad input never reaches S3 as something else', () => {
       })
       // Uploads already gone count as aborted.
       expect(aborted).toEqual({ aborted: 300, failures: [] })
+      // They ran as a job: the jobs panel saw them counted as they went.
+      const done = world.harness.events.find((e) => e.type === 'job.done' && e.job.kind === 'abort-uploads')
+      expect(done?.type === 'job.done' && done.job).toMatchObject({ state: 'done', total: 300, done: 300, failureCount: 0 })
       // Let the process emit any warning it queued.
       await new Promise((resolve) => setImmediate(resolve))
       expect(warnings).not.toContain('MaxListenersExceededWarning')
