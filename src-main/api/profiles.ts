@@ -61,7 +61,7 @@ export const EndpointUrl = z
 const otherServiceIds = awsServiceIds.filter((id) => id !== 's3') as [Exclude<AwsServiceId, 's3'>, ...Exclude<AwsServiceId, 's3'>[]]
 /**
  * Custom endpoints of the services other than S3 (whose endpoint is `endpoint`), e.g. a LocalStack
- * CloudFront. The profile dialog edits only the S3 one for now.
+ * CloudFront. The profile dialog has a field for each.
  */
 const OtherEndpoints = z.partialRecord(z.enum(otherServiceIds), EndpointUrl)
 

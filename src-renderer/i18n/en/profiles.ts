@@ -31,6 +31,7 @@ export default {
     secret: 'Secret access key',
     sessionToken: 'Session token (optional)',
     endpoint: 'Custom S3 endpoint (optional)',
+    otherEndpoints: 'Custom endpoints of the other services (optional: LocalStack, a proxy…)',
     pathStyle: 'Path-style addressing (MinIO, Ceph and most S3-compatible stores)',
     keepKeys: 'leave empty to keep the current keys',
     weakStorage:

@@ -33,6 +33,7 @@ const ko: typeof en = {
     secret: '비밀 액세스 키',
     sessionToken: '세션 토큰 (선택)',
     endpoint: '사용자 지정 S3 엔드포인트 (선택)',
+    otherEndpoints: '다른 서비스의 사용자 지정 엔드포인트 (선택: LocalStack, 프록시 등)',
     pathStyle: '경로 방식 주소 (MinIO, Ceph 등 대부분의 S3 호환 저장소)',
     keepKeys: '비워 두면 현재 키를 유지합니다',
     weakStorage:
