@@ -7,25 +7,7 @@ import type { AppEvent } from '../../../src-main/api/events'
 import type { WatchSnapshot } from '../../../src-main/api/jobs'
 import { HaneulError } from '../../../src-main/core/errors'
 import { Watchers, type WatchCheck } from '../../../src-main/jobs/watchers'
-
-function manualTimers() {
-  const pending: Array<{ fn: () => void; ms: number; cancelled: boolean }> = []
-  return {
-    delays: () => pending.filter((t) => !t.cancelled).map((t) => t.ms),
-    setTimer(fn: () => void, ms: number) {
-      const timer = { fn, ms, cancelled: false }
-      pending.push(timer)
-      return { cancel: () => (timer.cancelled = true) }
-    },
-    async fireNext() {
-      const timer = pending.find((t) => !t.cancelled)
-      if (!timer) throw new Error('no timer pending')
-      timer.cancelled = true
-      timer.fn()
-      await new Promise((resolve) => setImmediate(resolve))
-    },
-  }
-}
+import { manualTimers } from '../../helpers/manual-timers'
 
 function setup(answers: Array<WatchCheck | Error>) {
   const timers = manualTimers()

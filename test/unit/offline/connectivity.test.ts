@@ -1,26 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ConnectivitySummary } from '../../../src-main/api/events'
 import { ConnectivityMonitor, type ProbeResult } from '../../../src-main/offline/connectivity'
-
-/** Timers the test fires by hand, recording the delays asked for. */
-function manualTimers() {
-  const pending: Array<{ fn: () => void; ms: number; cancelled: boolean }> = []
-  return {
-    delays: () => pending.filter((t) => !t.cancelled).map((t) => t.ms),
-    setTimer(fn: () => void, ms: number) {
-      const timer = { fn, ms, cancelled: false }
-      pending.push(timer)
-      return { cancel: () => (timer.cancelled = true) }
-    },
-    async fireNext() {
-      const timer = pending.find((t) => !t.cancelled)
-      if (!timer) throw new Error('no timer')
-      timer.cancelled = true
-      timer.fn()
-      await new Promise((resolve) => setImmediate(resolve))
-    },
-  }
-}
+import { manualTimers } from '../../helpers/manual-timers'
 
 describe('connectivity monitor', () => {
   it('goes offline on a failed call, probes with doubling backoff, and comes back', async () => {
