@@ -33,6 +33,8 @@ export type AppEvent =
   | { type: 'job.done'; job: JobSnapshot }
   /** A watch changed status or ended. */
   | { type: 'watch.changed'; watch: WatchSnapshot }
+  /** Reading a distribution's standard logs (cloudfront.analyzeLogs with this request id) moved on. */
+  | { type: 'cloudfront.logsProgress'; requestId: string; filesDone: number; filesTotal: number; bytesDone: number; bytesTotal: number }
   /** Transfers that changed since the last event (≈ 5 per second while any runs). */
   | { type: 'transfers.updated'; transfers: TransferView[] }
   /** A batch of transfers (one drop, one download) finished. */
