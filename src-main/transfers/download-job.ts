@@ -121,7 +121,7 @@ export class DownloadJob extends TransferJob {
 
   private async download(client: S3Client, retry: RetryContext, signal: AbortSignal): Promise<void> {
     const { bucket, key } = this.identity
-    const head = await this.scheduled(retry, signal, (abortSignal) =>
+    const head = await this.scheduled(retry, signal, ({ signal: abortSignal }) =>
       client.send(new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: this.request.versionId, ChecksumMode: 'ENABLED' }), {
         abortSignal,
       }),
@@ -200,11 +200,6 @@ export class DownloadJob extends TransferJob {
         `"${path.basename(this.request.destinationPath)}" would be written through a link that leads outside the chosen folder; nothing was written.`,
       )
     }
-  }
-
-  /** One request through the scheduler with retries; for calls that move no body we read ourselves. */
-  private scheduled<T>(retry: RetryContext, signal: AbortSignal, send: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
-    return this.ctx.scheduler.run(this.id, () => withRetries((attempt) => send(attempt.signal), retry), signal)
   }
 
   private async partialFileFits(header: Header): Promise<boolean> {
@@ -345,7 +340,7 @@ export class DownloadJob extends TransferJob {
     const multipart = /^[0-9a-f]{32}-(\d+)$/.exec(etag)
     if (multipart) {
       const { bucket, key } = this.identity
-      const first = await this.scheduled(retry, signal, (abortSignal) =>
+      const first = await this.scheduled(retry, signal, ({ signal: abortSignal }) =>
         client.send(new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: head.VersionId, PartNumber: 1 }), { abortSignal }),
       )
       const partSizeBytes = first.ContentLength ?? 0
@@ -369,7 +364,7 @@ export class DownloadJob extends TransferJob {
     let marker: string | undefined
     try {
       do {
-        const page = await this.scheduled(retry, signal, (abortSignal) =>
+        const page = await this.scheduled(retry, signal, ({ signal: abortSignal }) =>
           client.send(
             new GetObjectAttributesCommand({
               Bucket: bucket,

@@ -11,7 +11,7 @@ import type { Clock, Connectivity, S3ClientSource, TransferFileSystem } from './
 import type { ChecksumReport, TransferKind, TransferSnapshot, TransferState } from './model'
 import { ProgressMeter } from './progress'
 import { refreshCredentials } from './s3-io'
-import type { RetryContext, RetryInfo } from './retry'
+import { withRetries, type Attempt, type RetryContext, type RetryInfo } from './retry'
 import type { BandwidthLimiter, RequestScheduler } from './scheduler'
 
 export interface JobContext {
@@ -116,6 +116,14 @@ export abstract class TransferJob {
     this.checksum = undefined
     this.meter.restart()
     this.ctx.changed(this)
+  }
+
+  /**
+   * One request through the scheduler's slots, retried: `send` gets each attempt (its own signal, and
+   * `alive()` for bodies that stream). `signal` is the job's; `stallTimeoutMs` overrides the config's.
+   */
+  protected scheduled<T>(retry: RetryContext, signal: AbortSignal, send: (attempt: Attempt) => Promise<T>, stallTimeoutMs?: number): Promise<T> {
+    return this.ctx.scheduler.run(this.id, () => withRetries(send, retry, stallTimeoutMs), signal)
   }
 
   protected retryContext(client: S3Client, signal: AbortSignal): RetryContext {

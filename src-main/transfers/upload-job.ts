@@ -235,25 +235,18 @@ export class UploadJob extends TransferJob {
     let algorithm: Algorithm | undefined = config.checksumAlgorithm
     const { bucket, key } = this.identity
     const send = (withChecksum: boolean) =>
-      this.ctx.scheduler.run(
-        this.id,
-        () =>
-          withRetries(
-            (attempt) =>
-              client.send(
-                new CreateMultipartUploadCommand({
-                  Bucket: bucket,
-                  Key: key,
-                  ContentType: this.request.contentType,
-                  StorageClass: this.request.storageClass as StorageClass | undefined,
-                  Metadata: this.request.metadata,
-                  ...(withChecksum && { ChecksumAlgorithm: algorithm, ChecksumType: 'FULL_OBJECT' }),
-                }),
-                { abortSignal: attempt.signal },
-              ),
-            retry,
-          ),
-        signal,
+      this.scheduled(retry, signal, (attempt) =>
+        client.send(
+          new CreateMultipartUploadCommand({
+            Bucket: bucket,
+            Key: key,
+            ContentType: this.request.contentType,
+            StorageClass: this.request.storageClass as StorageClass | undefined,
+            Metadata: this.request.metadata,
+            ...(withChecksum && { ChecksumAlgorithm: algorithm, ChecksumType: 'FULL_OBJECT' }),
+          }),
+          { abortSignal: attempt.signal },
+        ),
       )
     let created
     try {
@@ -365,17 +358,10 @@ export class UploadJob extends TransferJob {
     let marker: string | undefined
     try {
       do {
-        const page = await this.ctx.scheduler.run(
-          this.id,
-          () =>
-            withRetries(
-              (attempt) =>
-                client.send(new ListPartsCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumberMarker: marker }), {
-                  abortSignal: attempt.signal,
-                }),
-              retry,
-            ),
-          signal,
+        const page = await this.scheduled(retry, signal, (attempt) =>
+          client.send(new ListPartsCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumberMarker: marker }), {
+            abortSignal: attempt.signal,
+          }),
         )
         for (const part of page.Parts ?? []) {
           if (part.PartNumber === undefined) continue
@@ -507,40 +493,36 @@ export class UploadJob extends TransferJob {
     const algorithm = state.header.checksumAlgorithm
     const parts = [...state.parts.values()].sort((a, b) => a.n - b.n)
     const full = algorithm && this.fullChecksum(state)
-    await this.ctx.scheduler.run(
-      this.id,
-      () =>
-        withRetries(
-          async (attempt) => {
-            try {
-              return await client.send(
-                new CompleteMultipartUploadCommand({
-                  Bucket: bucket,
-                  Key: key,
-                  UploadId: state.header.uploadId,
-                  MpuObjectSize: state.plan.sizeBytes,
-                  MultipartUpload: {
-                    Parts: parts.map((part) => ({
-                      PartNumber: part.n,
-                      ETag: `"${part.etag}"`,
-                      ...(algorithm && { [checksumField(algorithm)]: part.checksum }),
-                    })),
-                  },
-                  ...(algorithm && { [checksumField(algorithm)]: full, ChecksumType: 'FULL_OBJECT' }),
-                }),
-                { abortSignal: attempt.signal },
-              )
-            } catch (error) {
-              // An earlier attempt completed the upload but its answer was lost: the object check below decides.
-              if (attempt.number > 1 && errorName(error) === 'NoSuchUpload') return undefined
-              throw error
-            }
-          },
-          retry,
-          // S3 may take minutes to assemble a big object, sending only whitespace meanwhile.
-          Math.max(retry.config.stallTimeoutMs, 300_000),
-        ),
+    await this.scheduled(
+      retry,
       retry.signal,
+      async (attempt) => {
+        try {
+          return await client.send(
+            new CompleteMultipartUploadCommand({
+              Bucket: bucket,
+              Key: key,
+              UploadId: state.header.uploadId,
+              MpuObjectSize: state.plan.sizeBytes,
+              MultipartUpload: {
+                Parts: parts.map((part) => ({
+                  PartNumber: part.n,
+                  ETag: `"${part.etag}"`,
+                  ...(algorithm && { [checksumField(algorithm)]: part.checksum }),
+                })),
+              },
+              ...(algorithm && { [checksumField(algorithm)]: full, ChecksumType: 'FULL_OBJECT' }),
+            }),
+            { abortSignal: attempt.signal },
+          )
+        } catch (error) {
+          // An earlier attempt completed the upload but its answer was lost: the object check below decides.
+          if (attempt.number > 1 && errorName(error) === 'NoSuchUpload') return undefined
+          throw error
+        }
+      },
+      // S3 may take minutes to assemble a big object, sending only whitespace meanwhile.
+      Math.max(retry.config.stallTimeoutMs, 300_000),
     )
     await this.verifyObject(client, state, retry, retry.signal)
   }
@@ -558,15 +540,8 @@ export class UploadJob extends TransferJob {
   /** Compares what S3 reports for the finished object (size, full-object checksum, or multipart ETag) with the file. */
   private async verifyObject(client: S3Client, state: PartsView, retry: RetryContext, signal: AbortSignal): Promise<void> {
     const { bucket, key } = this.identity
-    const head = await this.ctx.scheduler.run(
-      this.id,
-      () =>
-        withRetries(
-          (attempt) =>
-            client.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }), { abortSignal: attempt.signal }),
-          retry,
-        ),
-      signal,
+    const head = await this.scheduled(retry, signal, (attempt) =>
+      client.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }), { abortSignal: attempt.signal }),
     )
     if (head.ContentLength !== state.plan.sizeBytes) {
       throw new HaneulError('internal', `S3 reports ${head.ContentLength} bytes for ${key}, the file has ${state.plan.sizeBytes}.`)
