@@ -9,7 +9,7 @@
 import { DeleteObjectCommand, DeleteObjectsCommand, type S3Client } from '@aws-sdk/client-s3'
 import { HaneulError } from '../core/errors'
 import type { JobContext, JobRunner } from '../jobs/job-runner'
-import { forEachLimit } from '../jobs/pool'
+import { forEachLimit } from '../core/pool'
 import { isVersioned } from './buckets'
 import type { S3Config } from './config'
 import { copyAcrossProfiles, copyServerSide, headObject, sourceFromHead, type SourceObject } from './copy'

@@ -24,7 +24,7 @@ import {
   type ServerSideEncryption,
   type StorageClass,
 } from '@aws-sdk/client-s3'
-import { forEachLimit } from '../jobs/pool'
+import { forEachLimit } from '../core/pool'
 import { partSizeFor, type S3Config } from './config'
 import { contentDispositionHeader, decodeMetadata, encodeMetadata } from './header-values'
 import { copySource } from './listing'

@@ -12,7 +12,7 @@ import {
   type TransitionDefaultMinimumObjectSize,
 } from '@aws-sdk/client-s3'
 import { multipartPartsMonthlyUsd, PRICE_TABLE_DATE } from '../costs/prices'
-import { forEachLimit } from '../jobs/pool'
+import { forEachLimit } from '../core/pool'
 import { ABORT_RULE_ID, bucketRegion, lifecycleOf } from './buckets'
 import type { S3Config } from './config'
 import { keyFailure } from './errors'

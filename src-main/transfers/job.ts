@@ -5,6 +5,7 @@
 import path from 'node:path'
 import type { S3Client } from '@aws-sdk/client-s3'
 import type { ApiError } from '../api/contract'
+import { forEachLimit } from '../core/pool'
 import type { BufferPool } from './buffers'
 import type { TransferConfig } from './config'
 import type { Clock, Connectivity, S3ClientSource, TransferFileSystem } from './deps'
@@ -154,9 +155,9 @@ export abstract class TransferJob {
 }
 
 /**
- * Runs work(0) … work(count - 1) with at most `parallel` running at once, pulling the next index as each
- * finishes, so a 10,000-part job holds `parallel` tasks in memory, not 10,000. The first failure aborts the
- * rest (through `controller`) and is rethrown once all have settled.
+ * Runs work(0) … work(count - 1) with at most `parallel` running at once (core/pool's forEachLimit over the
+ * indices, so a 10,000-part job holds `parallel` tasks, not 10,000). The first failure also aborts
+ * `controller`, so the parts still in flight stop at once; it is rethrown once all have settled.
  */
 export async function runPool(
   count: number,
@@ -164,21 +165,16 @@ export async function runPool(
   work: (index: number) => Promise<void>,
   controller: AbortController,
 ): Promise<void> {
-  let next = 0
-  let failure: { error: unknown } | undefined
-  const worker = async () => {
-    while (next < count && !failure) {
-      const index = next++
-      try {
-        await work(index)
-      } catch (error) {
-        if (!failure) {
-          failure = { error }
-          controller.abort(error)
-        }
-      }
+  await forEachLimit(indices(count), Math.min(parallel, Math.max(count, 1)), controller.signal, async (index) => {
+    try {
+      await work(index)
+    } catch (error) {
+      controller.abort(error)
+      throw error
     }
-  }
-  await Promise.all(Array.from({ length: Math.min(parallel, count) }, worker))
-  if (failure) throw failure.error
+  })
+}
+
+function* indices(count: number): Generator<number> {
+  for (let index = 0; index < count; index++) yield index
 }

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { AppEvent } from '../../../src-main/api/events'
 import { HaneulError } from '../../../src-main/core/errors'
 import { JobRunner, type JobContext } from '../../../src-main/jobs/job-runner'
-import { forEachLimit } from '../../../src-main/jobs/pool'
+import { forEachLimit } from '../../../src-main/core/pool'
 
 function runner(options: { keepFinished?: number } = {}) {
   const events: AppEvent[] = []

@@ -1,4 +1,4 @@
-/** Bounded concurrency for bulk work, fed from a list or a stream (a prefix listing still in progress). */
+/** Bounded concurrency, fed from a list or a stream (a prefix listing still in progress): bulk S3 jobs and transfer parts. */
 
 /**
  * Runs `work` on each item with at most `limit` running at once. Workers pull the next item only when
