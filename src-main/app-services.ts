@@ -176,6 +176,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     chooseFolder: options.chooseFolder,
     notify: options.notify,
     showInFolder: options.showInFolder,
+    log,
   })
   const modules = {
     app: createAppModule({

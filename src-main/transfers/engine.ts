@@ -45,6 +45,8 @@ export interface TransferEngineDeps {
   clock?: Clock
   /** Optional: lets the engine wait for the network instead of failing (network loss pauses the job). */
   connectivity?: Connectivity
+  /** Where the engine says what it could not do itself (the app's log). */
+  log?: (message: string) => void
 }
 
 /** Why a running job was told to stop; carried as the abort reason. */
@@ -132,7 +134,7 @@ export class TransferEngine {
     } catch (error) {
       // A damaged log must not keep the app from starting: set it aside and start with no jobs to resume.
       await this.fs.rename(logPath, `${logPath}.unreadable-${this.clock.now()}`).catch(() => {})
-      console.error(`transfers: the job log could not be read and was set aside: ${(error as Error).message}`)
+      this.deps.log?.(`transfers: the job log could not be read and was set aside: ${(error as Error).message}`)
       records = []
     }
     const live = new Map<string, { add: Extract<EngineRecord, { t: 'job' }>; failed?: ApiError }>()

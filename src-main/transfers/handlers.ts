@@ -31,6 +31,7 @@ export interface TransfersModuleDeps {
   chooseFolder: () => Promise<string | undefined>
   notify: (title: string, body: string) => void
   showInFolder: (path: string) => void
+  log?: (message: string) => void
 }
 
 export interface TransfersModule extends ModuleOf<'transfers'> {
@@ -50,6 +51,7 @@ export async function createTransfersModule(deps: TransfersModuleDeps): Promise<
     clients,
     journalDir: join(deps.dataDir, 'transfers'),
     config: settings.get().transfers,
+    log: deps.log,
     // Transfers wait for a lost network instead of failing, and resume when it returns.
     connectivity: {
       isOnline: (id) => connectivity.state(id, 's3') !== 'offline',
