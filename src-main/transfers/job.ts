@@ -123,7 +123,12 @@ export abstract class TransferJob {
    * One request through the scheduler's slots, retried: `send` gets each attempt (its own signal, and
    * `alive()` for bodies that stream). `signal` is the job's; `stallTimeoutMs` overrides the config's.
    */
-  protected scheduled<T>(retry: RetryContext, signal: AbortSignal, send: (attempt: Attempt) => Promise<T>, stallTimeoutMs?: number): Promise<T> {
+  protected scheduled<T>(
+    retry: RetryContext,
+    signal: AbortSignal,
+    send: (attempt: Attempt) => Promise<T>,
+    stallTimeoutMs?: number,
+  ): Promise<T> {
     return this.ctx.scheduler.run(this.id, () => withRetries(send, retry, stallTimeoutMs), signal)
   }
 
