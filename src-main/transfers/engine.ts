@@ -20,7 +20,8 @@ import { nodeFileSystem, systemClock, type Clock, type Connectivity, type S3Clie
 import { DownloadJob, PARTIAL_SUFFIX } from './download-job'
 import type { JobContext, TransferJob } from './job'
 import { AppendLog, createLog, readLog } from './journal'
-import { destinationFor, mapKeyToSegments, nameFolder, numberedPath } from './local-paths'
+import { DownloadPlan } from './download-plan'
+import { numberedPath } from './local-paths'
 import {
   DownloadPrefixRequestSchema,
   DownloadRequestSchema,
@@ -200,61 +201,53 @@ export class TransferEngine {
     return jobId
   }
 
+  /** A plan for one download batch into `withinDir` (see download-plan.ts). */
+  downloadPlan(withinDir: string, platform: NodeJS.Platform = process.platform): DownloadPlan {
+    return new DownloadPlan({ withinDir, platform, freeLocalPath: (destination, planned) => this.freeLocalPath(destination, planned) })
+  }
+
   /**
-   * Expands a prefix into downloads under destinationDir, refusing keys that would escape it (../, absolute,
-   * drive letters) and mapping Windows-reserved names when platform is win32. A prefix not ending in "/" keeps
-   * its last segment: prefix "photos" puts photos/a.jpg at <dir>/photos/a.jpg.
+   * Adds every key under `prefix` to the plan, under destinationDir. A prefix not ending in "/" keeps its
+   * last segment: prefix "photos" puts photos/a.jpg at <dir>/photos/a.jpg. `onPage` runs after each listing
+   * page, so jobs can start before a long listing ends.
    */
-  async downloadPrefix(
-    request: DownloadPrefixRequest,
-  ): Promise<{ jobIds: string[]; refused: Array<{ key: string; reason: string }>; renamed: number }> {
-    const {
-      profileId,
-      bucket,
-      prefix,
-      destinationDir,
-      withinDir = destinationDir,
-      platform = process.platform,
-    } = DownloadPrefixRequestSchema.parse(request)
+  async planPrefix(
+    plan: DownloadPlan,
+    request: { profileId: string; bucket: string; prefix: string; destinationDir: string },
+    onPage: () => void = () => {},
+  ): Promise<void> {
+    const { profileId, bucket, prefix, destinationDir } = request
     const client = await this.deps.clients.s3(profileId)
     const base = prefix === '' || prefix.endsWith('/') ? prefix.length : prefix.lastIndexOf('/') + 1
-    const fold = nameFolder(platform)
-    const files = new Map<string, string>()
-    const folders = new Set<string>()
-    const jobIds: string[] = []
-    const refused: Array<{ key: string; reason: string }> = []
-    let renamed = 0
     let token: string | undefined
     do {
       const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }))
       for (const object of page.Contents ?? []) {
         const key = object.Key
         if (key === undefined || (key.endsWith('/') && !object.Size)) continue // a "folder" marker
-        const mapping = mapKeyToSegments(key.slice(base), platform)
-        const destination = mapping.ok ? destinationFor(destinationDir, mapping.relativeSegments) : undefined
-        if (!mapping.ok || !destination) {
-          refused.push({ key, reason: mapping.ok ? 'the key resolves outside the destination folder' : mapping.reason })
-          continue
-        }
-        const ancestors = ancestorsWithin(destinationDir, destination).map(fold)
-        const clash =
-          files.get(fold(destination)) ??
-          (folders.has(fold(destination)) ? 'a folder of other keys' : ancestors.map((a) => files.get(a)).find(Boolean))
-        if (clash) {
-          refused.push({ key, reason: `it would land on the same path as ${clash}` })
-          continue
-        }
-        for (const folder of ancestors) folders.add(folder)
-        // A file already there is never overwritten: the download lands beside it, numbered.
-        const free = await this.freeLocalPath(destination, (p) => files.has(fold(p)))
-        files.set(fold(destination), key)
-        files.set(fold(free), key)
-        if (free !== destination) renamed++
-        jobIds.push(this.download({ profileId, bucket, key, destinationPath: free, withinDir }))
+        await plan.add(key, destinationDir, key.slice(base))
       }
+      onPage()
       token = page.IsTruncated ? page.NextContinuationToken : undefined
     } while (token)
-    return { jobIds, refused, renamed }
+  }
+
+  /** Starts a job for each download planned since the last call; returns their ids. */
+  startPlanned(plan: DownloadPlan, request: { profileId: string; bucket: string; withinDir: string }): string[] {
+    const { profileId, bucket, withinDir } = request
+    return plan.take().map(({ key, destinationPath }) => this.download({ profileId, bucket, key, destinationPath, withinDir }))
+  }
+
+  /** Downloads everything under a prefix into destinationDir: one batch of planPrefix + startPlanned. */
+  async downloadPrefix(
+    request: DownloadPrefixRequest,
+  ): Promise<{ jobIds: string[]; refused: Array<{ key: string; reason: string }>; renamed: number }> {
+    const { profileId, bucket, prefix, destinationDir, withinDir = destinationDir, platform } = DownloadPrefixRequestSchema.parse(request)
+    const plan = this.downloadPlan(withinDir, platform)
+    const jobIds: string[] = []
+    const start = () => jobIds.push(...this.startPlanned(plan, { profileId, bucket, withinDir }))
+    await this.planPrefix(plan, { profileId, bucket, prefix, destinationDir }, start)
+    return { jobIds, refused: plan.refused, renamed: plan.renamed }
   }
 
   /** The path, or "name (n).ext" with the smallest n that is neither on disk nor planned in this batch. */
@@ -502,11 +495,4 @@ function transferError(error: unknown): ApiError {
   const api = toApiError(error)
   const kind = classifyError(error)
   return kind === 'retry' || kind === 'slow-down' || kind === 'unreachable' ? { ...api, retryable: true } : api
-}
-
-/** The folders between root and a file inside it, e.g. root/a and root/a/b for root/a/b/c.txt. */
-function ancestorsWithin(root: string, file: string): string[] {
-  const folders: string[] = []
-  for (let folder = path.dirname(file); folder.length > path.resolve(root).length; folder = path.dirname(folder)) folders.push(folder)
-  return folders
 }

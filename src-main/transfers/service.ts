@@ -12,7 +12,7 @@ import { HaneulError, toApiError } from '../core/errors'
 import type { S3ClientSource } from './deps'
 import type { DropRegistry } from './drops'
 import type { TransferEngine } from './engine'
-import { destinationFor, mapKeyToSegments, nameFolder } from './local-paths'
+import { mapKeyToSegments } from './local-paths'
 import { FINISHED_STATES, type TransferSnapshot } from './model'
 import { S3_LIMITS } from './config'
 import { contentTypeFor } from '../core/content-types'
@@ -255,49 +255,29 @@ export class TransfersService {
     const folder = await this.deps.chooseFolder()
     if (!folder) return { jobs: 0, refused: [], renamed: 0, cancelled: true }
     const platform = this.deps.platform ?? process.platform
-    const fold = nameFolder(platform)
-    const refused: Array<{ key: string; reason: string }> = []
+    const { engine } = this.deps
+    // One plan for the whole batch: picked keys and folders' keys are checked against each other.
+    const plan = engine.downloadPlan(folder, platform)
     const jobIds: string[] = []
-    const planned = new Set<string>()
-    let renamed = 0
-    // A key listed twice is downloaded once (a Set keeps planning linear in the number of keys).
-    for (const key of new Set(input.keys)) {
+    const start = () => jobIds.push(...engine.startPlanned(plan, { profileId: input.profileId, bucket: input.bucket, withinDir: folder }))
+    for (const key of input.keys) {
       const relative = key.startsWith(input.sourcePrefix) ? key.slice(input.sourcePrefix.length) : basename(key)
-      const mapped = mapKeyToSegments(relative, platform)
-      const destination = mapped.ok ? destinationFor(folder, mapped.relativeSegments) : undefined
-      if (!mapped.ok || !destination) {
-        refused.push({ key, reason: mapped.ok ? 'it would land outside the chosen folder' : mapped.reason })
-        continue
-      }
-      // Never over a file that is there, nor over another download of this batch (NFC/NFD twins on macOS).
-      const free = await this.deps.engine.freeLocalPath(destination, (p) => planned.has(fold(p)))
-      if (free !== destination) renamed++
-      planned.add(fold(free))
-      jobIds.push(
-        this.deps.engine.download({ profileId: input.profileId, bucket: input.bucket, key, destinationPath: free, withinDir: folder }),
-      )
+      await plan.add(key, folder, relative)
     }
+    start()
     for (const prefix of input.prefixes) {
       // A folder lands as a folder of the same name inside the chosen one (the open folder itself too).
       const below = prefix.startsWith(input.sourcePrefix) ? prefix.slice(input.sourcePrefix.length) : ''
       const name = (below || prefix.split('/').filter(Boolean).pop() || input.bucket).replace(/\/$/, '')
       const mapped = mapKeyToSegments(name, platform)
       if (!mapped.ok) {
-        refused.push({ key: prefix, reason: mapped.reason })
+        plan.refused.push({ key: prefix, reason: mapped.reason })
         continue
       }
-      const result = await this.deps.engine.downloadPrefix({
-        profileId: input.profileId,
-        bucket: input.bucket,
-        prefix,
-        destinationDir: join(folder, ...mapped.relativeSegments),
-        withinDir: folder,
-        platform,
-      })
-      jobIds.push(...result.jobIds)
-      refused.push(...result.refused)
-      renamed += result.renamed
+      const destinationDir = join(folder, ...mapped.relativeSegments)
+      await engine.planPrefix(plan, { profileId: input.profileId, bucket: input.bucket, prefix, destinationDir }, start)
     }
+    const { refused, renamed } = plan
     const batchId = jobIds.length ? randomUUID() : undefined
     if (batchId) this.track(batchId, jobIds, folder)
     return { batchId, jobs: jobIds.length, refused, renamed, cancelled: false }

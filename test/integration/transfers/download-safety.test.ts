@@ -64,7 +64,7 @@ describe('download safety', () => {
     expect(readdirSync(outside)).toEqual([])
   })
 
-  it('on macOS, an NFD twin of an NFC key is refused with the reason instead of overwriting it', async () => {
+  it('on macOS, an NFD twin of an NFC key lands beside it, numbered, instead of overwriting it', async () => {
     const target = join(folder, 'mac')
     const result = await harness.services.engine.downloadPrefix({
       profileId: 'sandbox',
@@ -74,12 +74,14 @@ describe('download safety', () => {
       platform: 'darwin',
     })
     await finished()
-    expect(result.jobIds.length).toBe(2)
-    expect(result.refused).toEqual([{ key: expect.stringMatching(/^문서\//), reason: expect.stringMatching(/same path as 문서\//) }])
+    expect(result.jobIds.length).toBe(3)
+    expect(result.refused).toEqual([])
+    expect(result.renamed).toBe(1)
     const names = readdirSync(target)
       .map((n) => n.normalize('NFC'))
       .sort()
-    expect(names).toEqual(['시작하기.html', '한글 문서.txt'].sort())
+    // The seed holds "한글 문서.txt" in both forms; the one S3 lists second is the numbered one.
+    expect(names).toEqual(['시작하기.html', '한글 문서 (1).txt', '한글 문서.txt'].sort())
     // On Linux the two forms are two files, as on S3.
     const linux = await harness.services.engine.downloadPrefix({
       profileId: 'sandbox',
