@@ -12,11 +12,12 @@ import { declaredPolicies, describeSet, recordKey, routingPolicy, sameRecordSet,
 export { MAX_BATCH_RESOURCE_RECORDS, MAX_BATCH_VALUE_CHARS }
 import { ValueError, checkValue, isRecordType } from '../../core/dns/values'
 import { MAX_BATCH_RESOURCE_RECORDS, MAX_BATCH_VALUE_CHARS, batchSize } from '../../core/dns/limits'
+import { CLOUDFRONT_HOSTED_ZONE_ID } from '../../core/dns/alias-targets'
 import { EmulatedError } from '../framework/emulated-error'
 import type { StoredZone } from './zones'
 
+export { CLOUDFRONT_HOSTED_ZONE_ID }
 export const MAX_RECORD_SETS_PER_ZONE = 10000
-export const CLOUDFRONT_HOSTED_ZONE_ID = 'Z2FDTNDATAQYW2'
 
 /** S3 website endpoints' hosted zones (a few regions), for alias targets. */
 export const S3_WEBSITE_ZONES: Record<string, string> = {
