@@ -20,6 +20,7 @@ import { AppProfileStore, type SecretVault } from './profiles/app-profiles'
 import { AwsClients } from './profiles/clients'
 import { configPaths, discoverProfiles, type DiscoveredProfile } from './profiles/discovery'
 import { createProfilesModule } from './profiles/handlers'
+import { createRoute53Module } from './route53/handlers'
 import { MfaPrompts } from './profiles/mfa-prompts'
 import { ProfileService, SANDBOX_PROFILE_ID } from './profiles/profile-service'
 import { createRouter, type Handlers, type Router, type ServiceModule } from './router'
@@ -190,6 +191,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     jobs: createJobsModule(jobs, watchers),
     s3: createS3Module({ clients, offline: s3Offline, jobs, writeClipboard: options.writeClipboard, log }),
     transfers,
+    route53: createRoute53Module({ clients, offline: offlineFor('route53'), watchers, dataDir: options.dataDir, log }),
   } satisfies { [S in keyof Handlers]: ServiceModule<Handlers[S]> }
   const handlers = Object.fromEntries(Object.entries(modules).map(([service, module]) => [service, module.handlers])) as Handlers
 

@@ -5,6 +5,7 @@
 import { appApi } from './app'
 import { jobsApi } from './jobs'
 import { profilesApi } from './profiles'
+import { route53Api } from './route53'
 import { s3Api } from './s3'
 import { transfersApi } from './transfers'
 import type { InputOf, OutputOf, Result } from './contract'
@@ -16,6 +17,7 @@ export const contract = {
   s3: s3Api,
   jobs: jobsApi,
   transfers: transfersApi,
+  route53: route53Api,
 } as const
 
 export type Contract = typeof contract

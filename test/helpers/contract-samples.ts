@@ -12,6 +12,8 @@ export const site = 'haneul-demo-site'
 /** A valid input for every operation; the tests fail if an operation is added without one here. */
 export function sampleInputs(profileId: string, s3Endpoint: string, run: number): Record<string, unknown[]> {
   const bucket = { profileId, bucket: site }
+  const zoneName = 'haneul-demo.example.'
+  const zone = { profileId, zoneId: 'Z0HANEULDEMO0001' }
   return {
     'app.info': [{}],
     'app.storageClasses': [{ region: 'us-east-1' }],
@@ -96,5 +98,30 @@ export function sampleInputs(profileId: string, s3Endpoint: string, run: number)
     'transfers.clearFinished': [{}],
     'transfers.showInFolder': [{ jobId: 'nope' }],
     'transfers.dragOut': [{ ...bucket, key: 'index.html' }],
+    'route53.listZones': [{ profileId }, { profileId, source: 'cache' }],
+    'route53.listRecords': [{ ...zone }, { profileId, zoneId: 'Z0NOSUCHZONE000' }],
+    'route53.checkRecord': [
+      { zoneName: zoneName, set: { Name: `www.${zoneName}`, Type: 'A', TTL: 60, ResourceRecords: [{ Value: '192.0.2.1' }] } },
+    ],
+    'route53.draft': [{ ...zone }],
+    'route53.saveDraft': [
+      {
+        ...zone,
+        zoneName,
+        edits: [
+          {
+            kind: 'create',
+            after: { Name: `secret-test-${run}.${zoneName}`, Type: 'TXT', TTL: 60, ResourceRecords: [{ Value: `"run ${run}"` }] },
+          },
+        ],
+      },
+    ],
+    'route53.planDraft': [{ ...zone }],
+    'route53.submitDraft': [{ ...zone, planId: 'not-the-plan' }],
+    'route53.importZoneFile': [{ ...zone, text: `$ORIGIN ${zoneName}\nsecret-import 300 IN A 192.0.2.9\n` }],
+    'route53.exportZoneFile': [{ ...zone }],
+    'route53.testAnswer': [{ ...zone, name: `mx1.${zoneName}`, type: 'A' }],
+    'route53.listHealthChecks': [{ profileId }],
+    'route53.discardDraft': [{ ...zone }],
   }
 }
