@@ -25,11 +25,26 @@ export class DraftStore {
   /** Saves of one file run one after another, so the last save wins on disk too. */
   private readonly writes = new Map<string, Promise<void>>()
 
+  private prepared?: Promise<void>
+
   constructor(private readonly options: DraftStoreOptions) {
     this.nowMs = options.nowMs ?? Date.now
   }
 
+  /** Once per store: removes temp files of saves a crash interrupted (the draft they were replacing is whole). */
+  private prepare(): Promise<void> {
+    this.prepared ??= readdir(this.options.dir).then(
+      (names) =>
+        Promise.all(
+          names.filter((n) => n.startsWith('.') && n.endsWith('.tmp')).map((n) => rm(join(this.options.dir, n), { force: true })),
+        ).then(() => {}),
+      () => {},
+    )
+    return this.prepared
+  }
+
   async get(profileId: string, zoneId: string): Promise<Draft | undefined> {
+    await this.prepare()
     const path = this.pathOf(profileId, zoneId)
     await this.writes.get(path)
     let raw: unknown
@@ -66,6 +81,7 @@ export class DraftStore {
 
   /** Edits waiting per zone of the profile (for the zone list). */
   async counts(profileId: string): Promise<Map<string, number>> {
+    await this.prepare()
     const counts = new Map<string, number>()
     let names: string[]
     try {
