@@ -17,6 +17,7 @@ import { aliasKind } from '../core/dns/alias-targets'
 import { canonicalName, displayName } from '../core/dns/names'
 import { routingPolicy, type RecordSet } from '../core/dns/records'
 import { HaneulError } from '../core/errors'
+import { Pacer } from '../core/pacer'
 import type { Watchers } from '../jobs/watchers'
 import type { OfflineFirst } from '../offline/offline-first'
 import type { ModuleOf } from '../router'
@@ -41,6 +42,24 @@ export interface Route53ModuleDeps {
   dataDir: string
   log: (message: string) => void
   nowMs?: () => number
+  /** Route 53 allows 5 requests a second per account; requests wait their turn (Infinity: no pacing, for tests). */
+  requestsPerSecond?: number
+}
+
+/** One pacer per client (a client per profile), added once however many modules use it. */
+const pacedClients = new WeakSet<Route53Client>()
+
+function paced(client: Route53Client, requestsPerSecond: number): Route53Client {
+  if (requestsPerSecond === Infinity || pacedClients.has(client)) return client
+  pacedClients.add(client)
+  const pacer = new Pacer(requestsPerSecond)
+  // finalizeRequest at low priority runs after the retry middleware: every attempt waits its turn.
+  client.middlewareStack.add((next) => async (args) => (await pacer.turn(), next(args)), {
+    step: 'finalizeRequest',
+    priority: 'low',
+    name: 'haneulRoute53Pacer',
+  })
+  return client
 }
 
 export function createRoute53Module(deps: Route53ModuleDeps): ModuleOf<'route53'> {
@@ -52,7 +71,7 @@ export function createRoute53Module(deps: Route53ModuleDeps): ModuleOf<'route53'
   /** A network call of the profile with its Route 53 client; refusals (and names that cannot be sent) explained. */
   const call = <T>(profileId: string, work: (client: Route53Client) => Promise<T>): Promise<T> =>
     offline.network(profileId, async () => {
-      const client = await clients.client(profileId, 'route53')
+      const client = paced(await clients.client(profileId, 'route53'), deps.requestsPerSecond ?? 5)
       try {
         return await work(client)
       } catch (error) {

@@ -29,7 +29,7 @@ let events: AppEvent[]
 let timers: ReturnType<typeof manualTimers>
 let modules: Array<{ close?(): void | Promise<void> }>
 
-async function app() {
+async function app(options: { requestsPerSecond?: number } = { requestsPerSecond: Infinity }) {
   const snapshots = await SnapshotStore.open({ dir: join(dataDir, 'snapshots'), maxBytes: 16 << 20 })
   const connectivity = new ConnectivityMonitor({ probe: async () => 'online', onChange: () => {} })
   const watchers = new Watchers({ emit: (event) => events.push(event), setTimer: timers.setTimer })
@@ -40,6 +40,7 @@ async function app() {
     dataDir,
     log: () => {},
     nowMs: () => h.clock.now,
+    ...options,
   })
   modules.push({ close: () => watchers.close() }, { close: () => snapshots.flush() })
   const router = createRouter({ contract: { route53: route53Api }, handlers: { route53: module.handlers }, isTrustedSender: () => true })
@@ -125,6 +126,23 @@ describe('zones and records', () => {
     expect(row(`xn--wh1bz27d.${DEMO_ZONE_NAME}`, 'A').displayName).toBe(`하늘.${DEMO_ZONE_NAME}`)
     expect(row(`\\052.preview.${DEMO_ZONE_NAME}`, 'A').displayName).toBe(`*.preview.${DEMO_ZONE_NAME}`)
   })
+
+  it('waits its turn at Route 53’s 5 requests a second instead of being throttled (34 pages, no retries allowed)', async () => {
+    await h.close()
+    // The emulator's limit on the real clock; the harness's client makes one attempt, so a Throttling reply would fail the call.
+    h = await startRoute53({ nowMs: Date.now, requestsPerSecond: 5 })
+    const call = await app({})
+    const sets: unknown[] = []
+    let nextToken: string | undefined
+    do {
+      const page = await ok(
+        call<{ records: unknown[]; nextToken?: string }>('listRecords', { profileId, zoneId: SCALE_ZONE_ID, nextToken }),
+      )
+      sets.push(...page.records)
+      nextToken = page.nextToken
+    } while (nextToken)
+    expect(sets.length).toBeGreaterThanOrEqual(SCALE_ZONE_RECORD_SETS)
+  }, 60_000)
 
   it('serves the last listing offline, with its age', async () => {
     const call = await app()
