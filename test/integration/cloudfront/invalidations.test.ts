@@ -6,8 +6,7 @@
  * CloudFront's in-progress limits and throttling with backoff, and a queue that survives closing and
  * reopening the module on the same data folder.
  */
-import { readFileSync } from 'node:fs'
-import { mkdtempSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CreateInvalidationCommand, type CloudFrontClient } from '@aws-sdk/client-cloudfront'
@@ -291,5 +290,37 @@ describe('the queue across a restart', () => {
     expect(new Set(sentPaths).size).toBe(3500)
     const after = JSON.parse(readFileSync(join(dataDir, 'cloudfront', 'invalidations.json'), 'utf8')) as { requests: unknown[] }
     expect(after.requests).toEqual([])
+  })
+
+  it('re-sends a batch that was being sent when the app died with the same CallerReference: no duplicate', async () => {
+    // The app sent the batch, CloudFront made the invalidation, and the app died before saving the reply.
+    const dataDir = mkdtempSync(join(tmpdir(), 'haneul-cf-crash-'))
+    const callerReference = 'haneul-00000000-0000-4000-8000-000000000001-1'
+    const paths = ['/crashed/a.html', '/crashed/b.html']
+    const made = await rawInvalidate(DEMO_DISTRIBUTION_ID, paths, callerReference)
+    mkdirSync(join(dataDir, 'cloudfront'), { recursive: true })
+    writeFileSync(
+      join(dataDir, 'cloudfront', 'invalidations.json'),
+      JSON.stringify({
+        version: 1,
+        requests: [
+          {
+            id: '00000000-0000-4000-8000-000000000001',
+            profileId: PROFILE,
+            distributionId: DEMO_DISTRIBUTION_ID,
+            createdAtMs: world.nowMs(),
+            batches: [{ callerReference, paths, state: 'sending' }],
+          },
+        ],
+      }),
+    )
+    const cf = await world.openModule({ dataDir })
+    const watched = () =>
+      cf.events.some((e) => e.type === 'watch.changed' && e.watch.subject === `${DEMO_DISTRIBUTION_ID}/${made.Invalidation!.Id}`)
+    await cf.drive(watched, 'the resent batch to be watched')
+    expect(demo().invalidations.filter((i) => i.callerReference === callerReference)).toHaveLength(1)
+    world.clock.offsetMs += 20_000
+    await cf.drive(() => cf.notifications.length === 1, 'completion')
+    expect(cf.notifications[0]).toMatch(/2 paths invalidated/)
   })
 })
