@@ -27,6 +27,9 @@ import { manualTimers } from './manual-timers'
 
 export const SENDER = 'app://haneul/index.html'
 export const PROFILE = 'aws:main'
+/** A profile whose IAM policy denies cloudfront:CreateInvalidation. */
+export const LIMITED_PROFILE = 'aws:limited'
+const LIMITED = { accessKeyId: 'AKIAHANEULCFLIMIT001', secretAccessKey: 'cf-limited-secret-key' }
 
 export interface OpenModule {
   module: ModuleOf<'cloudfront'>
@@ -70,16 +73,27 @@ export async function startCloudFrontWorld(): Promise<CloudFrontWorld> {
   const nowMs = () => Date.now() + clock.offsetMs
   const sandboxDir = mkdtempSync(join(tmpdir(), 'haneul-cf-sb-'))
   const sandbox = await startSandbox({ dataDir: sandboxDir, assetsDir: sandboxAssets, nowMs })
+  sandbox.credentials.add({
+    ...LIMITED,
+    arn: 'arn:aws:iam::123456789012:user/cf-limited',
+    deniedActions: ['cloudfront:CreateInvalidation'],
+  })
   const home = mkdtempSync(join(tmpdir(), 'haneul-cf-home-'))
   mkdirSync(join(home, '.aws'))
   writeFileSync(
     join(home, '.aws', 'credentials'),
-    `[main]\naws_access_key_id = ${SANDBOX_ACCESS_KEY_ID}\naws_secret_access_key = ${SANDBOX_SECRET_ACCESS_KEY}\n`,
+    [
+      `[main]\naws_access_key_id = ${SANDBOX_ACCESS_KEY_ID}\naws_secret_access_key = ${SANDBOX_SECRET_ACCESS_KEY}`,
+      `[limited]\naws_access_key_id = ${LIMITED.accessKeyId}\naws_secret_access_key = ${LIMITED.secretAccessKey}`,
+    ].join('\n'),
   )
   writeFileSync(
     join(home, '.aws', 'config'),
     [
       '[profile main]',
+      'region = us-east-1',
+      'services = local',
+      '[profile limited]',
       'region = us-east-1',
       'services = local',
       '[services local]',

@@ -15,7 +15,7 @@ import type { InvalidationPlan } from '../../../src-main/api/cloudfront'
 import type { WatchSnapshot } from '../../../src-main/api/jobs'
 import { DEMO_DISTRIBUTION_ID } from '../../../src-main/sandbox/seed'
 import { STAGING_DISTRIBUTION_ID } from '../../../src-main/sandbox/cloudfront/index'
-import { PROFILE, startCloudFrontWorld, type CloudFrontWorld, type OpenModule } from '../../helpers/cloudfront-world'
+import { LIMITED_PROFILE, PROFILE, startCloudFrontWorld, type CloudFrontWorld, type OpenModule } from '../../helpers/cloudfront-world'
 
 interface Created {
   invalidations: Array<{ id: string; status: string; paths: number; watchId: string }>
@@ -242,6 +242,20 @@ describe('createInvalidation', () => {
     world.clock.offsetMs += 20_000
     await cf.drive(() => cf.notifications.length === 1, 'completion')
     client.middlewareStack.remove('throttleNextCreate')
+  })
+
+  it('refuses a request the IAM policy denies, leaving nothing queued', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'haneul-cf-denied-'))
+    const cf = await world.openModule({ dataDir })
+    const result = await cf.call('cloudfront.createInvalidation', { ...request(['/denied.html']), profileId: LIMITED_PROFILE })
+    expect(result.ok).toBe(false)
+    if (!result.ok) {
+      expect(result.error.code).toBe('access-denied')
+      expect(result.error.message).toMatch(/IAM policy must allow/)
+    }
+    expect(cf.timers.delays()).toEqual([])
+    const file = JSON.parse(readFileSync(join(dataDir, 'cloudfront', 'invalidations.json'), 'utf8')) as { requests: unknown[] }
+    expect(file.requests).toEqual([])
   })
 
   it('refuses an unknown distribution whole', async () => {
