@@ -160,7 +160,7 @@ export async function startCloudFrontWorld(): Promise<CloudFrontWorld> {
         return result.value
       },
       async drive(done, what) {
-        for (let round = 0; round < 400; round++) {
+        for (let round = 0; round < 2000; round++) {
           if (done()) return
           // Let requests started by the last timer reach the emulator and come back.
           await settle()

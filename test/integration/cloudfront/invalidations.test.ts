@@ -266,6 +266,29 @@ describe('createInvalidation', () => {
   })
 })
 
+describe('listInvalidations', () => {
+  it('pages newest first with nextMarker', async () => {
+    const cf = await world.openModule()
+    for (let i = 0; i < 60; i++) await rawInvalidate(STAGING_DISTRIBUTION_ID, [`/page/${i}.html`], `paging-${i}`)
+    const expected = world.cloudfront.state.distributions.find((d) => d.id === STAGING_DISTRIBUTION_ID)!.invalidations.map((i) => i.id)
+    const seen: string[] = []
+    let marker: string | undefined
+    let pages = 0
+    do {
+      const page = await cf.ok<{ invalidations: Array<{ id: string }>; nextMarker?: string }>('cloudfront.listInvalidations', {
+        profileId: PROFILE,
+        distributionId: STAGING_DISTRIBUTION_ID,
+        ...(marker ? { marker } : {}),
+      })
+      seen.push(...page.invalidations.map((i) => i.id))
+      marker = page.nextMarker
+      pages++
+    } while (marker)
+    expect(seen).toEqual(expected)
+    expect(pages).toBe(Math.ceil(expected.length / 50))
+  })
+})
+
 describe('the queue across a restart', () => {
   it('resumes watching and sending after the module is closed and reopened on the same data folder', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'haneul-cf-restart-'))
