@@ -8,6 +8,7 @@ import { fromEnv, fromIni } from '@aws-sdk/credential-providers'
 import type { AppEvent } from './api/events'
 import { awsServices, serviceSpec, type AwsServiceId } from './api/services'
 import { createAppModule } from './app/handlers'
+import { createCodePipelineModule } from './codepipeline/handlers'
 import { createCloudFrontModule, type AnalyzeLogs } from './cloudfront/handlers'
 import { SettingsStore } from './core/settings'
 import { createJobsModule } from './jobs/handlers'
@@ -50,7 +51,8 @@ export interface AppServicesOptions {
   chooseFiles: (folders: boolean) => Promise<string[]>
   /** The OS folder dialog for downloads; undefined when the user cancels. */
   chooseFolder: () => Promise<string | undefined>
-  notify: (title: string, body: string) => void
+  /** An OS notification; clicking one with a route shows the window at that route. */
+  notify: (title: string, body: string, route?: string) => void
   showInFolder: (path: string) => void
   /** Pushes an event to every window. */
   emit: (event: AppEvent) => void
@@ -203,6 +205,14 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       notify: options.notify,
       dataDir: options.dataDir,
       analyzeLogs: options.analyzeLogs,
+      log,
+    }),
+    codepipeline: await createCodePipelineModule({
+      clients,
+      offline: offlineFor('codepipeline'),
+      dataDir: options.dataDir,
+      notify: options.notify,
+      emit,
       log,
     }),
     route53: createRoute53Module({ clients, offline: offlineFor('route53'), watchers, dataDir: options.dataDir, log }),

@@ -1,4 +1,5 @@
 /** Events main pushes to the renderer. One union, so a listener's switch is checked exhaustively. */
+import type { PendingApproval } from './codepipeline'
 import type { JobSnapshot, WatchSnapshot } from './jobs'
 import type { ProfileSummary } from './profiles'
 import type { TransferView } from './transfers'
@@ -35,6 +36,10 @@ export type AppEvent =
   | { type: 'watch.changed'; watch: WatchSnapshot }
   /** Reading a distribution's standard logs (cloudfront.analyzeLogs with this request id) moved on. */
   | { type: 'cloudfront.logsProgress'; requestId: string; filesDone: number; filesTotal: number; bytesDone: number; bytesTotal: number }
+  /** Manual approvals waiting now in the watched pipelines of every profile (the Pipelines badge). */
+  | { type: 'codepipeline.approvals'; approvals: PendingApproval[] }
+  /** Main asks the window to show a route (the user clicked a notification). */
+  | { type: 'app.navigate'; route: string }
   /** Transfers that changed since the last event (≈ 5 per second while any runs). */
   | { type: 'transfers.updated'; transfers: TransferView[] }
   /** A batch of transfers (one drop, one download) finished. */

@@ -4,6 +4,7 @@
  */
 import { appApi } from './app'
 import { cloudfrontApi } from './cloudfront'
+import { codepipelineApi } from './codepipeline'
 import { jobsApi } from './jobs'
 import { profilesApi } from './profiles'
 import { route53Api } from './route53'
@@ -20,6 +21,7 @@ export const contract = {
   transfers: transfersApi,
   cloudfront: cloudfrontApi,
   route53: route53Api,
+  codepipeline: codepipelineApi,
 } as const
 
 export type Contract = typeof contract

@@ -70,8 +70,18 @@ async function start(): Promise<void> {
       const result = owner ? await dialog.showOpenDialog(owner, options) : await dialog.showOpenDialog(options)
       return result.canceled ? undefined : result.filePaths[0]
     },
-    notify: (title, body) => {
-      if (Notification.isSupported()) new Notification({ title, body }).show()
+    notify: (title, body, route) => {
+      if (!Notification.isSupported()) return
+      const notification = new Notification({ title, body })
+      if (route) {
+        notification.on('click', () => {
+          const [window] = BrowserWindow.getAllWindows()
+          if (window?.isMinimized()) window.restore()
+          window?.focus()
+          broadcast({ type: 'app.navigate', route })
+        })
+      }
+      notification.show()
     },
     showInFolder: (path) => shell.showItemInFolder(path),
     emit: (event) => broadcast(event),

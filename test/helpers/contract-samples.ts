@@ -12,6 +12,9 @@ export const site = 'haneul-demo-site'
 /** A valid input for every operation; the tests fail if an operation is added without one here. */
 export function sampleInputs(profileId: string, s3Endpoint: string, run: number): Record<string, unknown[]> {
   const bucket = { profileId, bucket: site }
+  const siteRelease = { profileId, pipeline: 'site-release' }
+  const docs = { profileId, pipeline: 'docs-build' }
+  const noExecution = '00000000-0000-4000-8000-000000000000'
   const zoneName = 'haneul-demo.example.'
   const zone = { profileId, zoneId: 'Z0HANEULDEMO0001' }
   const demo = { profileId, distributionId: 'E2HANEULDEMO01' }
@@ -100,6 +103,19 @@ export function sampleInputs(profileId: string, s3Endpoint: string, run: number)
     'transfers.clearFinished': [{}],
     'transfers.showInFolder': [{ jobId: 'nope' }],
     'transfers.dragOut': [{ ...bucket, key: 'index.html' }],
+    // The V1 docs pipeline for anything that writes, so the demo's waiting approval stays for the other tests.
+    'codepipeline.listPipelines': [{ profileId }, { profileId, source: 'cache' }],
+    'codepipeline.pipeline': [{ ...siteRelease }, { profileId, pipeline: 'no-such-pipeline' }],
+    'codepipeline.executions': [{ ...siteRelease }, { ...siteRelease, status: 'Failed' }],
+    'codepipeline.timeline': [{ ...siteRelease, executionId: noExecution }],
+    'codepipeline.stageDurations': [{ ...docs, runs: 3 }],
+    'codepipeline.start': [{ ...docs }],
+    'codepipeline.stop': [{ ...docs, executionId: noExecution, abandon: false, confirm: true }],
+    'codepipeline.retryStage': [{ ...docs, stage: 'Build', executionId: noExecution, mode: 'FAILED_ACTIONS' }],
+    'codepipeline.setTransition': [{ ...docs, stage: 'Build', enabled: true }],
+    'codepipeline.answerApproval': [{ ...docs, stage: 'Build', action: 'NoSuchApproval', approve: false, comment: 'sweep' }],
+    'codepipeline.pendingApprovals': [{}],
+    'codepipeline.watchApprovals': [{ profileId, pipelines: 'all', enabled: true }],
     'route53.listZones': [{ profileId }, { profileId, source: 'cache' }],
     'route53.listRecords': [{ ...zone }, { profileId, zoneId: 'Z0NOSUCHZONE000' }],
     'route53.checkRecord': [
