@@ -7,8 +7,9 @@ import path from 'node:path'
 import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { SANDBOX_SECRET_ACCESS_KEY } from '../../../src-main/sandbox/credentials'
-import { KiB, MiB } from '../../../src-main/transfers/config'
-import { TransferEngine, type Connectivity, type RetryInfo, type TransferSnapshot } from '../../../src-main/transfers/index'
+import { KiB, MiB, resolveTransferConfig } from '../../../src-main/transfers/config'
+import { systemClock, TransferEngine, type Connectivity, type RetryInfo, type TransferSnapshot } from '../../../src-main/transfers/index'
+import { StallError } from '../../../src-main/transfers/retry'
 import { FaultProxy } from '../../helpers/fault-proxy'
 import {
   BUCKET,
@@ -114,8 +115,12 @@ describe('through a faulty network', () => {
     expect(proxy.counts.reset).toBeGreaterThan(0)
     expect(proxy.counts.stall).toBeGreaterThan(0)
     expect(proxy.counts.slowDown).toBeGreaterThan(0)
-    // Each injected fault costs one retry, by us or (before any body is sent) by the SDK's own retry.
-    expect(recorder.retries.length).toBeLessThanOrEqual(injected)
+    // Each injected reset or SlowDown costs at most one retry, by us or (before any body is sent) by the
+    // SDK's own. Stall retries are counted apart: on a loaded machine the stall watchdog may also fire on
+    // a request that was only slow, which is the watchdog doing its job, not a retry storm.
+    const stallRetries = recorder.retries.filter((r) => r.error instanceof StallError).length
+    expect(recorder.retries.length - stallRetries).toBeLessThanOrEqual(proxy.counts.reset + proxy.counts.slowDown)
+    expect(stallRetries).toBeGreaterThan(0)
     expect(recorder.retries.length).toBeGreaterThan(injected / 2)
     await engine.close()
     await proxy.close()
@@ -283,24 +288,40 @@ describe('through a faulty network', () => {
 })
 
 describe('progress', () => {
-  it('reports at least 4 times a second while a transfer runs, never backwards', async () => {
-    const engine = testEngine(s3, { partSizeBytes: 5 * MiB, multipartThresholdBytes: 5 * MiB, maxBandwidthBytesPerSecond: 12 * MiB })
+  it('reports every moving transfer on each progress tick (200 ms: 5 a second), never backwards', async () => {
+    // Counted in ticks of the engine's own clock, not in wall-clock seconds: on a loaded machine a
+    // timer may fire late, and that is the machine's doing, not the engine's.
+    const interval = resolveTransferConfig().progressIntervalMs
+    expect(interval).toBeLessThanOrEqual(250)
+    const ticks: number[] = []
+    const clock = {
+      ...systemClock,
+      sleep: async (ms: number, signal?: AbortSignal) => {
+        await systemClock.sleep(ms, signal)
+        if (ms === interval) ticks.push(ticks.length)
+      },
+    }
+    const engine = testEngine(
+      s3,
+      { partSizeBytes: 5 * MiB, multipartThresholdBytes: 5 * MiB, maxBandwidthBytesPerSecond: 12 * MiB },
+      { clock },
+    )
     // A failed assertion must not leave the engine's journal open (Node's DEP0137 on garbage collection).
     onTestFinished(() => engine.close())
     const recorder = progressRecorder(engine)
     const filePath = path.join(s3.dir, 'src', 'progress.bin')
     const size = 36 * MiB
     await writeRandomFile(filePath, size)
-    const started = Date.now()
     const jobId = engine.upload({ profileId: 'p', bucket: BUCKET, key: 'progress/file', filePath })
-    const stamps: number[] = []
-    engine.subscribe({ onProgress: (s) => s.jobId === jobId && stamps.push(Date.now() - started) })
+    const onTick: number[] = []
+    engine.subscribe({ onProgress: (s) => s.jobId === jobId && onTick.push(ticks.length) })
     expect((await finished(engine, jobId)).state).toBe('done')
-    const seconds = Math.floor((stamps.at(-1) ?? 0) / 1000)
-    expect(seconds).toBeGreaterThanOrEqual(2)
-    for (let second = 0; second < seconds; second++) {
-      expect(stamps.filter((t) => t >= second * 1000 && t < (second + 1) * 1000).length).toBeGreaterThanOrEqual(4)
-    }
+    // 36 MiB at 12 MiB/s is about 3 s: many ticks, and a progress event of the moving job on each
+    // of them (the first tick may come before the job runs, the last after it stopped).
+    expect(ticks.length).toBeGreaterThanOrEqual(8)
+    const reported = new Set(onTick)
+    const missed = ticks.slice(1, -1).filter((tick) => !reported.has(tick + 1))
+    expect(missed).toEqual([])
     recorder.expectMonotonic(jobId, size)
     const moving = recorder.events(jobId).filter((e) => e.state === 'running' && e.bytesDone > 0)
     expect(moving.some((e) => e.bytesPerSecond > 0 && e.etaSeconds !== undefined)).toBe(true)
