@@ -17,6 +17,13 @@ export interface WorkerEntry {
 }
 
 const CHUNK_BYTES = 128 * 1024
+/**
+ * A worker's heap. Parsing makes garbage fast, and V8 sizes a heap for the machine's memory (GBs):
+ * unbounded, each worker's heap grows to hundreds of MB before it collects. What a worker keeps is
+ * its tables (10,000 paths twice, per file and in the total: a few MB, keys copied out of the lines,
+ * see logs/own-string.ts); the bench's 8 million lines run in 16 MB, so 32 leaves room for long URLs.
+ */
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 4 }
 const MAX_CHUNKS_IN_FLIGHT = 4
 
 /**
@@ -49,7 +56,7 @@ class LogWorker {
   failure: Error | undefined
 
   constructor(entry: WorkerEntry, setup: WorkerSetup) {
-    this.worker = new Worker(entry.url, { workerData: setup, execArgv: entry.execArgv })
+    this.worker = new Worker(entry.url, { workerData: setup, execArgv: entry.execArgv, resourceLimits: WORKER_LIMITS })
     this.worker.on('message', (message: FromWorker) => {
       if (message.type === 'ack') return this.ackListeners.get(message.fileId)?.()
       const settle = this.pending.get(message.fileId)
