@@ -218,12 +218,7 @@ export function createLogAnalyzer(options: LogAnalyzerOptions): LogAnalyzer {
             abortSignal: stopped,
           })
           const body = object.Body as AsyncIterable<Uint8Array> | undefined
-          const outcome = await pool.read(file.key, body ?? [], stopped, (bytes) => {
-            received += bytes
-            progress.bytesDone += bytes
-            report()
-          })
-          bytesRead += received
+          const name = store.nameOf(file, file.hourStartMs)
           const head = JSON.stringify({
             version: 1,
             bucket: file.bucket,
@@ -233,7 +228,13 @@ export function createLogAnalyzer(options: LogAnalyzerOptions): LogAnalyzer {
             hourStartMs: file.hourStartMs,
             readAtMs: nowMs(),
           })
-          await store.save(store.nameOf(file, file.hourStartMs), `${head.slice(0, -1)},"state":${outcome.json}}`)
+          await pool.read(file.key, body ?? [], { saveAs: { folder: store.folder, name }, head }, stopped, (bytes) => {
+            received += bytes
+            progress.bytesDone += bytes
+            report()
+          })
+          bytesRead += received
+          await store.saved(name)
         } catch (error) {
           bytesRead += received
           stopped.throwIfAborted()
@@ -280,7 +281,7 @@ export function createLogAnalyzer(options: LogAnalyzerOptions): LogAnalyzer {
         }
       }
       try {
-        // Online, one more runner than workers, so a worker is not idle while a file is written to disk.
+        // Online, one more runner than workers: the next GetObject is under way while a worker finishes a file.
         const runners = Array.from({ length: Math.min(queue.length, poolSize + (offline ? 0 : 1)) }, async () => {
           try {
             await runner()

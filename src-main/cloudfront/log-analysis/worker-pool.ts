@@ -94,7 +94,7 @@ class LogWorker {
   }
 }
 
-export type ReadOutcome = { json: string; compressedBytes: number }
+export type ReadOutcome = { compressedBytes: number }
 export type MergeOutcome = { merged: true } | { merged: false; problem: string }
 
 export class LogWorkerPool {
@@ -109,12 +109,13 @@ export class LogWorkerPool {
   }
 
   /**
-   * Streams one file's bytes to a worker and resolves with its aggregate. `onBytes` is told of each
+   * Streams one file's bytes to a worker, which saves its aggregate as `save` says. `onBytes` is told of each
    * chunk received. On abort (or a failing body) the worker drops the file and the promise rejects.
    */
   async read(
     name: string,
     body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+    save: { saveAs: { folder: string; name: string }; head: string },
     signal: AbortSignal,
     onBytes: (bytes: number) => void,
   ): Promise<ReadOutcome> {
@@ -131,7 +132,7 @@ export class LogWorkerPool {
       })
       const onAbort = () => wake?.()
       signal.addEventListener('abort', onAbort)
-      worker.post({ type: 'start', fileId, name })
+      worker.post({ type: 'start', fileId, name, ...save })
       try {
         let parts: Uint8Array[] = []
         let partBytes = 0
@@ -174,7 +175,7 @@ export class LogWorkerPool {
         worker.onAck(fileId, undefined)
       }
       const message = await answer
-      if (message.type === 'read') return { json: message.json, compressedBytes: message.compressedBytes }
+      if (message.type === 'read') return { compressedBytes: message.compressedBytes }
       if (message.type === 'failed') throw new Error(message.message)
       signal.throwIfAborted()
       throw new Error(`unexpected answer from the log worker: ${message.type}`)
