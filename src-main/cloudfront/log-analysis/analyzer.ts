@@ -11,7 +11,7 @@ import { LogAggregator, type AggregatorOptions } from '../logs/index'
 import { AggregateStore, type LogFileIdentity } from './aggregate-store'
 import { edgeCity } from './edge-cities'
 import { legacyKeyPrefix, logFileHour, startAfterFor } from './log-keys'
-import { defaultWorkerEntry, LogWorkerPool, LogWorkerStopped, type WorkerEntry } from './worker-pool'
+import { defaultWorkerEntry, LogFileFailed, LogWorkerPool, LogWorkerStopped, type WorkerEntry } from './worker-pool'
 
 const HOUR_MS = 3600_000
 
@@ -248,7 +248,10 @@ export function createLogAnalyzer(options: LogAnalyzerOptions): LogAnalyzer {
               truncated: false,
             })
           else if (name === 'AccessDenied') throw explainBucketError(error, request.bucket, request.prefix)
-          else {
+          else if (error instanceof LogFileFailed) {
+            problems.push({ name: file.key, problem: `could not be read (${error.message}); it is read again next time`, truncated: false })
+            log(`cloudfront logs: ${file.key}: ${error.message}`)
+          } else {
             const { code, message } = toApiError(error)
             if (
               error instanceof LogWorkerStopped ||

@@ -46,6 +46,11 @@ export class LogWorkerStopped extends Error {
   override name = 'LogWorkerStopped'
 }
 
+/** The worker could not read one file (an unexpected error in parsing it); the others go on. */
+export class LogFileFailed extends Error {
+  override name = 'LogFileFailed'
+}
+
 type Settle = { resolve: (message: FromWorker) => void; reject: (error: Error) => void }
 
 class LogWorker {
@@ -176,7 +181,7 @@ export class LogWorkerPool {
       }
       const message = await answer
       if (message.type === 'read') return { compressedBytes: message.compressedBytes }
-      if (message.type === 'failed') throw new Error(message.message)
+      if (message.type === 'failed') throw new LogFileFailed(message.message)
       signal.throwIfAborted()
       throw new Error(`unexpected answer from the log worker: ${message.type}`)
     })
