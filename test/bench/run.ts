@@ -485,8 +485,21 @@ async function idleLagP99Ms(): Promise<number> {
   return lagP99Ms ?? 0
 }
 
-// `npm run bench -- cloudfront-logs` runs the log-analysis benchmark instead (cloudfront-logs.ts).
-const bench = process.argv[2] === 'cloudfront-logs' ? import('./cloudfront-logs').then((m) => m.runCloudFrontLogsBench(flags)) : main()
+// `npm run bench -- <name>` runs another benchmark instead of the transfers one.
+const others: Record<string, () => Promise<void>> = {
+  'cloudfront-logs': () => import('./cloudfront-logs').then((m) => m.runCloudFrontLogsBench(flags)),
+  dns: () => import('./dns').then((m) => m.runDnsBench()),
+}
+const chosen = process.argv[2] && !process.argv[2].startsWith('--') ? others[process.argv[2]] : undefined
+if (process.argv[2] && !process.argv[2].startsWith('--') && !chosen) {
+  console.error(
+    `No benchmark "${process.argv[2]}". Try: npm run bench (transfers), ${Object.keys(others)
+      .map((n) => `npm run bench -- ${n}`)
+      .join(', ')}`,
+  )
+  process.exit(2)
+}
+const bench = chosen ? chosen() : main()
 bench.catch((error: unknown) => {
   console.error(error)
   process.exit(1)
