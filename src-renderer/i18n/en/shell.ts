@@ -30,6 +30,12 @@ export default {
     sandbox: { starting: 'Sandbox starting…', running: 'Sandbox running', stopped: 'Sandbox stopped', failed: 'Sandbox failed' },
     transfersIdle: 'No transfers',
     transfers: '{n} transfer(s) · {rate} · {eta} left',
+    watch: {
+      'cloudfront.invalidation': 'Invalidation {subject}: {status}',
+      'route53.change': 'DNS change {subject}: {status}',
+      'codepipeline.execution': 'Pipeline run {subject}: {status}',
+    },
+    watchMore: '(+{n} more)',
   },
   common: {
     cancel: 'Cancel',
