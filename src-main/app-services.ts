@@ -8,6 +8,7 @@ import { fromEnv, fromIni } from '@aws-sdk/credential-providers'
 import type { AppEvent } from './api/events'
 import { awsServices, serviceSpec, type AwsServiceId } from './api/services'
 import { createAppModule } from './app/handlers'
+import { createCloudFrontModule, type AnalyzeLogs } from './cloudfront/handlers'
 import { SettingsStore } from './core/settings'
 import { createJobsModule } from './jobs/handlers'
 import { JobRunner } from './jobs/job-runner'
@@ -55,6 +56,8 @@ export interface AppServicesOptions {
   appInfo: { version: string; platform: string; osLocale: string }
   snapshotMaxBytes?: number
   log?: (message: string) => void
+  /** The CloudFront standard-log engine (cloudfront.analyzeLogs); without it the operation says it is unavailable. */
+  analyzeLogs?: AnalyzeLogs
 }
 
 export interface AppServices {
@@ -189,6 +192,17 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     jobs: createJobsModule(jobs, watchers),
     s3: createS3Module({ clients, offline: s3Offline, jobs, writeClipboard: options.writeClipboard, log }),
     transfers,
+    cloudfront: await createCloudFrontModule({
+      clients,
+      offline: offlineFor('cloudfront'),
+      cloudwatchOffline: offlineFor('cloudwatch'),
+      watchers,
+      emit,
+      notify: options.notify,
+      dataDir: options.dataDir,
+      analyzeLogs: options.analyzeLogs,
+      log,
+    }),
   } satisfies { [S in keyof Handlers]: ServiceModule<Handlers[S]> }
   const handlers = Object.fromEntries(Object.entries(modules).map(([service, module]) => [service, module.handlers])) as Handlers
 

@@ -13,6 +13,8 @@ export interface CallContext {
   senderUrl: string
   /** Aborted when the renderer cancels or the window goes away. */
   signal: AbortSignal
+  /** The id the renderer gave the call (for cancellation); progress events of the call carry it. */
+  requestId?: string
 }
 
 /** Any contract: services of operations. The app's is `contract` of api/index.ts. */

@@ -309,6 +309,24 @@ export const cloudfrontApi = {
       queuedPaths: z.number().int().nonnegative(),
     }),
   }),
+  /**
+   * Turns the distribution on or off. `etag` is the ETag of the details the user saw: CloudFront refuses
+   * the update (`conflict`) when the distribution changed since, and nothing is changed.
+   */
+  setDistributionEnabled: operation({
+    input: z
+      .object({
+        profileId: ProfileId,
+        distributionId: DistributionId,
+        enabled: z.boolean(),
+        etag: WellFormed('etag')
+          .min(1, 'etag must not be empty')
+          .max(64, 'etag must be at most 64 characters')
+          .regex(/^[A-Za-z0-9]+$/, "etag must be CloudFront's ETag: letters and digits"),
+      })
+      .strict(),
+    output: z.object({ enabled: z.boolean(), etag: z.string(), status: z.string() }),
+  }),
   /** Whether the distribution has additional metrics (a monitoring subscription), and what they cost. */
   monitoring: operation({
     input: z.object({ profileId: ProfileId, distributionId: DistributionId }).strict(),

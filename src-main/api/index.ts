@@ -3,6 +3,7 @@
  * the only way to make it callable; the router, preload and test bridge all derive from this object.
  */
 import { appApi } from './app'
+import { cloudfrontApi } from './cloudfront'
 import { jobsApi } from './jobs'
 import { profilesApi } from './profiles'
 import { s3Api } from './s3'
@@ -16,6 +17,7 @@ export const contract = {
   s3: s3Api,
   jobs: jobsApi,
   transfers: transfersApi,
+  cloudfront: cloudfrontApi,
 } as const
 
 export type Contract = typeof contract

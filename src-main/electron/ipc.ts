@@ -37,7 +37,7 @@ export function registerIpc(router: Router, options: IpcOptions): { broadcast: (
       watch(event.sender)
       const { signal, end } = calls.begin(event.sender.id, id)
       try {
-        return await router.handle(operation, payload, { senderUrl: event.senderFrame?.url ?? '', signal })
+        return await router.handle(operation, payload, { senderUrl: event.senderFrame?.url ?? '', signal, requestId: id })
       } finally {
         end()
       }
