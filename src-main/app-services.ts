@@ -56,6 +56,8 @@ export interface AppServicesOptions {
   appInfo: { version: string; platform: string; osLocale: string }
   snapshotMaxBytes?: number
   log?: (message: string) => void
+  /** First delay of a watch's polling backoff (default 2 s); the Chromium tests shorten it. */
+  watchInitialDelayMs?: number
   /** The CloudFront standard-log engine (cloudfront.analyzeLogs); without it the operation says it is unavailable. */
   analyzeLogs?: AnalyzeLogs
 }
@@ -162,7 +164,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     clients.forget(profileId)
   }
   const jobs = new JobRunner({ emit })
-  const watchers = new Watchers({ emit })
+  const watchers = new Watchers({ emit, initialDelayMs: options.watchInitialDelayMs })
   /** Each service's offline-aware calls, its snapshots namespaced by service. */
   const offlineFor = (service: AwsServiceId) => new OfflineFirst(snapshots, connectivity, service, log)
 

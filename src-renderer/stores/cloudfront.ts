@@ -20,23 +20,11 @@ import type {
   LogAnalysis,
 } from '../../src-main/api/cloudfront'
 import type { InputOf, OutputOf } from '../../src-main/api/contract'
-import { api, isCode, messageOf, type CallOptions } from '../api'
+import { api, isCode, messageOf } from '../api'
 import { useAppEvent } from '../composables/events'
 import { useProfilesStore } from './profiles'
 import { toError, type ListingError } from './storage'
 import { useWatchesStore } from './watches'
-
-type Call<S> = (input: InputOf<S>, options?: CallOptions) => Promise<OutputOf<S>>
-type CloudFrontCalls = { [O in keyof typeof cloudfrontApi]: Call<(typeof cloudfrontApi)[O]> } & {
-  /** Added by the CloudFront module: enable or disable with the ETag the details were read with. */
-  setDistributionEnabled: (
-    input: { profileId: string; distributionId: string; enabled: boolean; etag: string },
-    options?: CallOptions,
-  ) => Promise<{ etag?: string }>
-}
-
-/** The CloudFront operations of the contract (typed from api/cloudfront.ts). */
-const cloudfront = (): CloudFrontCalls => (api as unknown as { cloudfront: CloudFrontCalls }).cloudfront
 
 export type MetricsRangeInput = InputOf<(typeof cloudfrontApi)['metrics']>['range']
 export type ObjectsToInvalidate = { bucket: string; keys: string[]; prefixes: string[] }
@@ -142,7 +130,7 @@ export const useCloudFrontStore = defineStore('cloudfront', () => {
     listCachedAtMs.value = undefined
     await offlineFirst(
       current,
-      (source) => cloudfront().listDistributions({ profileId, source }),
+      (source) => api.cloudfront.listDistributions({ profileId, source }),
       (value) => {
         distributions.value = value.distributions
         listCachedAtMs.value = value.cachedAtMs
@@ -179,7 +167,7 @@ export const useCloudFrontStore = defineStore('cloudfront', () => {
     const invalidationsLoaded = loadInvalidations()
     await offlineFirst(
       current,
-      (source) => cloudfront().distribution({ profileId, distributionId, source }),
+      (source) => api.cloudfront.distribution({ profileId, distributionId, source }),
       (value) => {
         distribution.value = value.distribution
         detailsCachedAtMs.value = value.cachedAtMs
@@ -208,7 +196,7 @@ export const useCloudFrontStore = defineStore('cloudfront', () => {
     if (!asked || !shown) return
     enableDialog.value = { ...asked, busy: true, error: undefined, stale: false }
     try {
-      await cloudfront().setDistributionEnabled({
+      await api.cloudfront.setDistributionEnabled({
         profileId: profiles.activeId,
         distributionId: shown.id,
         enabled: asked.enabled,
@@ -238,7 +226,7 @@ export const useCloudFrontStore = defineStore('cloudfront', () => {
     invalidationsError.value = undefined
     if (more && invalidationsNext.value) {
       try {
-        const page = await cloudfront().listInvalidations({ profileId, distributionId, marker: invalidationsNext.value })
+        const page = await api.cloudfront.listInvalidations({ profileId, distributionId, marker: invalidationsNext.value })
         if (!current()) return
         invalidations.value = [...invalidations.value, ...page.invalidations]
         invalidationsNext.value = page.nextMarker
@@ -248,7 +236,7 @@ export const useCloudFrontStore = defineStore('cloudfront', () => {
     } else {
       await offlineFirst(
         current,
-        (source) => cloudfront().listInvalidations({ profileId, distributionId, source }),
+        (source) => api.cloudfront.listInvalidations({ profileId, distributionId, source }),
         (page) => {
           invalidations.value = page.invalidations
           invalidationsNext.value = page.nextMarker
@@ -264,13 +252,13 @@ export const useCloudFrontStore = defineStore('cloudfront', () => {
 
   /** An invalidation's status: the watch's word when one follows it (newer than the list), else the list's. */
   function statusOf(invalidation: InvalidationSummary): string {
-    return watches.forSubject(invalidation.id)?.status ?? invalidation.status
+    return watches.forSubject(`${openId.value}/${invalidation.id}`)?.status ?? invalidation.status
   }
 
   // A watch ending for the open distribution's invalidation: show it in the list at once.
   useAppEvent(['watch.changed'], (event) => {
     if (event.watch.kind !== 'cloudfront.invalidation') return
-    const index = invalidations.value.findIndex((i) => i.id === event.watch.subject)
+    const index = invalidations.value.findIndex((i) => `${openId.value}/${i.id}` === event.watch.subject)
     if (index >= 0) invalidations.value[index] = { ...invalidations.value[index]!, status: event.watch.status }
   })
 
@@ -338,7 +326,7 @@ export const useCloudFrontStore = defineStore('cloudfront', () => {
     }
     d.planning = true
     try {
-      const planned = await cloudfront().planInvalidation(asked)
+      const planned = await api.cloudfront.planInvalidation(asked)
       if (!current() || draft.value !== d) return
       d.plan = planned
       d.planError = undefined
@@ -357,7 +345,7 @@ export const useCloudFrontStore = defineStore('cloudfront', () => {
     d.sending = true
     d.sendError = undefined
     try {
-      const sent = await cloudfront().createInvalidation(request(d))
+      const sent = await api.cloudfront.createInvalidation(request(d))
       if (draft.value !== d) return
       d.sent = sent
       if (openId.value === d.distributionId && profiles.activeId === d.profileId) {
@@ -384,7 +372,7 @@ export const useCloudFrontStore = defineStore('cloudfront', () => {
     if (fronting.has(key)) return
     fronting.set(key, [])
     try {
-      const found = await cloudfront().distributionsForBucket({ profileId: profiles.activeId, bucket })
+      const found = await api.cloudfront.distributionsForBucket({ profileId: profiles.activeId, bucket })
       fronting.set(
         key,
         found.distributions.map((d) => ({ id: d.id, label: d.aliases[0] ? `${d.aliases[0]} (${d.id})` : `${d.domainName} (${d.id})` })),
@@ -410,7 +398,7 @@ export const useCloudFrontStore = defineStore('cloudfront', () => {
     if (!distributionId) return
     const current = ticket('monitoring')
     try {
-      const answer = await cloudfront().monitoring({ profileId: profiles.activeId, distributionId })
+      const answer = await api.cloudfront.monitoring({ profileId: profiles.activeId, distributionId })
       if (current()) {
         monitoring.value = answer
         monitoringError.value = undefined
@@ -430,14 +418,12 @@ export const useCloudFrontStore = defineStore('cloudfront', () => {
     metricsLoading.value = true
     metricsError.value = undefined
     try {
-      const live = await cloudfront().metrics({ profileId, distributionId, range: next })
+      const live = await api.cloudfront.metrics({ profileId, distributionId, range: next })
       if (current()) metrics.value = live
     } catch (error) {
       if (!current()) return
       const cached = isCode(error, 'offline')
-        ? await cloudfront()
-            .metrics({ profileId, distributionId, range: next, source: 'cache' })
-            .catch(() => undefined)
+        ? await api.cloudfront.metrics({ profileId, distributionId, range: next, source: 'cache' }).catch(() => undefined)
         : undefined
       if (!current()) return
       if (cached) metrics.value = cached
@@ -453,7 +439,7 @@ export const useCloudFrontStore = defineStore('cloudfront', () => {
     if (!distributionId || !metricsDialog.value) return
     metricsDialog.value = { busy: true }
     try {
-      await cloudfront().setAdditionalMetrics({ profileId: profiles.activeId, distributionId, enabled: true, confirm: true })
+      await api.cloudfront.setAdditionalMetrics({ profileId: profiles.activeId, distributionId, enabled: true, confirm: true })
       metricsDialog.value = undefined
       await Promise.all([loadMonitoring(), loadMetrics()])
     } catch (error) {
@@ -493,15 +479,13 @@ export const useCloudFrontStore = defineStore('cloudfront', () => {
     logsRequestId = undefined
     const input = { profileId: profiles.activeId, distributionId, ...logsRange.value }
     try {
-      const analysis = await cloudfront().analyzeLogs(input, { signal: controller.signal, onRequestId: (id) => (logsRequestId = id) })
+      const analysis = await api.cloudfront.analyzeLogs(input, { signal: controller.signal, onRequestId: (id) => (logsRequestId = id) })
       if (current()) logs.value = analysis
     } catch (error) {
       if (!current() || isCode(error, 'cancelled')) return
       // Offline: what was read before still counts.
       const cached = isCode(error, 'offline')
-        ? await cloudfront()
-            .analyzeLogs({ ...input, source: 'cache' })
-            .catch(() => undefined)
+        ? await api.cloudfront.analyzeLogs({ ...input, source: 'cache' }).catch(() => undefined)
         : undefined
       if (!current()) return
       if (cached) logs.value = cached

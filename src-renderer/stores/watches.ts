@@ -35,8 +35,9 @@ export const useWatchesStore = defineStore('watches', () => {
     latest.value ??= listed.watches.find((w) => w.state === 'watching')
   }
 
-  /** The watch following this subject (an invalidation id), if any. */
+  /** The watch following this subject ("<distribution id>/<invalidation id>" for an invalidation), if any. */
   const forSubject = (subject: string) => watches.value.find((w) => w.subject === subject)
+  const byId = (watchId: string) => watches.value.find((w) => w.watchId === watchId)
 
-  return { watches, active, latest, load, forSubject, put }
+  return { watches, active, latest, load, forSubject, byId, put }
 })

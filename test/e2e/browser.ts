@@ -97,7 +97,11 @@ export async function openApp(options: HarnessOptions & { locale?: string } = {}
   await context.exposeBinding('__haneulInvoke', async (source, operation: string, payload: unknown, requestId: string | undefined) => {
     const { signal, end } = calls.begin('page', requestId ?? undefined)
     try {
-      return await harness.services.router.handle(operation, payload, { senderUrl: source.frame.url(), signal, requestId: requestId ?? undefined })
+      return await harness.services.router.handle(operation, payload, {
+        senderUrl: source.frame.url(),
+        signal,
+        requestId: requestId ?? undefined,
+      })
     } finally {
       end()
     }

@@ -27,6 +27,7 @@ export default {
     enabled: 'Enabled',
     disabled: 'Disabled',
     off: 'Off',
+    loggingInDetails: 'Shown in the distribution’s details',
     tabs: { label: 'Distribution', details: 'Details', invalidations: 'Invalidations', statistics: 'Statistics' },
     details: {
       general: 'General',

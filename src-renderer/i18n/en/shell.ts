@@ -31,9 +31,9 @@ export default {
     transfersIdle: 'No transfers',
     transfers: '{n} transfer(s) · {rate} · {eta} left',
     watch: {
-      'cloudfront.invalidation': 'Invalidation {subject}: {status}',
-      'route53.change': 'DNS change {subject}: {status}',
-      'codepipeline.execution': 'Pipeline run {subject}: {status}',
+      invalidation: 'Invalidation {subject}: {status}',
+      dnsChange: 'DNS change {subject}: {status}',
+      pipelineRun: 'Pipeline run {subject}: {status}',
     },
     watchMore: '(+{n} more)',
   },

@@ -29,6 +29,7 @@ const ko: typeof en = {
     enabled: '사용 중',
     disabled: '사용 안 함',
     off: '꺼짐',
+    loggingInDetails: '배포 세부 정보에 표시됩니다',
     tabs: { label: '배포', details: '세부 정보', invalidations: '무효화', statistics: '통계' },
     details: {
       general: '일반',

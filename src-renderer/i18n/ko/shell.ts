@@ -25,9 +25,9 @@ const ko: typeof en = {
     transfersIdle: '전송 없음',
     transfers: '전송 {n}개 · {rate} · {eta} 남음',
     watch: {
-      'cloudfront.invalidation': '무효화 {subject}: {status}',
-      'route53.change': 'DNS 변경 {subject}: {status}',
-      'codepipeline.execution': '파이프라인 실행 {subject}: {status}',
+      invalidation: '무효화 {subject}: {status}',
+      dnsChange: 'DNS 변경 {subject}: {status}',
+      pipelineRun: '파이프라인 실행 {subject}: {status}',
     },
     watchMore: '(외 {n}개)',
   },
