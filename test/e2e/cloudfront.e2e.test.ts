@@ -5,6 +5,7 @@
  * invalidations take 3 s and watches first poll after 0.5 s (test knobs of the harness), so the test
  * waits for the page to say Completed, never for a clock.
  */
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openApp, type AppPage } from './browser'
 
@@ -89,6 +90,17 @@ describe('CloudFront in Chromium', () => {
     await page.locator(`[data-distribution="${DIST}"] a`).first().click()
     await page.locator('[data-tab="invalidations"]').click()
     await page.locator(`[data-invalidation="${id}"][data-status="Completed"]`).waitFor()
+
+    // Typed paths: a rule broken is named, and nothing can be sent.
+    await page.locator('[data-testid="cf-new-invalidation"]').click()
+    await dialog.locator('[data-field="paths"]').fill('/a*b.html\n/blog/새 글.html')
+    await dialog.locator('[data-input="/a*b.html"] [role="alert"]').waitFor()
+    expect(await dialog.locator('[data-input="/blog/새 글.html"] [data-testid="encoded-path"]').textContent()).toBe(
+      `/blog/${encodeURIComponent('새')}%20${encodeURIComponent('글')}.html`,
+    )
+    expect(await dialog.locator('[data-testid="invalidation-send"]').isDisabled()).toBe(true)
+    await app.screenshot('cloudfront-invalidation-typed-problem')
+    await dialog.locator('[data-testid="invalidation-close"]').click()
   })
 
   it('charts CloudWatch metrics with their period, and a tooltip on hover', async () => {
@@ -105,6 +117,17 @@ describe('CloudFront in Chromium', () => {
     await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.6)
     await page.locator('.app-chart-tip-row').first().waitFor()
     await app.screenshot('cloudfront-cloudwatch')
+
+    // The chart's data as CSV and the chart as PNG, as downloads.
+    const chart = page.locator(`[data-chart="Requests · ${DIST}"]`)
+    const [csv] = await Promise.all([page.waitForEvent('download'), chart.locator('[data-testid="chart-csv"]').click()])
+    expect(csv.suggestedFilename()).toBe(`Requests-${DIST}.csv`)
+    const text = readFileSync((await csv.path())!, 'utf8')
+    expect(text.startsWith('\ufefftime,Requests\r\n')).toBe(true)
+    expect(text.split('\r\n')[1]).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z,\d+$/)
+    const [png] = await Promise.all([page.waitForEvent('download'), chart.locator('[data-testid="chart-png"]').click()])
+    expect(png.suggestedFilename()).toBe(`Requests-${DIST}.png`)
+    expect(readFileSync((await png.path())!).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
   })
 
   it('reads the standard logs: hit ratio over time and the top missed paths', async () => {
