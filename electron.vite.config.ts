@@ -11,6 +11,8 @@ export default defineConfig({
           index: resolve('src-main/electron/main.ts'),
           // The sandbox runs in its own process; built as a separate entry.
           sandbox: resolve('src-main/sandbox/process-entry.ts'),
+          // CloudFront log parsing runs in worker threads (src-main/cloudfront/log-analysis/worker-pool.ts finds it).
+          'cloudfront-log-worker': resolve('src-main/cloudfront/log-analysis/worker.ts'),
         },
       },
     },
