@@ -9,6 +9,7 @@ import type { AppEvent } from './api/events'
 import { awsServices, serviceSpec, type AwsServiceId } from './api/services'
 import { createAppModule } from './app/handlers'
 import { createCloudFrontModule, type AnalyzeLogs } from './cloudfront/handlers'
+import { createLogAnalyzer } from './cloudfront/log-analysis/index'
 import { SettingsStore } from './core/settings'
 import { createJobsModule } from './jobs/handlers'
 import { JobRunner } from './jobs/job-runner'
@@ -58,7 +59,7 @@ export interface AppServicesOptions {
   log?: (message: string) => void
   /** First delay of a watch's polling backoff (default 2 s); the Chromium tests shorten it. */
   watchInitialDelayMs?: number
-  /** The CloudFront standard-log engine (cloudfront.analyzeLogs); without it the operation says it is unavailable. */
+  /** The CloudFront standard-log engine (cloudfront.analyzeLogs); by default cloudfront/log-analysis over the profile's S3 client. */
   analyzeLogs?: AnalyzeLogs
 }
 
@@ -182,6 +183,11 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     notify: options.notify,
     showInFolder: options.showInFolder,
   })
+  // Reads the log bucket with the profile's own S3 client; per-file aggregates live under the data folder.
+  const logAnalyzer = options.analyzeLogs
+    ? undefined
+    : createLogAnalyzer({ dataDir: options.dataDir, s3: (profileId, region) => clients.client(profileId, 's3', region), log })
+  const analyzeLogs: AnalyzeLogs = options.analyzeLogs ?? ((request, callOptions) => logAnalyzer!.analyze(request, callOptions))
   const modules = {
     app: createAppModule({
       appInfo: options.appInfo,
@@ -202,7 +208,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       emit,
       notify: options.notify,
       dataDir: options.dataDir,
-      analyzeLogs: options.analyzeLogs,
+      analyzeLogs,
       log,
     }),
   } satisfies { [S in keyof Handlers]: ServiceModule<Handlers[S]> }
@@ -222,6 +228,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     forgetCredentials,
     async close() {
       for (const module of Object.values(modules).reverse()) await (module as ServiceModule<unknown>).close?.()
+      await logAnalyzer?.close()
       connectivity.close()
       clients.forget()
       await Promise.all([sandbox.stop(), snapshots.flush()])

@@ -180,6 +180,7 @@ export default {
       city: 'City',
       count: 'Requests',
       share: 'Share',
+      showAll: 'Show all {n}',
       errorsCol: 'Errors',
       malformed: '{n} malformed line(s) skipped',
       problemFiles: 'Files with problems',

@@ -182,6 +182,7 @@ const ko: typeof en = {
       city: '도시',
       count: '요청',
       share: '비율',
+      showAll: '{n}개 모두 보기',
       errorsCol: '오류',
       malformed: '형식이 잘못된 줄 {n}개를 건너뜀',
       problemFiles: '문제가 있는 파일',
