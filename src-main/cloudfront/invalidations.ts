@@ -209,8 +209,8 @@ export function buildPlan(planned: { paths: PlannedPath[]; distinct: string[] },
       ? [
           ...reasons,
           sendFirstNow
-            ? `Batch 1 is sent now; the other ${plural(waiting, 'batch', 'batches')} wait in Haneul and are sent as earlier invalidations complete.`
-            : `All ${plural(split.batches.length, 'batch', 'batches')} wait in Haneul and are sent as earlier invalidations complete.`,
+            ? `Batch 1 is sent now; ${plural(waiting, 'more batch', 'more batches')} ${waiting === 1 ? 'waits' : 'wait'} in Haneul until earlier invalidations complete.`
+            : `Nothing is sent yet: ${plural(waiting, 'batch', 'batches')} ${waiting === 1 ? 'waits' : 'wait'} in Haneul until earlier invalidations complete.`,
         ].join(' ')
       : undefined
   return {
@@ -529,8 +529,8 @@ export class InvalidationQueue {
       }
     }
     if (blocked) {
-      this.schedulePump()
       this.retryDelayMs = Math.min(this.retryDelayMs * 2, this.deps.maxRetryDelayMs ?? 60_000)
+      this.schedulePump()
     }
   }
 

@@ -35,8 +35,9 @@ export function choosePeriod(
   const rawStart = 'last' in range ? nowMs - LAST_MS[range.last] : range.startMs
   const ageDays = (nowMs - rawStart) / DAY_MS
   const resolution = ageDays <= 15 ? 60 : ageDays <= 63 ? 300 : 3600
-  // Periods start on multiples of the period, as CloudWatch rounds them; the aligned range must fit the points.
-  const aligned = (period: number) => Math.floor(rawStart / (period * 1000)) * period * 1000
+  // Periods start on multiples of the period, as CloudWatch rounds them: the start moves up to the next one
+  // (less than a period is lost), so the range holds whole periods and fits the points.
+  const aligned = (period: number) => Math.ceil(rawStart / (period * 1000)) * period * 1000
   const fits = (period: number) => Math.ceil((endMs - aligned(period)) / (period * 1000)) <= MAX_CHART_POINTS
   const periodSeconds =
     PERIODS_S.find((p) => p % resolution === 0 && fits(p)) ?? Math.ceil((endMs - rawStart) / 1000 / MAX_CHART_POINTS / 86400 + 1) * 86400

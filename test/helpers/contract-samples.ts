@@ -12,6 +12,8 @@ export const site = 'haneul-demo-site'
 /** A valid input for every operation; the tests fail if an operation is added without one here. */
 export function sampleInputs(profileId: string, s3Endpoint: string, run: number): Record<string, unknown[]> {
   const bucket = { profileId, bucket: site }
+  const demo = { profileId, distributionId: 'E2HANEULDEMO01' }
+  const staging = { profileId, distributionId: 'E3HANEULSTAGE2' }
   return {
     'app.info': [{}],
     'app.storageClasses': [{ region: 'us-east-1' }],
@@ -96,5 +98,21 @@ export function sampleInputs(profileId: string, s3Endpoint: string, run: number)
     'transfers.clearFinished': [{}],
     'transfers.showInFolder': [{ jobId: 'nope' }],
     'transfers.dragOut': [{ ...bucket, key: 'index.html' }],
+    // The sandbox's demo distribution, and the disabled staging one for anything that writes.
+    'cloudfront.listDistributions': [{ profileId }, { profileId, source: 'cache' }],
+    'cloudfront.distribution': [{ ...demo }, { profileId, distributionId: 'ENOSUCHDIST001' }],
+    'cloudfront.distributionsForBucket': [{ ...bucket }],
+    'cloudfront.listInvalidations': [{ ...demo }],
+    'cloudfront.invalidation': [{ ...demo, invalidationId: 'I2HANEULPAST01' }],
+    'cloudfront.planInvalidation': [
+      { ...demo, paths: ['/index.html', '/문서/a b.html', '/img/*'] },
+      { ...demo, objects: { bucket: site, keys: ['index.html'], prefixes: ['css/'] } },
+    ],
+    'cloudfront.createInvalidation': [{ ...staging, paths: [`/secrets-test-${run}.html`] }],
+    'cloudfront.setDistributionEnabled': [{ ...staging, enabled: true, etag: 'ESTALEETAG0001' }],
+    'cloudfront.monitoring': [{ ...demo }],
+    'cloudfront.setAdditionalMetrics': [{ ...staging, enabled: false, confirm: true }],
+    'cloudfront.metrics': [{ ...demo, range: { last: '1h' } }],
+    'cloudfront.analyzeLogs': [{ ...demo, fromMs: Date.UTC(2026, 10, 1), toMs: Date.UTC(2026, 10, 2) }],
   }
 }
