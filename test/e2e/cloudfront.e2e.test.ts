@@ -55,6 +55,8 @@ describe('CloudFront in Chromium', () => {
     // Offered in the actions bar, and in the rows' context menu.
     await page.locator('[data-testid="invalidate"]').waitFor()
     await page.locator(`[data-key="${HTML_KEY}"]`).click({ button: 'right' })
+    await page.locator('[data-testid="row-menu"] [data-action="invalidate"]').waitFor()
+    await app.screenshot('cloudfront-storage-context-menu')
     await page.locator('[data-testid="row-menu"] [data-action="invalidate"]').click()
 
     const dialog = page.locator('[data-testid="invalidation-dialog"]')

@@ -196,3 +196,63 @@ describe('cloudfront store', () => {
     expect(store.logsRunning).toBe(true)
   })
 })
+
+describe('cloudfront store offline', () => {
+  beforeEach(() => {
+    setActivePinia(createPinia())
+    pending.length = 0
+    useProfilesStore().activeId = 'sandbox'
+  })
+
+  it('keeps the saved list with its age when the endpoint is offline, and says when nothing was saved', async () => {
+    const store = useCloudFrontStore()
+    const loading = store.loadList()
+    await answer(
+      (p) => p.operation === 'listDistributions' && p.input.source === 'cache',
+      ok({ distributions: [{ id: 'E2' }], cachedAtMs: 1234 }),
+    )
+    expect(store.distributions.map((d) => d.id)).toEqual(['E2'])
+    await answer(
+      (p) => p.operation === 'listDistributions' && p.input.source === 'network',
+      refused('offline', 'CloudFront cannot be reached.'),
+    )
+    await loading
+    expect(store.listCachedAtMs).toBe(1234)
+    expect(store.listError).toBeUndefined()
+    expect(store.listOfflineEmpty).toBe(false)
+
+    const again = store.loadList()
+    await answer((p) => p.operation === 'listDistributions' && p.input.source === 'cache', refused('not-found', 'nothing saved'))
+    await answer(
+      (p) => p.operation === 'listDistributions' && p.input.source === 'network',
+      refused('offline', 'CloudFront cannot be reached.'),
+    )
+    await again
+    expect(store.distributions).toEqual([])
+    expect(store.listOfflineEmpty).toBe(true)
+  })
+
+  it('drops a late reply for the previous profile', async () => {
+    const store = useCloudFrontStore()
+    const first = store.loadList()
+    useProfilesStore().activeId = 'other'
+    store.reset()
+    const second = store.loadList()
+    await answer(
+      (p) => p.operation === 'listDistributions' && p.input.profileId === 'other' && p.input.source === 'cache',
+      refused('not-found', 'none'),
+    )
+    await answer(
+      (p) => p.operation === 'listDistributions' && p.input.profileId === 'other' && p.input.source === 'network',
+      ok({ distributions: [{ id: 'EOTHER' }] }),
+    )
+    await second
+    // The old profile's snapshot arrives last; it must not replace what the new profile shows.
+    await answer(
+      (p) => p.input.profileId === 'sandbox' && p.input.source === 'cache',
+      ok({ distributions: [{ id: 'ESTALE' }], cachedAtMs: 1 }),
+    )
+    await first
+    expect(store.distributions.map((d) => d.id)).toEqual(['EOTHER'])
+  })
+})
