@@ -111,7 +111,9 @@ describe('CloudFront in Chromium', () => {
     await page.locator('[data-range="7d"]').click()
     const requests = page.locator(`[data-chart="Requests · ${DIST}"] canvas`)
     await requests.waitFor()
-    expect(await page.locator('[data-testid="cf-period"]').textContent()).toMatch(/One point per [\d,]+ s: /)
+    // 7 days in at most 1,440 points: 10-minute periods, and the sentence says why.
+    expect(await page.locator('[data-testid="cf-period"]').getAttribute('data-period-seconds')).toBe('600')
+    expect(await page.locator('[data-testid="cf-period"]').textContent()).toMatch(/periods.*1,440 points/)
     // Additional metrics are on for the demo distribution: hit rate and origin latency are charted too.
     await page.locator(`[data-chart="Cache hit rate · ${DIST}"] canvas`).waitFor()
     await page.locator(`[data-chart="Origin latency · ${DIST}"] canvas`).waitFor()

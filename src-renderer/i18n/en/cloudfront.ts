@@ -128,8 +128,6 @@ export default {
       from: 'From',
       to: 'To',
       apply: 'Show',
-      period: 'One point per {period}: {reason}',
-      seconds: '{n} s',
       totals: '{requests} requests · {down} downloaded · {up} uploaded',
       requests: 'Requests',
       bytes: 'Bytes',

@@ -130,8 +130,6 @@ const ko: typeof en = {
       from: '시작',
       to: '끝',
       apply: '보기',
-      period: '{period}마다 한 점: {reason}',
-      seconds: '{n}초',
       totals: '요청 {requests}건 · 다운로드 {down} · 업로드 {up}',
       requests: '요청',
       bytes: '바이트',
