@@ -72,7 +72,7 @@ export function canSend(plan: InvalidationPlan | undefined): boolean {
 }
 
 const DAY_MS = 86_400_000
-/** The hour that contains `ms`, and the one before: the default log range ends at the current hour. */
+/** The start of the hour that contains `ms` (log files are named by their hour). */
 export const hourStart = (ms: number) => Math.floor(ms / 3_600_000) * 3_600_000
 
 export const useCloudFrontStore = defineStore('cloudfront', () => {
