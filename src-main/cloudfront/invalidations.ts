@@ -14,6 +14,8 @@
  * queued ones are sent as room frees up. One OS notification when all of a request's batches are done.
  */
 import { randomUUID } from 'node:crypto'
+import { rename } from 'node:fs/promises'
+import { basename } from 'node:path'
 import {
   CreateInvalidationCommand,
   GetInvalidationCommand,
@@ -313,7 +315,10 @@ export class InvalidationQueue {
       const stored = (await readJsonFile(deps.file)) as StoredQueue | undefined
       if (stored && stored.version === 1 && Array.isArray(stored.requests)) queue.requests = stored.requests
     } catch (error) {
-      queue.log(`cloudfront: the invalidation queue could not be read and starts empty (${String(error)})`)
+      // Kept aside, not overwritten by the next save: what it held can still be looked at.
+      const aside = `${deps.file}.unreadable-${queue.nowMs()}`
+      await rename(deps.file, aside).catch(() => {})
+      queue.log(`cloudfront: the invalidation queue could not be read (${String(error)}); kept as ${basename(aside)}, starting empty`)
     }
     for (const request of queue.requests) {
       for (const batch of request.batches) if (batch.state === 'sent') queue.watch(request, batch)

@@ -6,7 +6,7 @@
  * CloudFront's in-progress limits and throttling with backoff, and a queue that survives closing and
  * reopening the module on the same data folder.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CreateInvalidationCommand, type CloudFrontClient } from '@aws-sdk/client-cloudfront'
@@ -359,5 +359,18 @@ describe('the queue across a restart', () => {
     world.clock.offsetMs += 20_000
     await cf.drive(() => cf.notifications.length === 1, 'completion')
     expect(cf.notifications[0]).toMatch(/2 paths invalidated/)
+  })
+
+  it('keeps an unreadable queue file aside instead of overwriting it', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'haneul-cf-torn-'))
+    mkdirSync(join(dataDir, 'cloudfront'))
+    writeFileSync(join(dataDir, 'cloudfront', 'invalidations.json'), '{"version":1,"requests":[{"id":')
+    const cf = await world.openModule({ dataDir })
+    const created = await cf.ok<Created>('cloudfront.createInvalidation', request(['/after-torn.html']))
+    expect(created.invalidations).toHaveLength(1)
+    const files = readdirSync(join(dataDir, 'cloudfront'))
+    const aside = files.find((f) => f.startsWith('invalidations.json.unreadable-'))
+    expect(aside).toBeDefined()
+    expect(readFileSync(join(dataDir, 'cloudfront', aside!), 'utf8')).toBe('{"version":1,"requests":[{"id":')
   })
 })
