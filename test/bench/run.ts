@@ -485,7 +485,9 @@ async function idleLagP99Ms(): Promise<number> {
   return lagP99Ms ?? 0
 }
 
-main().catch((error: unknown) => {
+// `npm run bench -- cloudfront-logs` runs the log-analysis benchmark instead (cloudfront-logs.ts).
+const bench = process.argv[2] === 'cloudfront-logs' ? import('./cloudfront-logs').then((m) => m.runCloudFrontLogsBench(flags)) : main()
+bench.catch((error: unknown) => {
   console.error(error)
   process.exit(1)
 })

@@ -30,6 +30,19 @@ export interface AggregateScope {
 const hash = (text: string, length: number) => createHash('sha256').update(text).digest('hex').slice(0, length)
 const NAME = /^(\d{4}-\d{2}-\d{2}-\d{2})\.([0-9a-f]{20})\.([0-9a-f]{16})\.json$/
 
+/** Writes `text` as `folder/name` atomically: a temp file beside it, renamed into place. */
+export async function writeCacheFile(folder: string, name: string, text: string): Promise<void> {
+  await mkdir(folder, { recursive: true })
+  const temp = join(folder, `.${name}.${randomBytes(6).toString('hex')}.tmp`)
+  try {
+    await writeFile(temp, text, { mode: 0o600 })
+    await rename(temp, join(folder, name))
+  } catch (error) {
+    await rm(temp, { force: true })
+    throw error
+  }
+}
+
 export class AggregateStore {
   readonly folder: string
   /** Names of the saved aggregates, read once per analysis. */
@@ -64,18 +77,8 @@ export class AggregateStore {
     return join(this.folder, name)
   }
 
-  /** Saves a file's aggregate and forgets the aggregates of earlier versions of the same key. */
-  async save(name: string, json: string): Promise<void> {
-    await mkdir(this.folder, { recursive: true })
-    const target = this.pathOf(name)
-    const temp = join(this.folder, `.${name}.${randomBytes(6).toString('hex')}.tmp`)
-    try {
-      await writeFile(temp, json, { mode: 0o600 })
-      await rename(temp, target)
-    } catch (error) {
-      await rm(temp, { force: true })
-      throw error
-    }
+  /** Records a file's aggregate as saved (by writeCacheFile) and removes those of earlier versions of its key. */
+  async saved(name: string): Promise<void> {
     const [, stamp, keyHash] = NAME.exec(name)!
     const sameKey = `${stamp}.${keyHash}.`
     for (const other of this.names)

@@ -12,8 +12,12 @@ export interface WorkerSetup {
 }
 
 export type ToWorker =
-  /** Begin reading one log file; its bytes follow as `chunk` messages, then `end`. */
-  | { type: 'start'; fileId: number; name: string }
+  /**
+   * Begin reading one log file; its bytes follow as `chunk` messages, then `end`. The worker saves the
+   * file's aggregate itself (`saveAs`: folder and name; `head`: the SavedAggregate fields but `state`, as
+   * JSON), so the aggregate's JSON never passes through main's heap.
+   */
+  | { type: 'start'; fileId: number; name: string; saveAs: { folder: string; name: string }; head: string }
   | { type: 'chunk'; fileId: number; bytes: Uint8Array }
   | { type: 'end'; fileId: number }
   /** Stop reading the file (cancelled, or its download failed); the worker answers `aborted`. */
@@ -25,8 +29,8 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'ack'; fileId: number }
-  /** A file was read: its aggregate as the JSON to keep on disk (already merged into the running total). */
-  | { type: 'read'; fileId: number; json: string; compressedBytes: number }
+  /** A file was read, its aggregate saved and merged into the running total. */
+  | { type: 'read'; fileId: number; compressedBytes: number }
   | { type: 'merged'; fileId: number }
   /** A saved aggregate could not be used (missing, damaged, from another version). */
   | { type: 'unusable'; fileId: number; problem: string }

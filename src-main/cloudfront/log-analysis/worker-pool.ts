@@ -17,6 +17,13 @@ export interface WorkerEntry {
 }
 
 const CHUNK_BYTES = 128 * 1024
+/**
+ * A worker's heap. Parsing makes garbage fast, and V8 sizes a heap for the machine's memory (GBs):
+ * unbounded, each worker's heap grows to hundreds of MB before it collects. What a worker keeps is
+ * its tables (10,000 paths twice, per file and in the total: a few MB, keys copied out of the lines,
+ * see logs/own-string.ts); the bench's 8 million lines run in 16 MB, so 32 leaves room for long URLs.
+ */
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 4 }
 const MAX_CHUNKS_IN_FLIGHT = 4
 
 /**
@@ -39,6 +46,11 @@ export class LogWorkerStopped extends Error {
   override name = 'LogWorkerStopped'
 }
 
+/** The worker could not read one file (an unexpected error in parsing it); the others go on. */
+export class LogFileFailed extends Error {
+  override name = 'LogFileFailed'
+}
+
 type Settle = { resolve: (message: FromWorker) => void; reject: (error: Error) => void }
 
 class LogWorker {
@@ -49,7 +61,7 @@ class LogWorker {
   failure: Error | undefined
 
   constructor(entry: WorkerEntry, setup: WorkerSetup) {
-    this.worker = new Worker(entry.url, { workerData: setup, execArgv: entry.execArgv })
+    this.worker = new Worker(entry.url, { workerData: setup, execArgv: entry.execArgv, resourceLimits: WORKER_LIMITS })
     this.worker.on('message', (message: FromWorker) => {
       if (message.type === 'ack') return this.ackListeners.get(message.fileId)?.()
       const settle = this.pending.get(message.fileId)
@@ -87,7 +99,7 @@ class LogWorker {
   }
 }
 
-export type ReadOutcome = { json: string; compressedBytes: number }
+export type ReadOutcome = { compressedBytes: number }
 export type MergeOutcome = { merged: true } | { merged: false; problem: string }
 
 export class LogWorkerPool {
@@ -102,12 +114,13 @@ export class LogWorkerPool {
   }
 
   /**
-   * Streams one file's bytes to a worker and resolves with its aggregate. `onBytes` is told of each
+   * Streams one file's bytes to a worker, which saves its aggregate as `save` says. `onBytes` is told of each
    * chunk received. On abort (or a failing body) the worker drops the file and the promise rejects.
    */
   async read(
     name: string,
     body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+    save: { saveAs: { folder: string; name: string }; head: string },
     signal: AbortSignal,
     onBytes: (bytes: number) => void,
   ): Promise<ReadOutcome> {
@@ -124,7 +137,7 @@ export class LogWorkerPool {
       })
       const onAbort = () => wake?.()
       signal.addEventListener('abort', onAbort)
-      worker.post({ type: 'start', fileId, name })
+      worker.post({ type: 'start', fileId, name, ...save })
       try {
         let parts: Uint8Array[] = []
         let partBytes = 0
@@ -167,8 +180,8 @@ export class LogWorkerPool {
         worker.onAck(fileId, undefined)
       }
       const message = await answer
-      if (message.type === 'read') return { json: message.json, compressedBytes: message.compressedBytes }
-      if (message.type === 'failed') throw new Error(message.message)
+      if (message.type === 'read') return { compressedBytes: message.compressedBytes }
+      if (message.type === 'failed') throw new LogFileFailed(message.message)
       signal.throwIfAborted()
       throw new Error(`unexpected answer from the log worker: ${message.type}`)
     })

@@ -1,11 +1,13 @@
 /**
  * A log worker (node:worker_threads): reads the files main streams to it (gunzip, parse, aggregate,
  * all off main's event loop) and merges per-file aggregates into a running total, so main only moves
- * bytes and writes files. See protocol.ts for the messages.
+ * bytes. It saves each file's aggregate itself (a path is no secret), so the JSON stays off main's heap.
+ * See protocol.ts for the messages.
  */
 import { readFile } from 'node:fs/promises'
 import { parentPort, workerData } from 'node:worker_threads'
 import { LogAggregator, readLogFile, type AggregatorOptions } from '../logs/index'
+import { writeCacheFile } from './aggregate-store'
 import type { FromWorker, SavedAggregate, ToWorker } from './protocol'
 
 const port = parentPort
@@ -38,7 +40,8 @@ async function* bytesOf(fileId: number, reading: Reading): AsyncGenerator<Uint8A
   }
 }
 
-async function read(fileId: number, name: string): Promise<void> {
+async function read(message: Extract<ToWorker, { type: 'start' }>): Promise<void> {
+  const { fileId, name } = message
   const reading: Reading = { queue: [], ended: false, controller: new AbortController() }
   readings.set(fileId, reading)
   try {
@@ -49,8 +52,13 @@ async function read(fileId: number, name: string): Promise<void> {
     // A cut-off stream ends cleanly too: only a file that was not aborted counts.
     if (reading.controller.signal.aborted) throw reading.controller.signal.reason
     aggregator.addFile(file)
+    await writeCacheFile(
+      message.saveAs.folder,
+      message.saveAs.name,
+      `${message.head.slice(0, -1)},"state":${JSON.stringify(aggregator.toState())}}`,
+    )
     total.merge(aggregator)
-    post({ type: 'read', fileId, json: JSON.stringify(aggregator.toState()), compressedBytes: file.compressedBytes })
+    post({ type: 'read', fileId, compressedBytes: file.compressedBytes })
   } catch (error) {
     if (reading.controller.signal.aborted) post({ type: 'aborted', fileId })
     else post({ type: 'failed', fileId, message: (error as Error).message })
@@ -78,7 +86,7 @@ async function mergeSaved(fileId: number, path: string): Promise<void> {
 port.on('message', (message: ToWorker) => {
   switch (message.type) {
     case 'start':
-      void read(message.fileId, message.name)
+      void read(message)
       return
     case 'chunk':
     case 'end': {

@@ -4,6 +4,7 @@
  * order of today is assumed); standard logging v2 JSON lines (`{...}`, one object a line) are read by
  * their keys. Values are URL-decoded; a `-` is empty. A line that cannot be read is counted, never fatal.
  */
+import { ownCopy } from './own-string'
 
 /** The 33 legacy fields in the order CloudFront writes them today (standard-logs-reference.md). */
 export const LEGACY_FIELDS = [
@@ -75,6 +76,25 @@ export function decodeLogValue(value: string | undefined): string {
   if (value === undefined || value === '-') return ''
   if (!value.includes('%')) return value
   return value.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => Buffer.from(run.replace(/%/g, ''), 'hex').toString('utf8'))
+}
+
+/**
+ * decodeLogValue for values that repeat (user agents, paths, referers): each distinct encoded value is
+ * decoded once. Bounded: emptied when it reaches DECODED_CAPACITY entries; keys and values are own
+ * copies (see own-string.ts).
+ */
+const DECODED_CAPACITY = 4096
+const decoded = new Map<string, string>()
+function decodeRepeated(value: string | undefined): string {
+  if (value === undefined || value === '-') return ''
+  if (!value.includes('%')) return value
+  let text = decoded.get(value)
+  if (text === undefined) {
+    text = ownCopy(decodeLogValue(value))
+    if (decoded.size >= DECODED_CAPACITY) decoded.clear()
+    decoded.set(ownCopy(value), text)
+  }
+  return text
 }
 
 export type LogFormat = 'legacy' | 'v2-json'
@@ -183,25 +203,25 @@ function build(get: (name: string) => string | undefined): LogRecord | undefined
   const scBytes = bytesText === '-' ? 0 : Number(bytesText)
   if (!Number.isFinite(timeMs) || !Number.isInteger(status) || status < 0 || status > 999 || !Number.isFinite(scBytes) || scBytes < 0)
     return undefined
-  const resultType = decodeLogValue(get('x-edge-result-type'))
+  const resultType = decodeRepeated(get('x-edge-result-type'))
   const taken = Number(get('time-taken'))
   return {
     timeMs,
-    edgeLocation: decodeLogValue(get('x-edge-location')),
+    edgeLocation: decodeRepeated(get('x-edge-location')),
     scBytes,
-    clientIp: decodeLogValue(get('c-ip')),
-    method: decodeLogValue(get('cs-method')),
-    uriStem: decodeLogValue(get('cs-uri-stem')),
-    query: decodeLogValue(get('cs-uri-query')),
+    clientIp: decodeRepeated(get('c-ip')),
+    method: decodeRepeated(get('cs-method')),
+    uriStem: decodeRepeated(get('cs-uri-stem')),
+    query: decodeRepeated(get('cs-uri-query')),
     status,
-    hostHeader: decodeLogValue(get('x-host-header')),
-    userAgent: decodeLogValue(get('cs(User-Agent)')),
-    referer: decodeLogValue(get('cs(Referer)')),
-    protocol: decodeLogValue(get('cs-protocol')),
+    hostHeader: decodeRepeated(get('x-host-header')),
+    userAgent: decodeRepeated(get('cs(User-Agent)')),
+    referer: decodeRepeated(get('cs(Referer)')),
+    protocol: decodeRepeated(get('cs-protocol')),
     resultType,
-    responseResultType: get('x-edge-response-result-type') === undefined ? resultType : decodeLogValue(get('x-edge-response-result-type')),
-    detailedResultType: decodeLogValue(get('x-edge-detailed-result-type')) || resultType,
+    responseResultType: get('x-edge-response-result-type') === undefined ? resultType : decodeRepeated(get('x-edge-response-result-type')),
+    detailedResultType: decodeRepeated(get('x-edge-detailed-result-type')) || resultType,
     timeTakenMs: Number.isFinite(taken) ? Math.round(taken * 1000) : 0,
-    contentType: decodeLogValue(get('sc-content-type')),
+    contentType: decodeRepeated(get('sc-content-type')),
   }
 }

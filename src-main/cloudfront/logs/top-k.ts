@@ -12,6 +12,7 @@
  * union is cut back to capacity by dropping every key at or below the largest dropped count, which
  * becomes the floor. The guarantees above hold for the merged table over both streams.
  */
+import { ownCopy } from './own-string'
 
 export interface TopEntry {
   key: string
@@ -51,7 +52,8 @@ export class TopK {
       return
     }
     if (this.entries.size >= this.capacity) this.evictSmallest()
-    this.entries.set(key, { key, count: this.floor + 1, error: this.floor, bytes })
+    const own = ownCopy(key)
+    this.entries.set(own, { key: own, count: this.floor + 1, error: this.floor, bytes })
   }
 
   private evictSmallest(): void {
@@ -81,8 +83,8 @@ export class TopK {
     if (merged.size > this.capacity) {
       // Keep the `capacity` largest; everything at or below the largest count left out goes too, so
       // every kept count stays above the floor (new keys enter at floor + 1).
-      const counts = [...merged.values()].map((entry) => entry.count).sort((a, b) => b - a)
-      const cut = counts[this.capacity]!
+      const counts = Float64Array.from(merged.values(), (entry) => entry.count).sort()
+      const cut = counts[counts.length - 1 - this.capacity]!
       for (const [key, entry] of merged) if (entry.count <= cut) merged.delete(key)
       floor = Math.max(floor, cut)
     }
