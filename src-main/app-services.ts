@@ -10,6 +10,7 @@ import { awsServices, serviceSpec, type AwsServiceId } from './api/services'
 import { createAppModule } from './app/handlers'
 import { createCodePipelineModule } from './codepipeline/handlers'
 import { createCloudFrontModule, type AnalyzeLogs } from './cloudfront/handlers'
+import { createLogAnalyzer } from './cloudfront/log-analysis/index'
 import { SettingsStore } from './core/settings'
 import { createJobsModule } from './jobs/handlers'
 import { JobRunner } from './jobs/job-runner'
@@ -59,7 +60,9 @@ export interface AppServicesOptions {
   appInfo: { version: string; platform: string; osLocale: string }
   snapshotMaxBytes?: number
   log?: (message: string) => void
-  /** The CloudFront standard-log engine (cloudfront.analyzeLogs); without it the operation says it is unavailable. */
+  /** First delay of a watch's polling backoff (default 2 s); the Chromium tests shorten it. */
+  watchInitialDelayMs?: number
+  /** The CloudFront standard-log engine (cloudfront.analyzeLogs); by default cloudfront/log-analysis over the profile's S3 client. */
   analyzeLogs?: AnalyzeLogs
 }
 
@@ -165,7 +168,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     clients.forget(profileId)
   }
   const jobs = new JobRunner({ emit })
-  const watchers = new Watchers({ emit })
+  const watchers = new Watchers({ emit, initialDelayMs: options.watchInitialDelayMs })
   /** Each service's offline-aware calls, its snapshots namespaced by service. */
   const offlineFor = (service: AwsServiceId) => new OfflineFirst(snapshots, connectivity, service, log)
 
@@ -184,6 +187,11 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     showInFolder: options.showInFolder,
     log,
   })
+  // Reads the log bucket with the profile's own S3 client; per-file aggregates live under the data folder.
+  const logAnalyzer = options.analyzeLogs
+    ? undefined
+    : createLogAnalyzer({ dataDir: options.dataDir, s3: (profileId, region) => clients.client(profileId, 's3', region), log })
+  const analyzeLogs: AnalyzeLogs = options.analyzeLogs ?? ((request, callOptions) => logAnalyzer!.analyze(request, callOptions))
   const modules = {
     app: createAppModule({
       appInfo: options.appInfo,
@@ -204,7 +212,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       emit,
       notify: options.notify,
       dataDir: options.dataDir,
-      analyzeLogs: options.analyzeLogs,
+      analyzeLogs,
       log,
     }),
     codepipeline: await createCodePipelineModule({
@@ -233,6 +241,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     forgetCredentials,
     async close() {
       for (const module of Object.values(modules).reverse()) await (module as ServiceModule<unknown>).close?.()
+      await logAnalyzer?.close()
       connectivity.close()
       clients.forget()
       await Promise.all([sandbox.stop(), snapshots.flush()])

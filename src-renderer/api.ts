@@ -18,6 +18,8 @@ export class ApiCallError extends Error {
 
 export interface CallOptions {
   signal?: AbortSignal
+  /** Told the request id of a cancellable call, so its progress events can be told apart. */
+  onRequestId?: (requestId: string) => void
 }
 
 type Bridge = HaneulBridge
@@ -34,6 +36,7 @@ function call<O>(invoke: (requestId?: string) => Promise<Result<O>>, options?: C
   if (!signal) return invoke().then(unwrap)
   if (signal.aborted) return Promise.reject(new ApiCallError({ code: 'cancelled', message: 'Cancelled.', retryable: false }))
   const requestId = `r${++sequence}-${Date.now().toString(36)}`
+  options?.onRequestId?.(requestId)
   return new Promise<O>((resolve, reject) => {
     const onAbort = () => {
       window.haneul.cancel(requestId)

@@ -19,9 +19,9 @@ export interface SandboxWorker {
 export type SpawnSandboxWorker = (args: string[]) => SandboxWorker
 
 /** Forks the sandbox entry with Node (tests, CLI tools). */
-export function forkWithNode(entryPath: string, execArgv: string[] = []): SpawnSandboxWorker {
+export function forkWithNode(entryPath: string, execArgv: string[] = [], env: NodeJS.ProcessEnv = process.env): SpawnSandboxWorker {
   return (args) => {
-    const child = fork(entryPath, args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+    const child = fork(entryPath, args, { execArgv, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
     return {
       onMessage: (listener) => child.on('message', listener),
       onExit: (listener) => child.on('exit', (code) => listener(code)),

@@ -3,6 +3,7 @@
  * process's event loop, not main's. Protocol (process messages): we send `{ type: 'ready', endpoints }`
  * or `{ type: 'failed', message }`; we stop on `{ type: 'stop' }` or when main goes away.
  */
+import type { SandboxDelays } from './registry'
 import { startSandbox } from './servers'
 
 interface Port {
@@ -25,6 +26,12 @@ function parentPort(): Port {
   return { postMessage: (m) => process.send!(m), on: (_e, listener) => process.on('message', listener) }
 }
 
+/** Test-only knobs: HANEUL_SANDBOX_INVALIDATION_DELAY_MS / HANEUL_SANDBOX_DEPLOYMENT_DELAY_MS (whole milliseconds). */
+function delaysFromEnv(env: NodeJS.ProcessEnv): SandboxDelays {
+  const ms = (value: string | undefined) => (value && /^\d{1,7}$/.test(value) ? Number(value) : undefined)
+  return { invalidationMs: ms(env.HANEUL_SANDBOX_INVALIDATION_DELAY_MS), deploymentMs: ms(env.HANEUL_SANDBOX_DEPLOYMENT_DELAY_MS) }
+}
+
 async function main(): Promise<void> {
   const [dataDir, assetsDir] = process.argv.slice(2)
   const port = parentPort()
@@ -33,7 +40,7 @@ async function main(): Promise<void> {
     process.exit(2)
   }
   try {
-    const sandbox = await startSandbox({ dataDir, assetsDir })
+    const sandbox = await startSandbox({ dataDir, assetsDir, delays: delaysFromEnv(process.env) })
     let stopping = false
     const stop = async () => {
       if (stopping) return

@@ -28,10 +28,22 @@ export interface EmulatorContext {
   /** Who may call: every emulator verifies SigV4 against it; STS adds session credentials to it. */
   credentials: CredentialRegistry
   nowMs: () => number
+  /** How long simulated AWS work takes; unset means each emulator's default. */
+  delays: SandboxDelays
   /** The sandbox profile's region. */
   region: string
   /** Emulators already started, by service id (CloudWatch reads the S3 store, CloudFront writes logs to it). */
   started: Readonly<Record<string, RunningEmulator>>
+}
+
+/**
+ * Durations of simulated AWS work. The app uses the emulators' defaults; the Chromium tests shorten
+ * them (through the sandbox process's environment, see process-entry.ts) so an invalidation completes
+ * in a second and the test waits for the page to say so, not for a clock.
+ */
+export interface SandboxDelays {
+  invalidationMs?: number
+  deploymentMs?: number
 }
 
 /** The emulator factory shape: a request handler, an optional close, and whatever test hooks it has. */
@@ -69,7 +81,13 @@ export const emulators = {
       mfaCode: SANDBOX_MFA_CODE,
       nowMs: context.nowMs,
     }),
-  cloudfront: async (context) => createCloudFrontEmulator({ credentials: context.credentials, nowMs: context.nowMs }),
+  cloudfront: async (context) =>
+    createCloudFrontEmulator({
+      credentials: context.credentials,
+      nowMs: context.nowMs,
+      invalidationDelayMs: context.delays.invalidationMs,
+      deployDelayMs: context.delays.deploymentMs,
+    }),
   route53: async (context) =>
     createRoute53Emulator({
       credentials: context.credentials,

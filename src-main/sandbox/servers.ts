@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net'
 import { awsServices, type AwsServiceSpec } from '../api/services'
 import { CredentialRegistry } from './credentials'
 import { SANDBOX_REGION, type SandboxEndpoints } from './endpoints'
-import { emulators, type EmulatorRegistry, type RunningEmulator } from './registry'
+import { emulators, type EmulatorRegistry, type RunningEmulator, type SandboxDelays } from './registry'
 import type { S3Emulator } from './s3/index'
 import type { createStsEmulator } from './sts/index'
 
@@ -19,6 +19,8 @@ export interface SandboxOptions {
   /** assets/sandbox: the demo site's files and other seed data. */
   assetsDir: string
   nowMs?: () => number
+  /** How long simulated AWS work takes (defaults: the emulators' own, e.g. 20 s for an invalidation). */
+  delays?: SandboxDelays
   /** The emulators to start and the list that orders them; the app's unless a test adds a service. */
   registry?: EmulatorRegistry
   services?: readonly AwsServiceSpec[]
@@ -57,7 +59,7 @@ const stop = (server: Server) =>
   })
 
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
-  const { dataDir, assetsDir, nowMs = Date.now, registry = emulators as EmulatorRegistry, services = awsServices } = options
+  const { dataDir, assetsDir, nowMs = Date.now, delays = {}, registry = emulators as EmulatorRegistry, services = awsServices } = options
   const credentials = new CredentialRegistry(nowMs)
   const started: Record<string, RunningEmulator> = {}
   const servers: Array<{ id: string; server: Server }> = []
@@ -70,7 +72,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     for (const { id } of services) {
       const start = registry[id]
       if (!start) continue
-      const context = { dataDir, assetsDir, credentials, nowMs, region: SANDBOX_REGION, started }
+      const context = { dataDir, assetsDir, credentials, nowMs, delays, region: SANDBOX_REGION, started }
       const emulator = await start(context)
       started[id] = emulator
       servers.push({ id, server: await listen(emulator) })

@@ -20,10 +20,12 @@ declare module 'vue-router' {
 /** The views, each loaded when its route is first opened. */
 export interface Views {
   storage: () => Promise<RouteComponent>
+  cloudfront: () => Promise<RouteComponent>
   coming: () => Promise<RouteComponent>
 }
 const lazyViews: Views = {
   storage: () => import('../views/StorageView.vue'),
+  cloudfront: () => import('../views/CloudFrontView.vue'),
   coming: () => import('../views/ComingView.vue'),
 }
 
@@ -31,6 +33,7 @@ export type AppRouter = Router & { appHistory: AppHistory }
 
 export function createAppRouter(history: AppHistory = createAppHistory(), views: Views = lazyViews): AppRouter {
   const StorageView = views.storage
+  const CloudFrontView = views.cloudfront
   const ComingView = views.coming
   const router = createRouter({
     history,
@@ -39,7 +42,7 @@ export function createAppRouter(history: AppHistory = createAppHistory(), views:
       { path: '/storage', name: 'buckets', component: StorageView, meta: { section: 'storage' } },
       { path: '/storage/:bucket/:prefix(.*)?', name: 'folder', component: StorageView, meta: { section: 'storage' } },
       { path: '/costs', name: 'costs', component: ComingView, meta: { section: 'costs' } },
-      { path: '/cloudfront/:id?', name: 'cloudfront', component: ComingView, meta: { section: 'cloudfront' } },
+      { path: '/cloudfront/:id?', name: 'cloudfront', component: CloudFrontView, meta: { section: 'cloudfront' } },
       { path: '/dns/:zoneId?', name: 'dns', component: ComingView, meta: { section: 'dns' } },
       { path: '/pipelines/:name?', name: 'pipelines', component: ComingView, meta: { section: 'pipelines' } },
       { path: '/site/:domain?', name: 'site', component: ComingView, meta: { section: 'site' } },
@@ -47,6 +50,11 @@ export function createAppRouter(history: AppHistory = createAppHistory(), views:
     ],
   })
   return Object.assign(router, { appHistory: history })
+}
+
+/** A distribution's page, or the list of distributions. */
+export function distributionLocation(id?: string): RouteLocationRaw {
+  return { name: 'cloudfront', params: { id: id || null } }
 }
 
 /** Where a storage place lives: the bucket list, or a folder ('' is the bucket's top). */

@@ -6,6 +6,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import { api, isCode, messageOf } from '../api'
+import { useCloudFrontStore } from './cloudfront'
 import { useJobsStore } from './jobs'
 import { useProfilesStore } from './profiles'
 import { useStorageStore } from './storage'
@@ -142,8 +143,24 @@ export const useStorageOpsStore = defineStore('storage-ops', () => {
     }
   }
 
+  /** Distributions fronting the open bucket (found when it opens): where "Invalidate in CloudFront…" is offered. */
+  const fronting = computed(() => useCloudFrontStore().frontingFor(storage.bucket))
+
+  /** Opens the invalidation dialog for the selected objects and folders, mapped to paths by main. */
+  function askInvalidate(): void {
+    const choices = fronting.value
+    if (!choices[0] || !storage.bucket || !hasSelection.value) return
+    useCloudFrontStore().startInvalidation({
+      distributionId: choices[0].id,
+      choices,
+      objects: { bucket: storage.bucket, keys: selectedKeys.value, prefixes: selectedPrefixes.value },
+    })
+  }
+
   return {
     dialog,
+    fronting,
+    askInvalidate,
     showVersions,
     selectedKeys,
     selectedPrefixes,

@@ -52,7 +52,7 @@ describe('app shell in Chromium', () => {
 
   it('says plainly which sections are coming, and what each will show', async () => {
     const { page } = app
-    for (const section of ['costs', 'cloudfront', 'dns', 'pipelines', 'site']) {
+    for (const section of ['costs', 'dns', 'pipelines', 'site']) {
       await page.locator(`nav button[data-section="${section}"]`).click()
       const coming = page.locator(`[data-coming="${section}"]`)
       await expect(coming.locator('h2').textContent()).resolves.toContain('준비 중입니다')
@@ -72,7 +72,7 @@ describe('app shell in Chromium', () => {
     await page.locator('[data-folder="blog/"]').click()
     await addressIs('s3://haneul-demo-site/blog/')
     await page.keyboard.press('Alt+3')
-    await page.locator('[data-coming="cloudfront"]').waitFor()
+    await page.locator('[data-testid="cloudfront"]').waitFor()
     await page.keyboard.press('Alt+ArrowLeft')
     await addressIs('s3://haneul-demo-site/blog/')
     await page.locator('[data-testid="listing-status"]').waitFor()

@@ -45,6 +45,9 @@ export interface HarnessOptions {
   chooseFolder?: () => string | undefined
   /** Reuse a data folder (to restart "the app" on the same state). */
   dataDir?: string
+  /** The sandbox's simulated durations (see SandboxDelays) and the watches' first poll, for tests that follow work to its end. */
+  sandboxDelays?: { invalidationMs?: number; deploymentMs?: number }
+  watchInitialDelayMs?: number
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -58,7 +61,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const services = await createAppServices({
     dataDir,
     sandboxAssetsDir: sandboxAssets,
-    spawnSandbox: forkWithNode(sandboxEntry, ['--import', 'tsx']),
+    spawnSandbox: forkWithNode(sandboxEntry, ['--import', 'tsx'], {
+      ...process.env,
+      ...(options.sandboxDelays?.invalidationMs !== undefined && {
+        HANEUL_SANDBOX_INVALIDATION_DELAY_MS: String(options.sandboxDelays.invalidationMs),
+      }),
+      ...(options.sandboxDelays?.deploymentMs !== undefined && {
+        HANEUL_SANDBOX_DEPLOYMENT_DELAY_MS: String(options.sandboxDelays.deploymentMs),
+      }),
+    }),
+    watchInitialDelayMs: options.watchInitialDelayMs,
     vault: options.vault ?? testVault(),
     env: { HOME: homeDir, ...options.env },
     homeDir,

@@ -30,6 +30,12 @@ export default {
     sandbox: { starting: 'Sandbox starting…', running: 'Sandbox running', stopped: 'Sandbox stopped', failed: 'Sandbox failed' },
     transfersIdle: 'No transfers',
     transfers: '{n} transfer(s) · {rate} · {eta} left',
+    watch: {
+      invalidation: 'Invalidation {subject}: {status}',
+      dnsChange: 'DNS change {subject}: {status}',
+      pipelineRun: 'Pipeline run {subject}: {status}',
+    },
+    watchMore: '(+{n} more)',
   },
   common: {
     cancel: 'Cancel',

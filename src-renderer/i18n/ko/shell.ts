@@ -24,6 +24,12 @@ const ko: typeof en = {
     sandbox: { starting: '샌드박스 시작 중…', running: '샌드박스 실행 중', stopped: '샌드박스 중지됨', failed: '샌드박스 오류' },
     transfersIdle: '전송 없음',
     transfers: '전송 {n}개 · {rate} · {eta} 남음',
+    watch: {
+      invalidation: '무효화 {subject}: {status}',
+      dnsChange: 'DNS 변경 {subject}: {status}',
+      pipelineRun: '파이프라인 실행 {subject}: {status}',
+    },
+    watchMore: '(외 {n}개)',
   },
   common: { cancel: '취소', save: '저장', edit: '편집', remove: '삭제', copy: '복사', copied: '클립보드에 복사했습니다.', close: '닫기' },
   errors: {
