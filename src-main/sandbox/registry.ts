@@ -87,6 +87,7 @@ export const emulators = {
       nowMs: context.nowMs,
       invalidationDelayMs: context.delays.invalidationMs,
       deployDelayMs: context.delays.deploymentMs,
+      stateFile: join(dataDirOf(context, 'cloudfront'), 'state.json'),
     }),
   route53: async (context) =>
     createRoute53Emulator({

@@ -7,7 +7,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { CredentialRegistry, SandboxCredential } from '../credentials'
 import { EmulatedError } from '../framework/emulated-error'
 import { restXmlService, type RestXmlReply, type RestXmlRequest, type RestXmlRoute } from '../framework/rest-xml-service'
+import { stateSaver } from '../framework/state-saver'
 import { checkUpdatedConfig, summaryFields } from './config'
+import { loadDistributions, serializeDistributions } from './persistence'
 import { createInvalidation, readBatch } from './invalidations'
 import { seedDistributions } from './seed-state'
 import { CloudFrontState, distributionArn, type DistributionState, type InvalidationState, type XmlTree } from './state'
@@ -21,6 +23,9 @@ export interface CloudFrontEmulatorOptions {
   invalidationDelayMs?: number
   /** Initial distributions; default the sandbox's demo story. */
   distributions?: (nowMs: number, invalidationDelayMs: number) => DistributionState[]
+  /** Keeps the state in this file across restarts (saved after every change); default: memory only. */
+  stateFile?: string
+  onSaveError?: (error: Error) => void
 }
 
 const XMLNS = 'http://cloudfront.amazonaws.com/doc/2020-05-31/'
@@ -76,7 +81,12 @@ function page<T extends { id: string }>(items: T[], query: URLSearchParams, limi
 export function createCloudFrontEmulator(options: CloudFrontEmulatorOptions) {
   const nowMs = options.nowMs ?? Date.now
   const state = new CloudFrontState(nowMs, options.deployDelayMs ?? 30_000, options.invalidationDelayMs ?? 20_000)
-  state.distributions.push(...(options.distributions ?? seedDistributions)(nowMs(), state.invalidationDelayMs))
+  const saved = options.stateFile ? loadDistributions(options.stateFile) : undefined
+  state.distributions.push(...(saved ?? (options.distributions ?? seedDistributions)(nowMs(), state.invalidationDelayMs)))
+  const saver = options.stateFile
+    ? stateSaver(options.stateFile, () => serializeDistributions(state.distributions), options.onSaveError ?? (() => {}))
+    : undefined
+  if (options.stateFile && !saved) saver!.changed()
   /** How many times each operation was called, for tests that assert what the app sent. */
   const calls: Partial<Record<OperationName, number>> = {}
   /** Test hooks for faults only a server can produce: the next `throttle` requests get 400 Throttling. */
@@ -292,7 +302,9 @@ export function createCloudFrontEmulator(options: CloudFrontEmulatorOptions) {
         throw new EmulatedError('Throttling', 'Rate exceeded', 400)
       }
       refuseDenied(request.caller, operation.action, request.params)
-      return operation.run(request)
+      const reply = operation.run(request)
+      if (operation.method !== 'GET') saver?.changed()
+      return reply
     },
   }))
   const handle: (req: IncomingMessage, res: ServerResponse) => Promise<void> = restXmlService(
@@ -304,6 +316,8 @@ export function createCloudFrontEmulator(options: CloudFrontEmulatorOptions) {
 
   return {
     handle,
+    /** Waits for the last save of the state file. */
+    close: async () => saver?.flush(),
     /** Test hooks: the state (move the clock to see deployments and invalidations finish), call counts, faults. */
     state,
     calls,

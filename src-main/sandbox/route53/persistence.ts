@@ -1,13 +1,12 @@
 /**
  * The emulator's state in one JSON file, so the sandbox's zones survive restarts like its S3 does.
- * Saved after every change (coalesced: at most one write in flight, then one more if something changed
- * meanwhile), each save crash-safe (temp + fsync + rename). A file that cannot be read is an error
+ * Saved after every change by framework/state-saver.ts (coalesced, crash-safe). A file that cannot be read is an error
  * naming it — never silently replaced by a fresh seed.
  */
 import { readFileSync } from 'node:fs'
 import type { ResourceRecordSet } from '@aws-sdk/client-route-53'
-import { writeFileAtomic } from '../../core/atomic-file'
 import { recordKey } from '../../core/dns/records'
+import { stateSaver as saveAfterChanges } from '../framework/state-saver'
 import type { Route53State } from './server'
 import type { StoredChange, StoredHealthCheck, StoredZone } from './zones'
 
@@ -65,27 +64,5 @@ function serialize(state: Route53State): string {
 
 /** Returns `changed()` to call after each mutation and `flush()` to await the last save. */
 export function stateSaver(path: string, state: Route53State, onError: (error: Error) => void) {
-  let writing: Promise<void> | undefined
-  let dirty = false
-  const run = async () => {
-    while (dirty) {
-      dirty = false
-      try {
-        await writeFileAtomic(path, serialize(state))
-      } catch (error) {
-        onError(error as Error)
-      }
-    }
-    writing = undefined
-  }
-  return {
-    changed(): void {
-      dirty = true
-      // Deferred, so one request's several mutations make one write.
-      writing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(run)
-    },
-    async flush(): Promise<void> {
-      while (writing) await writing
-    },
-  }
+  return saveAfterChanges(path, () => serialize(state), onError)
 }
