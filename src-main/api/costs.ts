@@ -65,8 +65,6 @@ export const BucketCosts = z.object({
 })
 export type BucketCosts = z.infer<typeof BucketCosts>
 
-const Counted = z.object({ objects: z.number(), bytes: z.number() })
-
 export const PrefixCostNode: z.ZodType<PrefixCostNodeShape> = z.lazy(() =>
   z.object({
     prefix: z.string(),
@@ -216,7 +214,14 @@ const LifecycleJson = z.object({ Rules: z.array(z.record(z.string(), z.unknown()
 export const costsApi = {
   /** The bucket's monthly cost by class from CloudWatch AWS/S3 daily metrics in its region, and a daily trend. */
   bucketCosts: operation({
-    input: z.object({ profileId: ProfileId, bucket: BucketName, days: z.union([z.literal(30), z.literal(90)]).default(30), source: ListingSource }).strict(),
+    input: z
+      .object({
+        profileId: ProfileId,
+        bucket: BucketName,
+        days: z.union([z.literal(30), z.literal(90)]).default(30),
+        source: ListingSource,
+      })
+      .strict(),
     output: BucketCosts,
   }),
   /**

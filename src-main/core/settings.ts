@@ -31,7 +31,10 @@ export const Settings = z.object({
     .optional(),
   /** Show costs converted at this user-set rate (figures stay USD underneath). */
   displayCurrency: z
-    .object({ currency: z.string().regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code like KRW'), perUsd: z.number().positive().finite() })
+    .object({
+      currency: z.string().regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code like KRW'),
+      perUsd: z.number().positive().finite(),
+    })
     .strict()
     .optional(),
 })

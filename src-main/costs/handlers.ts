@@ -15,8 +15,7 @@ import { HaneulError, toApiError } from '../core/errors'
 import type { Settings } from '../core/settings'
 import type { OfflineFirst } from '../offline/offline-first'
 import type { ModuleOf } from '../router'
-import { bucketRegion } from '../s3/buckets'
-import { explainS3Error } from '../s3/errors'
+import { bucketRegion, explainS3Error } from '../s3/index'
 import { dailyStorage } from './bucket-metrics'
 import { explainCloudWatchError, explainEngineError, rethrow } from './errors'
 import { LifecyclePlans, readLifecycle } from './lifecycle-plans'
@@ -167,7 +166,10 @@ export function createCostsModule(deps: CostsModuleDeps): ModuleOf<'costs'> {
           const found = scans.get(resumeScanId)
           if (!found) throw new HaneulError('not-found', 'That scan is no longer kept (only the last few are). Scan again.')
           if (found.profileId !== profileId || found.bucket !== bucket || found.prefix !== prefix || found.versions !== versions)
-            throw new HaneulError('bad-request', 'resumeScanId belongs to a scan of another bucket, prefix or listing: resume it with its own.')
+            throw new HaneulError(
+              'bad-request',
+              'resumeScanId belongs to a scan of another bucket, prefix or listing: resume it with its own.',
+            )
           scan = found
         } else {
           const region = await regionOf(profileId, bucket).catch(async (error: unknown) => {
@@ -210,7 +212,8 @@ export function createCostsModule(deps: CostsModuleDeps): ModuleOf<'costs'> {
 
       whatIf: async ({ scanId, rule }) => {
         const scan = scans.get(scanId)
-        if (!scan) throw new HaneulError('not-found', 'That scan is no longer kept (only the last few are, and none after a restart). Scan again.')
+        if (!scan)
+          throw new HaneulError('not-found', 'That scan is no longer kept (only the last few are, and none after a restart). Scan again.')
         const now = nowMs()
         let existing: Awaited<ReturnType<typeof readLifecycle>>
         let existingRulesProblem: string | undefined
@@ -300,4 +303,3 @@ export function createCostsModule(deps: CostsModuleDeps): ModuleOf<'costs'> {
     },
   }
 }
-

@@ -48,7 +48,8 @@ export async function putLifecycle(client: S3Client, bucket: string, configurati
       new PutBucketLifecycleConfigurationCommand({
         Bucket: bucket,
         LifecycleConfiguration: { Rules: configuration.Rules ?? [] },
-        TransitionDefaultMinimumObjectSize: configuration.TransitionDefaultMinimumObjectSize as TransitionDefaultMinimumObjectSize | undefined,
+        TransitionDefaultMinimumObjectSize: configuration.TransitionDefaultMinimumObjectSize as
+          TransitionDefaultMinimumObjectSize | undefined,
       }),
     )
     .catch((error: unknown) => {
@@ -67,7 +68,13 @@ export class LifecyclePlans {
   private readonly plans = new Map<string, LifecyclePlan>()
   constructor(private readonly keep: number) {}
 
-  make(id: string, profileId: string, bucket: string, before: LifecycleConfiguration | undefined, rule: Parameters<typeof mergeLifecycleRule>[1]): LifecyclePlan {
+  make(
+    id: string,
+    profileId: string,
+    bucket: string,
+    before: LifecycleConfiguration | undefined,
+    rule: Parameters<typeof mergeLifecycleRule>[1],
+  ): LifecyclePlan {
     const { merged, diff } = mergeLifecycleRule(before, rule)
     const plan: LifecyclePlan = { id, profileId, bucket, before, merged, diff }
     this.plans.set(id, plan)
@@ -78,13 +85,17 @@ export class LifecyclePlans {
   find(id: string, profileId: string, bucket: string): LifecyclePlan {
     const plan = this.plans.get(id)
     if (!plan || plan.profileId !== profileId || plan.bucket !== bucket)
-      throw new HaneulError('not-found', 'This lifecycle plan is no longer known (Haneul restarted, or it was for another bucket). Plan the rule again.')
+      throw new HaneulError(
+        'not-found',
+        'This lifecycle plan is no longer known (Haneul restarted, or it was for another bucket). Plan the rule again.',
+      )
     return plan
   }
 
   /** One PUT of the merged configuration, if the bucket still has the configuration the plan was made from. */
   async apply(client: S3Client, plan: LifecyclePlan): Promise<void> {
-    if (plan.appliedFingerprint !== undefined) throw new HaneulError('conflict', 'This plan was already applied. Plan again to add another rule.')
+    if (plan.appliedFingerprint !== undefined)
+      throw new HaneulError('conflict', 'This plan was already applied. Plan again to add another rule.')
     if (fingerprint(await readLifecycle(client, plan.bucket)) !== fingerprint(plan.before)) throw changedSince('the plan was made')
     await putLifecycle(client, plan.bucket, plan.merged)
     plan.appliedFingerprint = fingerprint(await readLifecycle(client, plan.bucket))
@@ -92,7 +103,8 @@ export class LifecyclePlans {
 
   /** Writes the plan's "before" back (or removes the configuration the bucket did not have). */
   async restore(client: S3Client, plan: LifecyclePlan): Promise<number> {
-    if (plan.appliedFingerprint === undefined) throw new HaneulError('conflict', 'This plan was not applied, so there is nothing to restore.')
+    if (plan.appliedFingerprint === undefined)
+      throw new HaneulError('conflict', 'This plan was not applied, so there is nothing to restore.')
     if (fingerprint(await readLifecycle(client, plan.bucket)) !== plan.appliedFingerprint) throw changedSince('the rule was applied')
     const previous = restoreFromDiff(plan.diff)
     if (!previous.Rules?.length) await client.send(new DeleteBucketLifecycleCommand({ Bucket: plan.bucket }))

@@ -40,7 +40,12 @@ export interface CostsWorld {
   nowMs(): number
   /** A raw SDK client on the S3 emulator: to set the scene and check the server's state independently. */
   raw: S3Client
-  open(options?: Partial<Pick<CostsModuleDeps, 'pageSize' | 'keepScans' | 'settings'>> & { clients?: CostsClientSource; onEvent?: (event: AppEvent) => void }): OpenCosts
+  open(
+    options?: Partial<Pick<CostsModuleDeps, 'pageSize' | 'keepScans' | 'settings'>> & {
+      clients?: CostsClientSource
+      onEvent?: (event: AppEvent) => void
+    },
+  ): OpenCosts
   close(): Promise<void>
 }
 
@@ -101,7 +106,11 @@ export async function startCostsWorld(): Promise<CostsWorld> {
       pageSize: options.pageSize,
       keepScans: options.keepScans,
     })
-    const router = createRouter({ contract: { costs: costsApi }, handlers: { costs: module.handlers }, isTrustedSender: (url) => url === SENDER })
+    const router = createRouter({
+      contract: { costs: costsApi },
+      handlers: { costs: module.handlers },
+      isTrustedSender: (url) => url === SENDER,
+    })
     const call = <T>(operation: string, payload: unknown, callOptions: { requestId?: string; signal?: AbortSignal } = {}) =>
       router.handle(`costs.${operation}`, payload, {
         senderUrl: SENDER,

@@ -161,7 +161,13 @@ export async function putBucketLifecycle(ctx: RequestContext): Promise<void> {
 export function getBucketLifecycle(ctx: RequestContext): void {
   const { record } = ctx.bucket()
   if (!record.lifecycleRules) throw new S3Error('NoSuchLifecycleConfiguration', undefined, { BucketName: record.name })
-  ctx.sendXml(200, 'LifecycleConfiguration', [], transitionHeader(record.transitionDefaultMinimumObjectSize), buildOrdered(record.lifecycleRules))
+  ctx.sendXml(
+    200,
+    'LifecycleConfiguration',
+    [],
+    transitionHeader(record.transitionDefaultMinimumObjectSize),
+    buildOrdered(record.lifecycleRules),
+  )
 }
 
 export function deleteBucketLifecycle(ctx: RequestContext): void {

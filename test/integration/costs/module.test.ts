@@ -114,16 +114,20 @@ describe('scanPrefix', () => {
     expect(result.summary.tree.prefix).toBe('a/')
   })
 
-  it('is cancelled by its request and keeps nothing', async () => {
+  it('is cancelled by its request', async () => {
     const controller = new AbortController()
     const app = world.open({ pageSize: 50, onEvent: (event) => event.type === 'costs.scanProgress' && controller.abort() })
-    const result = await app.call<ScanResult>('scanPrefix', { profileId: PROFILE, bucket: MANY }, { requestId: 'c', signal: controller.signal })
+    const result = await app.call<ScanResult>(
+      'scanPrefix',
+      { profileId: PROFILE, bucket: MANY },
+      { requestId: 'c', signal: controller.signal },
+    )
     expect(result.ok).toBe(false)
     if (!result.ok) expect(result.error.code).toBe('cancelled')
   })
 
   it('is partial when the network goes mid-scan, says where it stopped, and resumes to the full figures', async () => {
-    const s3Port = Number(new URL(world.sandbox.endpoints.s3).port)
+    const s3Port = Number(new URL(world.sandbox.endpoints.s3!).port)
     const proxy = await FaultProxy.start({ targetPort: s3Port, eligible: () => false })
     const proxied = new S3Client({
       endpoint: proxy.endpoint,
@@ -218,7 +222,10 @@ describe('whatIf', () => {
 
   it('refuses a scan id that is gone with not-found, and a rule S3 would refuse with bad-request', async () => {
     const app = world.open()
-    const gone = await app.call('whatIf', { scanId: '00000000-0000-4000-8000-000000000000', rule: { olderThanDays: 90, target: 'GLACIER' } })
+    const gone = await app.call('whatIf', {
+      scanId: '00000000-0000-4000-8000-000000000000',
+      rule: { olderThanDays: 90, target: 'GLACIER' },
+    })
     expect(gone).toMatchObject({ ok: false, error: { code: 'not-found', message: expect.stringMatching(/Scan again/) } })
     const scan = await app.ok<ScanResult>('scanPrefix', { profileId: PROFILE, bucket: MANY, prefix: 'b/' })
     const early = await app.call('whatIf', { scanId: scan.scanId, rule: { olderThanDays: 10, target: 'STANDARD_IA' } })
@@ -228,7 +235,12 @@ describe('whatIf', () => {
 
 describe('lifecycle plans', () => {
   const existing: LifecycleRule[] = [
-    { ID: 'logs-to-ia', Status: 'Enabled', Filter: { And: { Prefix: 'logs/', ObjectSizeGreaterThan: 1024 } }, Transitions: [{ Days: 45, StorageClass: 'STANDARD_IA' }] },
+    {
+      ID: 'logs-to-ia',
+      Status: 'Enabled',
+      Filter: { And: { Prefix: 'logs/', ObjectSizeGreaterThan: 1024 } },
+      Transitions: [{ Days: 45, StorageClass: 'STANDARD_IA' }],
+    },
     { ID: 'abort', Status: 'Disabled', Filter: { Prefix: '' }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 3 } },
   ]
   const rawLifecycle = async (bucket: string) => {
@@ -250,17 +262,25 @@ describe('lifecycle plans', () => {
     )
     const before = await rawLifecycle(bucket)
     const app = world.open()
-    const plan = await app.ok<{ planId: string; before: unknown; after: { Rules: unknown[] }; lines: Array<{ kind: string }> }>('planLifecycle', {
-      profileId: PROFILE,
-      bucket,
-      ruleId: 'archive-media',
-      rule: { prefix: 'media/', olderThanDays: 90, target: 'GLACIER', largerThanBytes: 131072 },
-    })
+    const plan = await app.ok<{ planId: string; before: unknown; after: { Rules: unknown[] }; lines: Array<{ kind: string }> }>(
+      'planLifecycle',
+      {
+        profileId: PROFILE,
+        bucket,
+        ruleId: 'archive-media',
+        rule: { prefix: 'media/', olderThanDays: 90, target: 'GLACIER', largerThanBytes: 131072 },
+      },
+    )
     expect(plan.before).toEqual(JSON.parse(JSON.stringify(before)))
     expect(plan.after.Rules).toHaveLength(3)
     expect(plan.lines.some((l) => l.kind === 'added')).toBe(true)
     const putsBefore = puts(bucket)
-    const applied = await app.ok<{ rules: number; previous: unknown }>('applyLifecycle', { profileId: PROFILE, bucket, planId: plan.planId, confirm: true })
+    const applied = await app.ok<{ rules: number; previous: unknown }>('applyLifecycle', {
+      profileId: PROFILE,
+      bucket,
+      planId: plan.planId,
+      confirm: true,
+    })
     expect(puts(bucket) - putsBefore).toBe(1)
     expect(applied.rules).toBe(3)
     expect(applied.previous).toEqual(JSON.parse(JSON.stringify(before)))
@@ -303,7 +323,12 @@ describe('lifecycle plans', () => {
     expect(puts(bucket)).toBe(putsBefore)
     expect(await rawLifecycle(bucket)).toEqual(meanwhile)
     // A duplicate rule id is refused at planning.
-    const duplicate = await app.call('planLifecycle', { profileId: PROFILE, bucket, ruleId: 'abort', rule: { olderThanDays: 7, target: 'EXPIRE' } })
+    const duplicate = await app.call('planLifecycle', {
+      profileId: PROFILE,
+      bucket,
+      ruleId: 'abort',
+      rule: { olderThanDays: 7, target: 'EXPIRE' },
+    })
     expect(duplicate).toMatchObject({ ok: false, error: { code: 'already-exists' } })
   })
 })
@@ -311,7 +336,9 @@ describe('lifecycle plans', () => {
 describe('prices', () => {
   it('shows the dated table with the overrides from settings marked', async () => {
     const app = world.open({
-      settings: { get: () => ({ priceOverrides: { storageUsdPerGbMonth: { STANDARD: 0.02 } }, displayCurrency: { currency: 'KRW', perUsd: 1400 } }) },
+      settings: {
+        get: () => ({ priceOverrides: { storageUsdPerGbMonth: { STANDARD: 0.02 } }, displayCurrency: { currency: 'KRW', perUsd: 1400 } }),
+      },
     })
     const book = await app.ok<{
       date: string
