@@ -70,6 +70,27 @@ describe('bucketCosts', () => {
     expect(metrics.series.at(-1)!.timestampMs).toBe(metrics.latestDayMs)
   })
 
+  it('reads the metrics of a bucket in another region there, priced with that region’s table', async () => {
+    const bucket = 'haneul-costs-seoul'
+    await world.raw.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: 'ap-northeast-2' } }))
+    await world.sandbox.s3.store.putObject(bucket, 'photo.jpg', Buffer.alloc(200_000), {
+      lastModified: new Date(world.nowMs() - 5 * DAY_MS),
+    })
+    const app = world.open()
+    const metrics = await app.ok<BucketCosts>('bucketCosts', { profileId: PROFILE, bucket })
+    const scan = await app.ok<ScanResult>('scanPrefix', { profileId: PROFILE, bucket })
+    expect(metrics).toMatchObject({
+      region: 'ap-northeast-2',
+      metricsAvailable: true,
+      prices: { region: 'ap-northeast-2', pricedAs: 'ap-northeast-2' },
+    })
+    expect(metrics.monthly.totalUsd).toBeCloseTo(scan.summary.totals.monthlyUsd, 12)
+    expect(metrics.monthly.totalUsd).toBeCloseTo(
+      (200_000 / 2 ** 30) * priceBook('ap-northeast-2').classes.STANDARD!.tiers[0]!.usdPerGbMonth,
+      12,
+    )
+  })
+
   it('says so for a bucket S3 has not published metrics for yet', async () => {
     await world.raw.send(new CreateBucketCommand({ Bucket: 'haneul-costs-new' }))
     await world.raw.send(new PutObjectCommand({ Bucket: 'haneul-costs-new', Key: 'x', Body: 'x' }))
