@@ -201,6 +201,14 @@ export function createCostsModule(deps: CostsModuleDeps): ModuleOf<'costs'> {
             throw new HaneulError('cancelled', 'The scan was cancelled.')
           }
           if (code !== 'offline' && code !== 'interrupted') throw error
+          // Offline before the first page of a new scan: the last summary, else the error (an empty
+          // "partial" summary would read as a bucket that costs nothing).
+          if (!resumeScanId && scan.listed.objects === 0) {
+            scans.delete(scan.id)
+            const snapshot = await cached()
+            if (snapshot) return snapshot
+            throw error
+          }
           scan.stopped = `The scan stopped after ${scan.listed.objects} objects: ${message}`
         }
         progress(scan.listed.objects, scan.listed.bytes, true)

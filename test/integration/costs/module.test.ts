@@ -204,6 +204,39 @@ describe('scanPrefix', () => {
     expect(cached.scanId).toBeUndefined()
     expect(cached.summary.totals).toEqual(live.summary.totals)
   })
+
+  it('answers with the last summary, and its age, when offline before the first page', async () => {
+    const proxy = await FaultProxy.start({ targetPort: Number(new URL(world.sandbox.endpoints.s3!).port), eligible: () => false })
+    const proxied = new S3Client({
+      endpoint: proxy.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      // The sandbox's clock is two days ahead: the SDK corrects its skew on a retry.
+      maxAttempts: 2,
+      credentials: { accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: SANDBOX_SECRET_ACCESS_KEY },
+    })
+    const real = world.harness.services.clients
+    const clients = {
+      client: (profileId: string, service: 's3' | 'cloudwatch', region?: string) =>
+        service === 's3' ? Promise.resolve(proxied) : real.client(profileId, service, region),
+    } as CostsClientSource
+    try {
+      const app = world.open({ clients })
+      const live = await app.ok<ScanResult>('scanPrefix', { profileId: PROFILE, bucket: MANY, prefix: 'c/' })
+      await world.harness.services.snapshots.flush()
+      await proxy.setOffline(true)
+      const offline = await app.ok<ScanResult>('scanPrefix', { profileId: PROFILE, bucket: MANY, prefix: 'c/' })
+      expect(offline.cachedAtMs).toBeTypeOf('number')
+      expect(offline.scanId).toBeUndefined()
+      expect(offline.summary.totals).toEqual(live.summary.totals)
+      // Nothing cached for this prefix: the scan says it is offline.
+      const nothing = await app.call('scanPrefix', { profileId: PROFILE, bucket: MANY, prefix: 'never/' })
+      expect(nothing).toMatchObject({ ok: false, error: { code: 'offline' } })
+    } finally {
+      proxied.destroy()
+      await proxy.close()
+    }
+  })
 })
 
 describe('whatIf', () => {
