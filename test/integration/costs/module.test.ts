@@ -285,6 +285,16 @@ describe('whatIf', () => {
     const early = await app.call('whatIf', { scanId: scan.scanId, rule: { olderThanDays: 10, target: 'STANDARD_IA' } })
     expect(early).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringMatching(/30 days/) } })
   })
+
+  it('keeps only the last scans: an older one is gone and says to scan again', async () => {
+    const app = world.open({ keepScans: 2 })
+    const rule = { olderThanDays: 90, target: 'GLACIER' }
+    const scans: ScanResult[] = []
+    for (const prefix of ['a/', 'b/', 'c/'])
+      scans.push(await app.ok<ScanResult>('scanPrefix', { profileId: PROFILE, bucket: MANY, prefix }))
+    expect(await app.call('whatIf', { scanId: scans[0]!.scanId, rule })).toMatchObject({ ok: false, error: { code: 'not-found' } })
+    for (const scan of scans.slice(1)) expect((await app.call('whatIf', { scanId: scan.scanId, rule })).ok).toBe(true)
+  })
 })
 
 describe('lifecycle plans', () => {
