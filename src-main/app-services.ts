@@ -11,6 +11,7 @@ import { createAppModule } from './app/handlers'
 import { createCodePipelineModule } from './codepipeline/handlers'
 import { createCloudFrontModule, type AnalyzeLogs } from './cloudfront/handlers'
 import { createLogAnalyzer } from './cloudfront/log-analysis/index'
+import { createCostsModule } from './costs/handlers'
 import { SettingsStore } from './core/settings'
 import { createJobsModule } from './jobs/handlers'
 import { JobRunner } from './jobs/job-runner'
@@ -224,6 +225,16 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       log,
     }),
     route53: createRoute53Module({ clients, offline: offlineFor('route53'), watchers, dataDir: options.dataDir, log }),
+    // Not an AWS service: its calls go to the s3 and cloudwatch endpoints, so it reports to both.
+    costs: createCostsModule({
+      clients,
+      s3Offline,
+      cloudwatchOffline: offlineFor('cloudwatch'),
+      snapshots,
+      settings,
+      emit,
+      log,
+    }),
   } satisfies { [S in keyof Handlers]: ServiceModule<Handlers[S]> }
   const handlers = Object.fromEntries(Object.entries(modules).map(([service, module]) => [service, module.handlers])) as Handlers
 

@@ -36,6 +36,8 @@ export type AppEvent =
   | { type: 'watch.changed'; watch: WatchSnapshot }
   /** Reading a distribution's standard logs (cloudfront.analyzeLogs with this request id) moved on. */
   | { type: 'cloudfront.logsProgress'; requestId: string; filesDone: number; filesTotal: number; bytesDone: number; bytesTotal: number }
+  /** A costs.scanPrefix with this request id has listed this many objects so far (a few events a second). */
+  | { type: 'costs.scanProgress'; requestId: string; objects: number; bytes: number }
   /** Manual approvals waiting now in the watched pipelines of every profile (the Pipelines badge). */
   | { type: 'codepipeline.approvals'; approvals: PendingApproval[] }
   /** Main asks the window to show a route (the user clicked a notification). */

@@ -5,6 +5,7 @@
 import { appApi } from './app'
 import { cloudfrontApi } from './cloudfront'
 import { codepipelineApi } from './codepipeline'
+import { costsApi } from './costs'
 import { jobsApi } from './jobs'
 import { profilesApi } from './profiles'
 import { route53Api } from './route53'
@@ -22,6 +23,7 @@ export const contract = {
   cloudfront: cloudfrontApi,
   route53: route53Api,
   codepipeline: codepipelineApi,
+  costs: costsApi,
 } as const
 
 export type Contract = typeof contract

@@ -5,6 +5,9 @@
 import { z } from 'zod'
 import { readJsonFile, writeFileAtomic } from './atomic-file'
 
+/** A price in USD: finite and ≥ 0. */
+const UsdPrice = z.number().finite().nonnegative()
+
 export const Settings = z.object({
   activeProfileId: z.string().optional(),
   /** How much disk the offline snapshots may use, in MiB (default 64); the least recently used go first. */
@@ -15,6 +18,24 @@ export const Settings = z.object({
   transfers: z
     .object({ concurrency: z.number().int(), partSizeBytes: z.number().int(), maxBandwidthBytesPerSecond: z.number().int() })
     .partial()
+    .optional(),
+  /** Negotiated S3 rates (costs/prices.ts PriceOverrides): USD per GB-month by class, per 1,000 transitions, Intelligent-Tiering tiers. */
+  priceOverrides: z
+    .object({
+      storageUsdPerGbMonth: z.record(z.string(), UsdPrice).optional(),
+      transitionUsdPer1000: z.record(z.string(), UsdPrice).optional(),
+      intelligentTieringTierUsdPerGbMonth: z.record(z.string(), UsdPrice).optional(),
+      intelligentTieringMonitoringUsdPer1000Objects: UsdPrice.optional(),
+    })
+    .strict()
+    .optional(),
+  /** Show costs converted at this user-set rate (figures stay USD underneath). */
+  displayCurrency: z
+    .object({
+      currency: z.string().regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code like KRW'),
+      perUsd: z.number().positive().finite(),
+    })
+    .strict()
     .optional(),
 })
 export type Settings = z.infer<typeof Settings>

@@ -157,5 +157,16 @@ export function sampleInputs(profileId: string, s3Endpoint: string, run: number)
     'cloudfront.setAdditionalMetrics': [{ ...staging, enabled: false, confirm: true }],
     'cloudfront.metrics': [{ ...demo, range: { last: '1h' } }],
     'cloudfront.analyzeLogs': [{ ...demo, fromMs: Date.UTC(2026, 10, 1), toMs: Date.UTC(2026, 10, 2) }],
+    // Costs: the demo site's figures; plans and scans by ids that are not (or no longer) kept, so nothing is written.
+    'costs.bucketCosts': [{ ...bucket }, { ...bucket, days: 90, source: 'cache' }],
+    'costs.scanPrefix': [
+      { ...bucket, prefix: 'css/' },
+      { ...bucket, versions: true },
+    ],
+    'costs.whatIf': [{ scanId: noExecution, rule: { prefix: 'css/', olderThanDays: 90, target: 'GLACIER' } }],
+    'costs.planLifecycle': [{ ...bucket, ruleId: `sweep-${run}`, rule: { prefix: 'archive/', olderThanDays: 30, target: 'STANDARD_IA' } }],
+    'costs.applyLifecycle': [{ ...bucket, planId: noExecution, confirm: true }],
+    'costs.restoreLifecycle': [{ ...bucket, planId: noExecution, confirm: true }],
+    'costs.prices': [{ region: 'us-east-1' }, { region: 'ap-northeast-2' }],
   }
 }

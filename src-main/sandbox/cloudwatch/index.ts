@@ -238,6 +238,16 @@ export function createCloudWatchEmulator(options: CloudWatchEmulatorOptions) {
     (name: string, operation: JsonOperation): JsonOperation =>
     (input, caller) => {
       calls[name] = (calls[name] ?? 0) + 1
+      const action = `cloudwatch:${name}`
+      const denied = (caller.deniedActions ?? []).some(
+        (pattern) => pattern === '*' || pattern === action || (pattern.endsWith('*') && action.startsWith(pattern.slice(0, -1))),
+      )
+      if (denied)
+        throw new EmulatedError(
+          'AccessDenied',
+          `User: ${caller.arn} is not authorized to perform: ${action} because no identity-based policy allows the ${action} action`,
+          403,
+        )
       if (faults.throttle > 0) {
         faults.throttle--
         throw new EmulatedError('Throttling', 'Rate exceeded', 400)

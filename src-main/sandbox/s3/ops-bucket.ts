@@ -107,7 +107,9 @@ const LIFECYCLE_ACTIONS = [
   'NoncurrentVersionTransition',
   'AbortIncompleteMultipartUpload',
 ]
-const TRANSITION_HEADER = { 'x-amz-transition-default-minimum-object-size': 'all_storage_classes_128K' }
+const TRANSITION_HEADER_NAME = 'x-amz-transition-default-minimum-object-size'
+const TRANSITION_DEFAULTS = ['all_storage_classes_128K', 'varies_by_storage_class']
+const transitionHeader = (value = 'all_storage_classes_128K') => ({ [TRANSITION_HEADER_NAME]: value })
 
 type OrderedNode = Record<string, unknown>
 
@@ -121,6 +123,9 @@ function orderedText(children: OrderedNode[], name: string): string | undefined 
 
 export async function putBucketLifecycle(ctx: RequestContext): Promise<void> {
   const state = ctx.bucket()
+  const transitionDefault = ctx.header(TRANSITION_HEADER_NAME)
+  if (transitionDefault !== undefined && !TRANSITION_DEFAULTS.includes(transitionDefault))
+    throw new S3Error('InvalidArgument', `Invalid value for ${TRANSITION_HEADER_NAME}: ${transitionDefault}`)
   const nodes = parseOrdered(await readSmallBody(ctx, { requireIntegrity: true }), 'LifecycleConfiguration') as OrderedNode[]
   const rules: OrderedNode[] = []
   const ids = new Set<string>()
@@ -149,19 +154,25 @@ export async function putBucketLifecycle(ctx: RequestContext): Promise<void> {
     rules.push({ Rule: ruleChildren })
   }
   if (rules.length === 0 || rules.length > 1000) throw malformedXml()
-  ctx.store.updateBucket(state, { lifecycleRules: rules })
-  ctx.sendEmpty(200, TRANSITION_HEADER)
+  ctx.store.updateBucket(state, { lifecycleRules: rules, transitionDefaultMinimumObjectSize: transitionDefault })
+  ctx.sendEmpty(200, transitionHeader(transitionDefault))
 }
 
 export function getBucketLifecycle(ctx: RequestContext): void {
   const { record } = ctx.bucket()
   if (!record.lifecycleRules) throw new S3Error('NoSuchLifecycleConfiguration', undefined, { BucketName: record.name })
-  ctx.sendXml(200, 'LifecycleConfiguration', [], TRANSITION_HEADER, buildOrdered(record.lifecycleRules))
+  ctx.sendXml(
+    200,
+    'LifecycleConfiguration',
+    [],
+    transitionHeader(record.transitionDefaultMinimumObjectSize),
+    buildOrdered(record.lifecycleRules),
+  )
 }
 
 export function deleteBucketLifecycle(ctx: RequestContext): void {
   const state = ctx.bucket()
-  ctx.store.updateBucket(state, { lifecycleRules: undefined })
+  ctx.store.updateBucket(state, { lifecycleRules: undefined, transitionDefaultMinimumObjectSize: undefined })
   ctx.sendEmpty(204)
 }
 

@@ -221,6 +221,37 @@ describe('CloudWatch emulator: the wire protocol', () => {
     })
     expect((await errorOf(stranger.send(new ListMetricsCommand({}))))?.name).toBe('InvalidClientTokenId')
   })
+
+  it('refuses the actions a credential is denied with AccessDenied, naming user and action', async () => {
+    s3.credentials.add({
+      accessKeyId: 'AKIACWDENIEDTEST0001',
+      secretAccessKey: 'cw-denied-secret',
+      arn: 'arn:aws:iam::123456789012:user/no-data',
+      deniedActions: ['cloudwatch:GetMetric*'],
+    })
+    const limited = new CloudWatchClient({
+      endpoint: served.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIACWDENIEDTEST0001', secretAccessKey: 'cw-denied-secret' },
+    })
+    const denied = await errorOf(
+      limited.send(
+        new GetMetricStatisticsCommand({
+          Namespace: 'AWS/S3',
+          MetricName: 'NumberOfObjects',
+          StartTime: new Date(now - 3 * DAY),
+          EndTime: new Date(now),
+          Period: 86_400,
+          Statistics: ['Average'],
+        }),
+      ),
+    )
+    expect(denied?.name).toBe('AccessDenied')
+    expect(denied?.message).toMatch(/user\/no-data is not authorized to perform: cloudwatch:GetMetricStatistics/)
+    // ListMetrics is not denied.
+    expect((await limited.send(new ListMetricsCommand({ Namespace: 'AWS/S3' }))).Metrics?.length).toBeGreaterThan(0)
+    limited.destroy()
+  })
 })
 
 describe('CloudWatch emulator: GetMetricStatistics', () => {

@@ -312,6 +312,29 @@ describe('tagging and lifecycle', () => {
       'NoSuchLifecycleConfiguration',
     )
   })
+
+  it('keeps the transition size default a PUT sets, answers the default otherwise, and refuses other values', async () => {
+    const Rules = [
+      { ID: 'ia', Status: 'Enabled' as const, Filter: { Prefix: 'a/' }, Transitions: [{ Days: 30, StorageClass: 'STANDARD_IA' as const }] },
+    ]
+    const put = (value?: string) =>
+      s3.s3.send(
+        new PutBucketLifecycleConfigurationCommand({
+          Bucket: bucket,
+          LifecycleConfiguration: { Rules },
+          ...(value ? { TransitionDefaultMinimumObjectSize: value as 'varies_by_storage_class' } : {}),
+        }),
+      )
+    const sizeDefault = async () =>
+      (await s3.s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }))).TransitionDefaultMinimumObjectSize
+    expect((await put('varies_by_storage_class')).TransitionDefaultMinimumObjectSize).toBe('varies_by_storage_class')
+    expect(await sizeDefault()).toBe('varies_by_storage_class')
+    await put()
+    expect(await sizeDefault()).toBe('all_storage_classes_128K')
+    expect((await failure(put('all_of_them'))).name).toBe('InvalidArgument')
+    expect(await sizeDefault()).toBe('all_storage_classes_128K')
+    await s3.s3.send(new DeleteBucketLifecycleCommand({ Bucket: bucket }))
+  })
 })
 
 describe('archive storage classes', () => {
