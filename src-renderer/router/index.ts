@@ -21,10 +21,12 @@ declare module 'vue-router' {
 export interface Views {
   storage: () => Promise<RouteComponent>
   coming: () => Promise<RouteComponent>
+  dns: () => Promise<RouteComponent>
 }
 const lazyViews: Views = {
   storage: () => import('../views/StorageView.vue'),
   coming: () => import('../views/ComingView.vue'),
+  dns: () => import('../views/DnsView.vue'),
 }
 
 export type AppRouter = Router & { appHistory: AppHistory }
@@ -32,6 +34,7 @@ export type AppRouter = Router & { appHistory: AppHistory }
 export function createAppRouter(history: AppHistory = createAppHistory(), views: Views = lazyViews): AppRouter {
   const StorageView = views.storage
   const ComingView = views.coming
+  const DnsView = views.dns
   const router = createRouter({
     history,
     routes: [
@@ -40,7 +43,7 @@ export function createAppRouter(history: AppHistory = createAppHistory(), views:
       { path: '/storage/:bucket/:prefix(.*)?', name: 'folder', component: StorageView, meta: { section: 'storage' } },
       { path: '/costs', name: 'costs', component: ComingView, meta: { section: 'costs' } },
       { path: '/cloudfront/:id?', name: 'cloudfront', component: ComingView, meta: { section: 'cloudfront' } },
-      { path: '/dns/:zoneId?', name: 'dns', component: ComingView, meta: { section: 'dns' } },
+      { path: '/dns/:zoneId?', name: 'dns', component: DnsView, meta: { section: 'dns' } },
       { path: '/pipelines/:name?', name: 'pipelines', component: ComingView, meta: { section: 'pipelines' } },
       { path: '/site/:domain?', name: 'site', component: ComingView, meta: { section: 'site' } },
       { path: '/:unknown(.*)', redirect: '/storage' },
