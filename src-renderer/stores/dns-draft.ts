@@ -124,7 +124,8 @@ function guessAliasKind(set: RecordSet, zoneName: string): RecordRow['aliasKind'
 }
 
 /** Route 53's `\052` back to `*` for reading (main's displayName does punycode; drafts are shown as typed). */
-export const readableName = (name: string): string => name.replace(/\\(\d{3})/g, (_, code: string) => String.fromCharCode(parseInt(code, 8)))
+export const readableName = (name: string): string =>
+  name.replace(/\\(\d{3})/g, (_, code: string) => String.fromCharCode(parseInt(code, 8)))
 
 /**
  * A name as typed in the form, made absolute in the zone: '@' or '' is the apex, a name ending in a dot
@@ -184,7 +185,10 @@ export function matches(row: TableRow, filters: Filters): boolean {
 }
 
 /** Values of two versions of a set, compared as sets (reordering is not a change): kept, added, removed. */
-export function valueDiff(before: RecordSet | undefined, after: RecordSet | undefined): { kept: string[]; added: string[]; removed: string[] } {
+export function valueDiff(
+  before: RecordSet | undefined,
+  after: RecordSet | undefined,
+): { kept: string[]; added: string[]; removed: string[] } {
   const old = (before?.ResourceRecords ?? []).map((r) => r.Value)
   const now = (after?.ResourceRecords ?? []).map((r) => r.Value)
   const oldSet = new Set(old)

@@ -144,7 +144,9 @@ export const useRoute53Store = defineStore('route53', () => {
     let token: string | undefined
     if (!keep) {
       do {
-        const page = await api.route53.listRecords({ profileId: profile, zoneId: id, nextToken: token, source: 'cache' }).catch(() => undefined)
+        const page = await api.route53
+          .listRecords({ profileId: profile, zoneId: id, nextToken: token, source: 'cache' })
+          .catch(() => undefined)
         if (!current()) return
         if (!page) break
         showPage(page.records, !cached, page.zone)
@@ -325,7 +327,12 @@ export const useRoute53Store = defineStore('route53', () => {
     if (event.watch.kind !== 'route53.change') return
     const known = changes.value.find((c) => c.watchId === event.watch.watchId)
     if (!known) return
-    trackChange({ ...known, status: event.watch.status, state: event.watch.state, ...(event.watch.error ? { error: event.watch.error } : {}) })
+    trackChange({
+      ...known,
+      status: event.watch.status,
+      state: event.watch.state,
+      ...(event.watch.error ? { error: event.watch.error } : {}),
+    })
     const zonePending = changes.value.some((c) => c.zoneId === known.zoneId && c.state === 'watching')
     if (event.watch.state !== 'watching' && !zonePending && known.zoneId === zoneId.value) void openZone(known.zoneId, true)
   })

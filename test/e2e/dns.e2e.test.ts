@@ -52,7 +52,9 @@ describe('DNS in Chromium', () => {
     await page.locator('[data-testid="filter-type"]').selectOption('')
     await page.locator('[data-testid="filter-value"]').fill('')
     await page.locator('[data-testid="filter-name"]').fill('_sip')
-    await page.waitForFunction(() => [...document.querySelectorAll('[data-record]')].every((el) => el.getAttribute('data-record')!.includes('_sip')))
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('[data-record]')].every((el) => el.getAttribute('data-record')!.includes('_sip')),
+    )
     await page.locator('[data-testid="filter-name"]').fill('')
   })
 
@@ -82,10 +84,15 @@ describe('DNS in Chromium', () => {
     await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-staged') === 'updated', record('mx1', 'A'))
     expect(await cell(record('mx1', 'A'), 'ttl').textContent()).toBe('600')
 
-    await row(record('api', 'A', 'api-blue')).locator('[data-testid="edit-record"]').click()
+    await row(record('api', 'A', 'api-blue'))
+      .locator('[data-testid="edit-record"]')
+      .click()
     await page.locator('[data-testid="record-form"] [data-field="weight"]').fill('70')
     await page.locator('[data-testid="record-save"]').click()
-    await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-staged') === 'updated', record('api', 'A', 'api-blue'))
+    await page.waitForFunction(
+      (sel) => document.querySelector(sel)?.getAttribute('data-staged') === 'updated',
+      record('api', 'A', 'api-blue'),
+    )
     await expect(page.locator('[data-testid="review-changes"]').textContent()).resolves.toContain('(3)')
     await expect(page.locator(`[data-zone="${zone}"] [data-testid="draft-badge"]`).textContent()).resolves.toContain('3')
   })
@@ -137,7 +144,10 @@ describe('DNS in Chromium', () => {
     await page.locator('[data-testid="review-done"]').click()
 
     // The table reloads from Route 53 after INSYNC: the new values, nothing staged any more.
-    await page.waitForFunction((sel) => document.querySelector(sel)?.textContent?.trim() === '600', `${record('mx1', 'A')} [data-col="ttl"]`)
+    await page.waitForFunction(
+      (sel) => document.querySelector(sel)?.textContent?.trim() === '600',
+      `${record('mx1', 'A')} [data-col="ttl"]`,
+    )
     expect(await page.locator('[data-staged]').count()).toBe(0)
     expect(await cell(record('api', 'A', 'api-blue'), 'routing').innerText()).toMatch(/Weighted\s+70/)
     await page.locator('[data-testid="filter-name"]').fill('new-e2e')

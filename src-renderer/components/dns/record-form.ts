@@ -105,7 +105,11 @@ const whole = (text: string): number => (/^\s*-?\d+\s*$/.test(text) ? Number(tex
 export function setOf(form: RecordForm, zoneName: string): RecordSet {
   const set: RecordSet = { Name: qualify(form.name, zoneName), Type: form.type }
   if (form.alias) {
-    set.AliasTarget = { HostedZoneId: form.aliasZoneId.trim(), DNSName: form.aliasDnsName.trim(), EvaluateTargetHealth: form.evaluateHealth }
+    set.AliasTarget = {
+      HostedZoneId: form.aliasZoneId.trim(),
+      DNSName: form.aliasDnsName.trim(),
+      EvaluateTargetHealth: form.evaluateHealth,
+    }
   } else {
     set.TTL = whole(form.ttl)
     set.ResourceRecords = form.values

@@ -30,7 +30,12 @@ export default {
     },
     staged: { created: 'new', updated: 'edited', deleted: 'deleted' },
     alias: 'Alias',
-    aliasKind: { cloudfront: 'CloudFront distribution', 's3-website': 'S3 website', record: 'Record in this zone', other: 'Other AWS target' },
+    aliasKind: {
+      cloudfront: 'CloudFront distribution',
+      's3-website': 'S3 website',
+      record: 'Record in this zone',
+      other: 'Other AWS target',
+    },
     test: 'Test',
     testAnswer: 'What Route 53 answers for this name and type',
     delete: 'Delete',
