@@ -129,10 +129,12 @@ describe('DNS in Chromium', () => {
     // Only what changed is marked: mx1's TTL, api's routing (the weight).
     const mx1 = review.locator(`[data-change="update:mx1.${zone}|A"]`)
     expect(await mx1.locator('dt.changed').evaluateAll((els) => els.map((el) => el.getAttribute('data-field')))).toEqual(['ttl'])
-    expect(await mx1.textContent()).toMatch(/3600\s*→\s*600/)
+    expect(await mx1.locator('del').allTextContents()).toEqual(['3600'])
+    expect(await mx1.locator('ins').allTextContents()).toEqual(['600'])
     const api = review.locator(`[data-change="update:api.${zone}|A"]`)
     expect(await api.locator('dt.changed').evaluateAll((els) => els.map((el) => el.getAttribute('data-field')))).toEqual(['routing'])
-    expect(await api.textContent()).toMatch(/weight 80.*→.*weight 70/)
+    expect(await api.locator('del').textContent()).toContain('weight 80')
+    expect(await api.locator('ins').textContent()).toContain('weight 70')
     await app.screenshot('dns-review-diff')
 
     await page.locator('[data-testid="submit"]').click()
