@@ -203,28 +203,44 @@ export const useRoute53Store = defineStore('route53', () => {
     listing.value = false
   }
 
-  /** Replaces the draft with `next` in main; on a refusal the draft stays as it was and says why. */
-  async function saveEdits(next: RecordEdit[]): Promise<boolean> {
-    if (!zoneId.value || !zone.value) return false
+  /**
+   * Replaces the draft with `next` in main; on a refusal the draft goes back to what main holds and
+   * says why. Saves run one at a time, in order, so a quick second edit never lands before the first.
+   */
+  let saves: Promise<unknown> = Promise.resolve()
+  function saveEdits(next: RecordEdit[]): Promise<boolean> {
+    if (!zoneId.value || !zone.value) return Promise.resolve(false)
+    const target = { profileId: profileId(), zoneId: zoneId.value, zoneName: zone.value.name }
     const previous = edits.value
     edits.value = next
     draftError.value = undefined
     savingDraft.value = true
-    try {
-      const saved =
-        next.length === 0
-          ? (await api.route53.discardDraft({ profileId: profileId(), zoneId: zoneId.value }), undefined)
-          : await api.route53.saveDraft({ profileId: profileId(), zoneId: zoneId.value, zoneName: zone.value.name, edits: next })
-      edits.value = saved?.draft.edits ?? []
-      updateZoneCount(edits.value.length)
-      return true
-    } catch (error) {
-      edits.value = previous
-      draftError.value = messageOf(error)
-      return false
-    } finally {
-      savingDraft.value = false
-    }
+    const run = saves.then(async () => {
+      try {
+        const saved =
+          next.length === 0
+            ? (await api.route53.discardDraft({ profileId: target.profileId, zoneId: target.zoneId }), undefined)
+            : await api.route53.saveDraft({ ...target, edits: next })
+        if (zoneId.value !== target.zoneId) return true
+        // A later edit already on screen stays there: its own save follows this one.
+        if (edits.value === next) edits.value = saved?.draft.edits ?? []
+        updateZoneCount(saved?.draft.edits.length ?? 0)
+        return true
+      } catch (error) {
+        draftError.value = messageOf(error)
+        // Back to the draft main holds (the last save that was accepted), unless a later edit is already queued.
+        if (zoneId.value === target.zoneId && saves === run) {
+          const held = await api.route53.draft({ profileId: target.profileId, zoneId: target.zoneId }).catch(() => undefined)
+          if (saves === run && zoneId.value === target.zoneId) edits.value = held ? (held.draft?.edits ?? []) : previous
+        }
+        return false
+      }
+    })
+    saves = run
+    void run.finally(() => {
+      if (saves === run) savingDraft.value = false
+    })
+    return run
   }
 
   function updateZoneCount(count: number): void {

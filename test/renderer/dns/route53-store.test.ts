@@ -62,13 +62,17 @@ describe('route53 store', () => {
     setActivePinia(createPinia())
     useProfilesStore().activeId = 'p'
     calls.length = 0
+    let held: unknown[] | undefined
     handlers = {
-      draft: () => ok({}),
+      draft: () => ok(held ? { draft: { zoneId: 'Z1', edits: held, updatedAtMs: 1 } } : {}),
       listRecords: ({ source }) =>
         source === 'cache'
           ? fail('not-found', 'nothing cached')
           : ok({ zone, records: [row(set('a.example.com.')), row(set('b.example.com.'))] }),
-      saveDraft: ({ edits }) => ok({ draft: { zoneId: 'Z1', edits, updatedAtMs: 1 } }),
+      saveDraft: ({ edits }) => {
+        held = edits as unknown[]
+        return ok({ draft: { zoneId: 'Z1', edits, updatedAtMs: 1 } })
+      },
     }
   })
 
@@ -99,10 +103,37 @@ describe('route53 store', () => {
     await dns.openZone('Z1')
     await dns.stageDelete(set('b.example.com.'))
     handlers.saveDraft = () => fail('bad-request', 'The draft was not saved: edit 2, TTL must be 0 to 2147483647.')
-    expect(await dns.stageUpdate(set('a.example.com.'), set('a.example.com.', -1))).toBe(false)
+    const refused = dns.stageUpdate(set('a.example.com.'), set('a.example.com.', -1))
+    expect(dns.edits).toHaveLength(2)
+    expect(await refused).toBe(false)
     expect(dns.edits).toEqual([{ kind: 'delete', before: set('b.example.com.') }])
     expect(dns.draftError).toContain('TTL must be 0 to 2147483647')
     expect(dns.rows.map((r) => r.staged)).toEqual([undefined, 'deleted'])
+  })
+
+  it('saves one edit at a time, in order, however fast they come', async () => {
+    const order: number[] = []
+    const releases: Array<() => void> = []
+    handlers.saveDraft = ({ edits }) =>
+      new Promise<Reply>((resolve) => {
+        order.push((edits as unknown[]).length)
+        releases.push(() => resolve(ok({ draft: { zoneId: 'Z1', edits, updatedAtMs: 1 } })))
+      })
+    const dns = useRoute53Store()
+    await dns.openZone('Z1')
+    const first = dns.stageDelete(set('a.example.com.'))
+    const second = dns.stageDelete(set('b.example.com.'))
+    await settle()
+    expect(order).toEqual([1])
+    releases[0]!()
+    await first
+    await settle()
+    expect(order).toEqual([1, 2])
+    expect(dns.edits).toHaveLength(2)
+    releases[1]!()
+    await second
+    expect(dns.savingDraft).toBe(false)
+    expect(dns.zone?.draftEdits).toBe(2)
   })
 
   it('offline: shows the snapshot with its age, saves edits, and says why it cannot submit', async () => {
