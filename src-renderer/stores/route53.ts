@@ -140,21 +140,25 @@ export const useRoute53Store = defineStore('route53', () => {
     if (!current()) return
     edits.value = draft?.draft?.edits ?? []
 
-    let cached = false
-    let token: string | undefined
-    if (!keep) {
+    /** Shows the zone's snapshot, page by page; false when nothing was saved (or the zone moved on). */
+    const showSnapshot = async (): Promise<boolean> => {
+      let shown = false
+      let next: string | undefined
       do {
         const page = await api.route53
-          .listRecords({ profileId: profile, zoneId: id, nextToken: token, source: 'cache' })
+          .listRecords({ profileId: profile, zoneId: id, nextToken: next, source: 'cache' })
           .catch(() => undefined)
-        if (!current()) return
-        if (!page) break
-        showPage(page.records, !cached, page.zone)
-        cachedAtMs.value ??= page.cachedAtMs
-        cached = true
-        token = page.nextToken
-      } while (token)
+        if (!current() || !page) break
+        showPage(page.records, !shown, page.zone)
+        if (!shown) cachedAtMs.value = page.cachedAtMs
+        shown = true
+        next = page.nextToken
+      } while (next)
+      return shown
     }
+    const cached = keep ? false : await showSnapshot()
+    if (!current()) return
+    let token: string | undefined
 
     let first = true
     token = undefined
@@ -164,7 +168,8 @@ export const useRoute53Store = defineStore('route53', () => {
         if (!current()) return
         showPage(page.records, first, page.zone)
         cachedAtMs.value = page.cachedAtMs
-        offline.value = false
+        // A live call answered from the snapshot (the network is gone) says so with the snapshot's time.
+        offline.value = page.cachedAtMs !== undefined
         first = false
         token = page.nextToken
       } while (token)
@@ -172,7 +177,9 @@ export const useRoute53Store = defineStore('route53', () => {
       if (!current() || isCode(error, 'cancelled')) return
       if (isCode(error, 'offline') && first) {
         offline.value = true
-        if (!cached && !keep) listingError.value = toError(error)
+        // A refresh that finds the network gone shows the snapshot too, so the age of what is shown is known.
+        const fromSnapshot = cached || (await showSnapshot())
+        if (current() && !fromSnapshot && records.value.length === 0) listingError.value = toError(error)
         return
       }
       listingError.value = toError(error)

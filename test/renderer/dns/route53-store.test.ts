@@ -137,8 +137,8 @@ describe('route53 store', () => {
   })
 
   it('offline: shows the snapshot with its age, saves edits, and says why it cannot submit', async () => {
-    handlers.listRecords = ({ source }) =>
-      source === 'cache' ? ok({ zone, records: [row(set('a.example.com.'))], cachedAtMs: 1234 }) : fail('offline', 'No network.')
+    // As main does offline: the live call is answered from the snapshot, marked with its time.
+    handlers.listRecords = () => ok({ zone, records: [row(set('a.example.com.'))], cachedAtMs: 1234 })
     const dns = useRoute53Store()
     await dns.openZone('Z1')
     expect(dns.cachedAtMs).toBe(1234)
@@ -148,6 +148,14 @@ describe('route53 store', () => {
     expect(await dns.stageCreate(set('c.example.com.'))).toBe(true)
     expect(calls.filter((c) => c.operation === 'saveDraft')).toHaveLength(1)
     expect(dns.submitBlocked).toBe('offline')
+  })
+
+  it('offline with nothing saved for the zone: says so', async () => {
+    handlers.listRecords = () => fail('offline', 'Offline, and nothing is cached yet for this listing.')
+    const dns = useRoute53Store()
+    await dns.openZone('Z1')
+    expect(dns.offline).toBe(true)
+    expect(dns.listingError?.code).toBe('offline')
   })
 
   it('reloads the zone once its submitted change is INSYNC', async () => {
