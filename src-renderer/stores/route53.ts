@@ -357,7 +357,10 @@ export const useRoute53Store = defineStore('route53', () => {
       ...(event.watch.error ? { error: event.watch.error } : {}),
     })
     const zonePending = changes.value.some((c) => c.zoneId === known.zoneId && c.state === 'watching')
-    if (event.watch.state !== 'watching' && !zonePending && known.zoneId === zoneId.value) void openZone(known.zoneId, true)
+    if (event.watch.state === 'watching' || zonePending) return
+    // Record counts changed too.
+    void loadZones()
+    if (known.zoneId === zoneId.value) void openZone(known.zoneId, true)
   })
 
   /** Reads a BIND file into the zone's draft (replacing it); a syntax error names line and column. */

@@ -38,7 +38,10 @@ describe('DNS in Chromium', () => {
     await page.locator('[data-testid="filter-name"]').fill('www')
     const www = row(record('www', 'A'))
     await expect(www.locator('[data-testid="alias-link"]').getAttribute('href')).resolves.toContain('/dns/Z0HANEULDEMO0001?record=')
+    // Following it focuses the apex record.
+    await www.locator('[data-testid="alias-link"]').click()
     await page.locator('[data-testid="filter-name"]').fill('')
+    await page.locator(`${record('', 'A')}.focused`).waitFor()
     await expect(row(record('', 'A')).textContent()).resolves.toContain('cloudfront.net')
     // The IDN label shows in Unicode.
     await page.locator('[data-testid="filter-name"]').fill('xn--')
@@ -57,6 +60,25 @@ describe('DNS in Chromium', () => {
     )
     await page.locator('[data-testid="filter-name"]').fill('')
   })
+
+  it('streams a 10,000-record zone into the table, keeping few rows in the DOM', async () => {
+    const { page } = app
+    const started = Date.now()
+    await page.locator('[data-zone="haneul-scale.example."]').click()
+    await page.locator('[data-record]').first().waitFor()
+    const firstRowsMs = Date.now() - started
+    await page.locator('[data-testid="records-status"]', { hasText: '10,000 records, 10,000 shown' }).waitFor({ timeout: 60_000 })
+    const completeMs = Date.now() - started
+    const rowsInDom = await page.locator('[data-record]').count()
+    console.log(`10k zone: first rows ${firstRowsMs} ms, complete ${completeMs} ms, rows in DOM ${rowsInDom}`)
+    expect(rowsInDom).toBeGreaterThan(10)
+    expect(rowsInDom).toBeLessThan(100)
+    await page.locator('[data-testid="record-scroller"]').focus()
+    await page.keyboard.press('End')
+    await page.locator('[data-record][aria-rowindex="10000"].focused').waitFor()
+    await page.locator(`[data-zone="${zone}"]`).click()
+    await row(record('mx1', 'A')).waitFor()
+  }, 90_000)
 
   it('checks the form against Route 53’s rules as the user types, at the field', async () => {
     const { page } = app
