@@ -216,6 +216,36 @@ describe('DNS in Chromium', () => {
     await row(record('imported', 'TXT')).waitFor({ state: 'detached' })
   })
 
+  it('replace lists every deletion and asks for the count typed; export downloads the zone file', async () => {
+    const { page } = app
+    await page.locator('[data-testid="import-zone"]').click()
+    await page.locator('[data-testid="import-text"]').fill(`$ORIGIN ${zone}\nmx1 600 IN A 192.0.2.25\n`)
+    await page.locator('[data-testid="mode-replace"]').check()
+    await page.locator('[data-testid="import-submit"]').click()
+    const review = page.locator('[data-testid="review"]')
+    await review.locator('[data-testid="guard"]').waitFor()
+    const deletions = await review.locator('[data-change^="delete:"]').count()
+    // Every set but mx1 and the apex SOA and NS goes, each one listed.
+    expect(deletions).toBeGreaterThan(30)
+    expect(await review.locator(`[data-change^="delete:${zone}|NS"], [data-change^="delete:${zone}|SOA"]`).count()).toBe(0)
+    expect(await review.locator(`[data-change^="delete:mx1.${zone}|A"]`).count()).toBe(0)
+    await app.screenshot('dns-replace-guard')
+    await page.locator('[data-testid="guard-input"]').fill(String(deletions - 1))
+    expect(await page.locator('[data-testid="submit"]').isDisabled()).toBe(true)
+    await page.locator('[data-testid="guard-input"]').fill(String(deletions))
+    expect(await page.locator('[data-testid="submit"]').isDisabled()).toBe(false)
+    await page.keyboard.press('Escape')
+    await page.locator('[data-testid="discard-draft"]').click()
+    await page.locator('[data-testid="review-changes"]', { hasText: '(0)' }).waitFor()
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="export-zone"]').click()])
+    expect(download.suggestedFilename()).toBe('haneul-demo.example.zone')
+    const text = await new Response((await download.createReadStream()) as unknown as ReadableStream).text()
+    expect(text).toContain(`$ORIGIN ${zone}`)
+    expect(text).toMatch(/^mx1 600 IN A 192\.0\.2\.25$/m)
+    expect(text).toContain('; haneul-alias www A Z0HANEULDEMO0001')
+  })
+
   it('looks right in dark and in Korean', async () => {
     const { page } = app
     await page.locator('[data-testid="theme"]').selectOption('dark')
