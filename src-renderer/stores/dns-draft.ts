@@ -216,3 +216,19 @@ export function routingText(set: RecordSet | undefined): string {
 
 /** Every staged edit counts once: what the "Review changes (n)" button says. */
 export const editCount = (edits: readonly RecordEdit[]): number => edits.length
+
+export type ChangedField = 'ttl' | 'values' | 'alias' | 'routing'
+
+/**
+ * What an update changes, worked out here from the draft alone (for the offline preview; the review's
+ * diff comes from main, against the zone as it is now). Values are compared as sets.
+ */
+export function changedFields(before: RecordSet, after: RecordSet): ChangedField[] {
+  const fields: ChangedField[] = []
+  if (before.TTL !== after.TTL) fields.push('ttl')
+  const values = valueDiff(before, after)
+  if (values.added.length || values.removed.length) fields.push('values')
+  if (JSON.stringify(before.AliasTarget ?? null) !== JSON.stringify(after.AliasTarget ?? null)) fields.push('alias')
+  if (routingText(before) !== routingText(after)) fields.push('routing')
+  return fields
+}

@@ -283,6 +283,8 @@ describe('DNS in Chromium', () => {
     await page.locator('[data-testid="offline-draft"]').waitFor()
     await page.locator('[data-testid="review-changes"]:not([disabled])').click()
     await page.locator('[data-testid="submit-blocked"]').waitFor()
+    // Without the network there is no diff against the zone; the draft itself is shown.
+    await page.locator('[data-testid="draft-preview"]', { hasText: 'TTL' }).waitFor()
     expect(await page.locator('[data-testid="submit"]').isDisabled()).toBe(true)
     await app.screenshot('dns-offline-review')
     await page.keyboard.press('Escape')

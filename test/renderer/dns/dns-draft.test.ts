@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import type { RecordEdit, RecordRow, RecordSet } from '../../../src-main/api/route53'
 import {
   applyEdit,
+  changedFields,
   editable,
   keyOf,
   matches,
@@ -145,6 +146,13 @@ describe('names in the form', () => {
 })
 
 describe('values compared as sets', () => {
+  it('the offline preview names what an update changes, a reordering not among it', () => {
+    const before = { ...a('mx.example.com.', '1'), ResourceRecords: [{ Value: '1' }, { Value: '2' }] }
+    expect(changedFields(before, { ...before, ResourceRecords: [{ Value: '2' }, { Value: '1' }] })).toEqual([])
+    expect(changedFields(before, { ...before, TTL: 60, SetIdentifier: 'x', Weight: 1 })).toEqual(['ttl', 'routing'])
+    expect(changedFields(before, { ...before, ResourceRecords: [{ Value: '3' }] })).toEqual(['values'])
+  })
+
   it('a reordering is no change; added and removed values are named', () => {
     const before = { ...a('mx.example.com.', '1'), ResourceRecords: [{ Value: '1' }, { Value: '2' }, { Value: '3' }] }
     const reordered = { ...before, ResourceRecords: [{ Value: '3' }, { Value: '1' }, { Value: '2' }] }
