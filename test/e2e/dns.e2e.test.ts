@@ -4,7 +4,9 @@
  * review's diff, submit, the change followed to INSYNC, and the table showing what Route 53 now holds;
  * keyboard use; Test answer; a BIND import with a syntax error naming its line and column.
  */
+import { ChangeResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from '../../src-main/sandbox/credentials'
 import { openApp, type AppPage } from './browser'
 
 const zone = 'haneul-demo.example.'
@@ -182,6 +184,52 @@ describe('DNS in Chromium', () => {
     await app.screenshot('dns-after-submit')
     await page.locator('[data-testid="filter-name"]').fill('')
     await expect(page.locator('[data-testid="review-changes"]').textContent()).resolves.toContain('(0)')
+  })
+
+  it('when the zone changes at Route 53 after the review, submit sends nothing and shows the new diff', async () => {
+    const { page } = app
+    await page.locator('[data-testid="filter-name"]').fill('mx2')
+    await row(record('mx2', 'A')).locator('[data-testid="edit-record"]').click()
+    await page.locator('[data-testid="record-form"] [data-field="ttl"]').fill('120')
+    await page.locator('[data-testid="record-save"]').click()
+    await page.locator('[data-testid="review-changes"]:not([disabled])', { hasText: '(1)' }).click()
+    const review = page.locator('[data-testid="review"]')
+    await review.locator(`[data-change="update:mx2.${zone}|A"]`).waitFor()
+
+    // Someone else changes mx2 meanwhile (the console, the CLI): straight to the sandbox's Route 53.
+    const client = new Route53Client({
+      endpoint: app.harness.services.sandbox.endpoints!.route53,
+      region: 'us-east-1',
+      credentials: { accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: SANDBOX_SECRET_ACCESS_KEY },
+    })
+    await client.send(
+      new ChangeResourceRecordSetsCommand({
+        HostedZoneId: 'Z0HANEULDEMO0001',
+        ChangeBatch: {
+          Changes: [
+            {
+              Action: 'UPSERT',
+              ResourceRecordSet: { Name: `mx2.${zone}`, Type: 'A', TTL: 999, ResourceRecords: [{ Value: '192.0.2.27' }] },
+            },
+          ],
+        },
+      }),
+    )
+    client.destroy()
+
+    await page.locator('[data-testid="submit"]').click()
+    await page.locator('[data-testid="plan-note"]').waitFor()
+    expect(await page.locator('[data-testid="plan-note"]').textContent()).toContain('Nothing was sent')
+    await review.locator('[data-testid="stale"]', { hasText: `mx2.${zone}` }).waitFor()
+    // The new diff is against mx2 as it is now: TTL 999 → 120, and the value that came meanwhile.
+    const mx2 = review.locator(`[data-change="update:mx2.${zone}|A"]`)
+    expect(await mx2.locator('dt.changed').first().textContent()).toBe('TTL')
+    expect(await mx2.locator('del').first().textContent()).toBe('999')
+    await app.screenshot('dns-conflict-replanned')
+    await page.keyboard.press('Escape')
+    await page.locator('[data-testid="discard-draft"]').click()
+    await page.locator('[data-testid="review-changes"]', { hasText: '(0)' }).waitFor()
+    await page.locator('[data-testid="filter-name"]').fill('')
   })
 
   it('tests the answer Route 53 gives for a record', async () => {
