@@ -89,7 +89,6 @@ export default {
     review: {
       title: 'Review changes to {zone}',
       planning: 'Reading the affected records from Route 53…',
-      replanned: 'The zone changed since you reviewed it; this is the new diff.',
       summary: '{n} change(s) will be sent as one atomic change batch.',
       counts: '({create} to create, {update} to update, {delete} to delete)',
       draftOnly: 'Your draft ({n} edit(s)), not yet compared with the zone at Route 53:',

@@ -86,7 +86,6 @@ const ko: typeof en = {
     review: {
       title: '{zone} 변경 검토',
       planning: 'Route 53에서 영향받는 레코드를 다시 읽는 중…',
-      replanned: '검토한 뒤에 영역이 바뀌었습니다. 새 차이입니다.',
       summary: '변경 {n}개를 하나의 원자적 변경 배치로 보냅니다.',
       counts: '(생성 {create}, 수정 {update}, 삭제 {delete})',
       draftOnly: '초안(변경 {n}개) — 아직 Route 53의 영역과 비교하지 않았습니다:',
