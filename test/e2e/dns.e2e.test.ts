@@ -264,6 +264,37 @@ describe('DNS in Chromium', () => {
     await row(record('imported', 'TXT')).waitFor({ state: 'detached' })
   })
 
+  it('adds an alias to a record of the zone, picked from a list, and a latency set, checked before staging', async () => {
+    const { page } = app
+    await page.locator('[data-testid="add-record"]').click()
+    const form = page.locator('[data-testid="record-form"]')
+    await form.locator('[data-field="name"]').fill('alias-e2e')
+    await form.locator('[data-field="mode-alias"]').check()
+    await form.locator('[data-field="alias-kind-record"]').check()
+    await form.locator('[data-field="alias-record"]').waitFor()
+    // Without a target, Route 53's alias rule is named at the alias field.
+    await form.locator('[data-problem="alias"]').waitFor()
+    await form.locator('[data-field="alias-record"]').selectOption(`mx1.${zone}`)
+    await form.locator('[data-problem="alias"]').waitFor({ state: 'detached' })
+    await page.locator('[data-testid="record-save"]').click()
+    const alias = row(record('alias-e2e', 'A'))
+    await alias.waitFor()
+    expect(await alias.getAttribute('data-staged')).toBe('created')
+    expect(await alias.locator('[data-testid="alias-link"]').textContent()).toContain(`mx1.${zone}`)
+
+    await page.locator('[data-testid="add-record"]').click()
+    await form.locator('[data-field="name"]').fill('app')
+    await form.locator('[data-field="values"]').fill('192.0.2.33')
+    await form.locator('[data-field="policy"]').selectOption('latency')
+    await form.locator('[data-field="set-identifier"]').fill('app-us-west-2')
+    await form.locator('[data-field="region"]').selectOption('us-west-2')
+    await page.locator('[data-testid="record-save"]').click()
+    await row(record('app', 'A', 'app-us-west-2')).waitFor()
+    expect(await cell(record('app', 'A', 'app-us-west-2'), 'routing').innerText()).toMatch(/Latency\s+us-west-2/)
+    await page.locator('[data-testid="discard-draft"]').click()
+    await page.locator('[data-testid="review-changes"]', { hasText: '(0)' }).waitFor()
+  })
+
   it('replace lists every deletion and asks for the count typed; export downloads the zone file', async () => {
     const { page } = app
     await page.locator('[data-testid="import-zone"]').click()
