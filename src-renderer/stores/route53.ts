@@ -75,6 +75,8 @@ export const useRoute53Store = defineStore('route53', () => {
   const changes = ref<TrackedChange[]>([])
 
   let generation = 0
+  /** The profile whose zones are shown. */
+  let zonesFor: string | undefined
   let controller: AbortController | undefined
   const profileId = () => useProfilesStore().activeId
 
@@ -96,6 +98,12 @@ export const useRoute53Store = defineStore('route53', () => {
     const profile = profileId()
     zonesLoading.value = true
     zonesError.value = undefined
+    // Another profile's zones never show under this one, not even while its list loads.
+    if (zonesFor !== profile) {
+      zones.value = []
+      zonesCachedAtMs.value = undefined
+      zonesFor = profile
+    }
     const cached = await api.route53.listZones({ profileId: profile, source: 'cache' }).catch(() => undefined)
     if (profile !== profileId()) return
     if (cached && zones.value.length === 0) {

@@ -198,4 +198,22 @@ describe('route53 store', () => {
     expect(dns.zoneId).toBe('Z2')
     expect(dns.rows.map((r) => r.row.set.Name)).toEqual(['x.other.org.'])
   })
+
+  it('never shows another profile’s zones, not even while the new list loads', async () => {
+    handlers.listZones = ({ profileId, source }) =>
+      source === 'cache' ? fail('not-found', 'nothing cached') : ok({ zones: [{ ...zone, name: `${String(profileId)}.example.` }] })
+    const dns = useRoute53Store()
+    await dns.loadZones()
+    expect(dns.zones.map((z) => z.name)).toEqual(['p.example.'])
+    let release: (reply: Reply) => void = () => {}
+    handlers.listZones = ({ source }) =>
+      source === 'cache' ? fail('not-found', 'nothing cached') : new Promise<Reply>((resolve) => (release = resolve))
+    useProfilesStore().activeId = 'q'
+    const loading = dns.loadZones()
+    await settle()
+    expect(dns.zones).toEqual([])
+    release(ok({ zones: [{ ...zone, name: 'q.example.' }] }))
+    await loading
+    expect(dns.zones.map((z) => z.name)).toEqual(['q.example.'])
+  })
 })
