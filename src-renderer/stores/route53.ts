@@ -333,6 +333,8 @@ export const useRoute53Store = defineStore('route53', () => {
       for (const change of sent) trackChange(change)
       edits.value = []
       updateZoneCount(0)
+      // Route 53 lists a change as soon as it accepts it (INSYNC is about its name servers): show it now.
+      if (zoneId.value === id) void openZone(id, true)
       return sent
     } catch (error) {
       if (isCode(error, 'conflict')) {

@@ -167,6 +167,8 @@ describe('route53 store', () => {
     handlers.submitDraft = () => ok({ changes: [{ changeId: 'C1', status: 'PENDING', watchId: 'w1' }] })
     await dns.review()
     await dns.submit()
+    // Route 53 lists the change at once: the zone is read again right after the submit, too.
+    await settle()
     expect(dns.edits).toEqual([])
     expect(dns.pendingChanges.map((c) => c.changeId)).toEqual(['C1'])
     handlers.listRecords = () => ok({ zone, records: [row(set('a.example.com.', 60)), row(set('b.example.com.'))] })
