@@ -12,6 +12,8 @@ import type { ChangePlan, RecordRow, RecordSet } from '../../../src-main/api/rou
 type Reply = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string; retryable: boolean } }
 const calls: Array<{ operation: string; input: Record<string, unknown> }> = []
 let handlers: Record<string, (input: Record<string, unknown>) => Promise<Reply> | Reply> = {}
+/** The draft main holds (saveDraft replaces it; a submit clears it, as main does). */
+let held: unknown[] | undefined
 const listeners = new Set<(event: AppEvent) => void>()
 const ok = (value: unknown): Reply => ({ ok: true, value })
 const fail = (code: string, message: string): Reply => ({ ok: false, error: { code, message, retryable: false } })
@@ -62,7 +64,7 @@ describe('route53 store', () => {
     setActivePinia(createPinia())
     useProfilesStore().activeId = 'p'
     calls.length = 0
-    let held: unknown[] | undefined
+    held = undefined
     handlers = {
       draft: () => ok(held ? { draft: { zoneId: 'Z1', edits: held, updatedAtMs: 1 } } : {}),
       listRecords: ({ source }) =>
@@ -164,7 +166,10 @@ describe('route53 store', () => {
     await dns.stageUpdate(set('a.example.com.'), set('a.example.com.', 60))
     handlers.planDraft = () =>
       ok(plan('p1', [{ kind: 'update', before: set('a.example.com.'), after: set('a.example.com.', 60), changed: ['ttl'] }]))
-    handlers.submitDraft = () => ok({ changes: [{ changeId: 'C1', status: 'PENDING', watchId: 'w1' }] })
+    handlers.submitDraft = () => {
+      held = undefined
+      return ok({ changes: [{ changeId: 'C1', status: 'PENDING', watchId: 'w1' }] })
+    }
     await dns.review()
     await dns.submit()
     // Route 53 lists the change at once: the zone is read again right after the submit, too.
