@@ -20,7 +20,7 @@ export const sections: readonly Section[] = [
   { id: 'storage', icon: HardDrive, route: '/storage', ready: true },
   { id: 'costs', icon: Coins, route: '/costs', ready: false },
   { id: 'cloudfront', icon: Globe, route: '/cloudfront', ready: true },
-  { id: 'dns', icon: Signpost, route: '/dns', ready: false },
+  { id: 'dns', icon: Signpost, route: '/dns', ready: true },
   { id: 'pipelines', icon: Workflow, route: '/pipelines', ready: false },
   { id: 'site', icon: AppWindow, route: '/site', ready: false },
 ]

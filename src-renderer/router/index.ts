@@ -22,11 +22,13 @@ export interface Views {
   storage: () => Promise<RouteComponent>
   cloudfront: () => Promise<RouteComponent>
   coming: () => Promise<RouteComponent>
+  dns: () => Promise<RouteComponent>
 }
 const lazyViews: Views = {
   storage: () => import('../views/StorageView.vue'),
   cloudfront: () => import('../views/CloudFrontView.vue'),
   coming: () => import('../views/ComingView.vue'),
+  dns: () => import('../views/DnsView.vue'),
 }
 
 export type AppRouter = Router & { appHistory: AppHistory }
@@ -35,6 +37,7 @@ export function createAppRouter(history: AppHistory = createAppHistory(), views:
   const StorageView = views.storage
   const CloudFrontView = views.cloudfront
   const ComingView = views.coming
+  const DnsView = views.dns
   const router = createRouter({
     history,
     routes: [
@@ -43,7 +46,7 @@ export function createAppRouter(history: AppHistory = createAppHistory(), views:
       { path: '/storage/:bucket/:prefix(.*)?', name: 'folder', component: StorageView, meta: { section: 'storage' } },
       { path: '/costs', name: 'costs', component: ComingView, meta: { section: 'costs' } },
       { path: '/cloudfront/:id?', name: 'cloudfront', component: CloudFrontView, meta: { section: 'cloudfront' } },
-      { path: '/dns/:zoneId?', name: 'dns', component: ComingView, meta: { section: 'dns' } },
+      { path: '/dns/:zoneId?', name: 'dns', component: DnsView, meta: { section: 'dns' } },
       { path: '/pipelines/:name?', name: 'pipelines', component: ComingView, meta: { section: 'pipelines' } },
       { path: '/site/:domain?', name: 'site', component: ComingView, meta: { section: 'site' } },
       { path: '/:unknown(.*)', redirect: '/storage' },

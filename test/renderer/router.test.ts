@@ -8,7 +8,12 @@ import { createAppRouter, parentPlace, storageLocation, storagePlace } from '../
 
 const stub = { render: () => null }
 const newRouter = async () => {
-  const router = createAppRouter(undefined, { storage: async () => stub, cloudfront: async () => stub, coming: async () => stub })
+  const router = createAppRouter(undefined, {
+    storage: async () => stub,
+    cloudfront: async () => stub,
+    dns: async () => stub,
+    coming: async () => stub,
+  })
   await router.push('/')
   return router
 }
