@@ -25,6 +25,7 @@ import { AwsClients } from './profiles/clients'
 import { configPaths, discoverProfiles, type DiscoveredProfile } from './profiles/discovery'
 import { createProfilesModule } from './profiles/handlers'
 import { createRoute53Module } from './route53/handlers'
+import { systemResolve } from './route53/resolver'
 import { MfaPrompts } from './profiles/mfa-prompts'
 import { ProfileService, SANDBOX_PROFILE_ID } from './profiles/profile-service'
 import { createRouter, type Handlers, type Router, type ServiceModule } from './router'
@@ -224,7 +225,15 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       emit,
       log,
     }),
-    route53: createRoute53Module({ clients, offline: offlineFor('route53'), watchers, dataDir: options.dataDir, log }),
+    route53: createRoute53Module({
+      clients,
+      offline: offlineFor('route53'),
+      watchers,
+      dataDir: options.dataDir,
+      log,
+      // The sandbox's names are not public: only real profiles compare with this machine's resolver.
+      resolverFor: (profileId) => (profileId === SANDBOX_PROFILE_ID ? undefined : systemResolve),
+    }),
     // Not an AWS service: its calls go to the s3 and cloudwatch endpoints, so it reports to both.
     costs: createCostsModule({
       clients,

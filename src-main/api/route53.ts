@@ -265,6 +265,8 @@ export const route53Api = {
       responseCode: z.string(),
       protocol: z.string(),
       answers: z.array(z.string()),
+      /** What this machine's resolver answers for the same name and type, when it can ask (not for private zones or the sandbox). */
+      resolver: z.object({ answers: z.array(z.string()).optional(), problem: z.string().optional() }).optional(),
     }),
   }),
   listHealthChecks: operation({

@@ -44,6 +44,8 @@ export interface Route53ModuleDeps {
   nowMs?: () => number
   /** Route 53 allows 5 requests a second per account; requests wait their turn (Infinity: no pacing, for tests). */
   requestsPerSecond?: number
+  /** This machine's DNS resolver for a profile's names, to compare with TestDNSAnswer (none for the sandbox: its names are not public). */
+  resolverFor?: (profileId: string) => ((name: string, type: string) => Promise<string[]>) | undefined
 }
 
 /** One pacer per client (a client per profile), added once however many modules use it. */
@@ -241,6 +243,10 @@ export function createRoute53Module(deps: Route53ModuleDeps): ModuleOf<'route53'
           recordName = canonicalName(name)
           return client.send(new TestDNSAnswerCommand({ HostedZoneId: zoneId, RecordName: recordName, RecordType: type as RRType }))
         })
+        const zone = await call(profileId, (client) => zoneOf(client, zoneId))
+        // Only a public zone's names can be looked up from here (a private zone answers inside its VPCs only).
+        const resolve = deps.resolverFor?.(profileId)
+        const resolver = resolve && !zone.privateZone ? await lookUp(resolve, recordName, type) : undefined
         return {
           nameserver: out.Nameserver ?? '',
           recordName: out.RecordName ?? recordName,
@@ -248,6 +254,7 @@ export function createRoute53Module(deps: Route53ModuleDeps): ModuleOf<'route53'
           responseCode: out.ResponseCode ?? '',
           protocol: out.Protocol ?? '',
           answers: out.RecordData ?? [],
+          ...(resolver ? { resolver } : {}),
         }
       },
 
@@ -286,6 +293,30 @@ function editProblems(zoneName: string, edit: RecordEdit): string[] {
     problems.push(...checkRecordSet(zoneName, set).problems.map((p) => `${set.Name} ${set.Type} ${p.field}: ${p.message}`))
   }
   return problems
+}
+
+/** The resolver's answer, or why there is none (NXDOMAIN, no answer, unreachable), within 3 s. */
+async function lookUp(resolve: (name: string, type: string) => Promise<string[]>, name: string, type: string) {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error('no answer within 3 s'), { code: 'ETIMEOUT' })), 3_000)
+  })
+  try {
+    return { answers: await Promise.race([resolve(name.replace(/\\052/g, '*'), type), timeout]) }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const problem =
+      code === 'ENOTFOUND'
+        ? 'the name does not exist for this machine’s resolver (NXDOMAIN): the zone may not be delegated to Route 53'
+        : code === 'ENODATA'
+          ? 'the resolver has the name but no record of this type'
+          : code === 'ETIMEOUT' || code === 'ECONNREFUSED' || code === 'ESERVFAIL'
+            ? `this machine’s resolver could not be asked (${code}); offline or behind a VPN?`
+            : `the lookup failed: ${(error as Error).message}`
+    return { problem }
+  } finally {
+    clearTimeout(timer)
+  }
 }
 
 function refuseUnconfirmed(plan: ChangePlan, confirmCount: number | undefined, split: boolean): void {

@@ -125,6 +125,7 @@ export default {
       nameserver: 'Name server',
       answers: 'Answer',
       none: 'No records in the answer',
+      resolver: 'This machine’s resolver',
       hint: 'Route 53’s TestDNSAnswer: what its name servers answer now, as seen from AWS.',
     },
   },

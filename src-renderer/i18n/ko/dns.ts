@@ -122,6 +122,7 @@ const ko: typeof en = {
       nameserver: '네임서버',
       answers: '응답',
       none: '응답에 레코드가 없습니다',
+      resolver: '이 컴퓨터의 리졸버',
       hint: 'Route 53 TestDNSAnswer: AWS에서 본, 지금 네임서버가 내놓는 응답입니다.',
     },
   },

@@ -18,7 +18,14 @@ import { SnapshotStore } from '../../../src-main/offline/snapshot-store'
 import { createRoute53Module } from '../../../src-main/route53/handlers'
 import { parseZoneFile } from '../../../src-main/route53/zonefile/parse'
 import { createRouter } from '../../../src-main/router'
-import { DEMO_ZONE_ID, DEMO_ZONE_NAME, SCALE_ZONE_ID, SCALE_ZONE_RECORD_SETS } from '../../../src-main/sandbox/route53/seed'
+import {
+  DEMO_ZONE_ID,
+  DEMO_ZONE_NAME,
+  PRIVATE_ZONE_ID,
+  PRIVATE_ZONE_NAME,
+  SCALE_ZONE_ID,
+  SCALE_ZONE_RECORD_SETS,
+} from '../../../src-main/sandbox/route53/seed'
 import { manualTimers } from '../../helpers/manual-timers'
 import { startRoute53, type Route53Harness } from '../sandbox/route53/harness'
 
@@ -29,7 +36,9 @@ let events: AppEvent[]
 let timers: ReturnType<typeof manualTimers>
 let modules: Array<{ close?(): void | Promise<void> }>
 
-async function app(options: { requestsPerSecond?: number } = { requestsPerSecond: Infinity }) {
+async function app(
+  options: Pick<Parameters<typeof createRoute53Module>[0], 'requestsPerSecond' | 'resolverFor'> = { requestsPerSecond: Infinity },
+) {
   const snapshots = await SnapshotStore.open({ dir: join(dataDir, 'snapshots'), maxBytes: 16 << 20 })
   const connectivity = new ConnectivityMonitor({ probe: async () => 'online', onChange: () => {} })
   const watchers = new Watchers({ emit: (event) => events.push(event), setTimer: timers.setTimer })
@@ -465,6 +474,34 @@ describe('BIND files', () => {
 })
 
 describe('checking an answer', () => {
+  it('puts this machine’s resolver beside Route 53’s answer, says why it has none, and skips private zones', async () => {
+    const asked: string[] = []
+    const resolve = async (name: string, type: string) => {
+      asked.push(`${name} ${type}`)
+      if (name.startsWith('mx1.')) return ['192.0.2.25']
+      throw Object.assign(new Error(`queryA ENOTFOUND ${name}`), { code: 'ENOTFOUND' })
+    }
+    const call = await app({ requestsPerSecond: Infinity, resolverFor: (id) => (id === profileId ? resolve : undefined) })
+    const found = await ok(
+      call<{ resolver?: unknown }>('testAnswer', { profileId, zoneId: DEMO_ZONE_ID, name: 'mx1.haneul-demo.example', type: 'A' }),
+    )
+    expect(found.resolver).toEqual({ answers: ['192.0.2.25'] })
+    const missing = await ok(
+      call<{ resolver?: { problem?: string } }>('testAnswer', {
+        profileId,
+        zoneId: DEMO_ZONE_ID,
+        name: 'nope.haneul-demo.example',
+        type: 'A',
+      }),
+    )
+    expect(missing.resolver?.problem).toMatch(/does not exist for this machine’s resolver \(NXDOMAIN\)/)
+    const inPrivate = await ok(
+      call<{ resolver?: unknown }>('testAnswer', { profileId, zoneId: PRIVATE_ZONE_ID, name: `db.${PRIVATE_ZONE_NAME}`, type: 'A' }),
+    )
+    expect(inPrivate.resolver).toBeUndefined()
+    expect(asked).toEqual([`mx1.${DEMO_ZONE_NAME} A`, `nope.${DEMO_ZONE_NAME} A`])
+  })
+
   it('asks Route 53 what it answers for a name (aliases resolved)', async () => {
     const call = await app()
     const answer = await ok(
