@@ -7,7 +7,6 @@
  */
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, triggerRef } from 'vue'
-import type { DistributionSummary } from '../../src-main/api/cloudfront'
 import type { WatchSnapshot } from '../../src-main/api/jobs'
 import type { ChangePlan, RecordEdit, RecordRow, RecordSet, ZoneSummary } from '../../src-main/api/route53'
 import { api, isCode, messageOf } from '../api'
@@ -31,11 +30,6 @@ export interface TrackedChange {
   state: WatchSnapshot['state']
   error?: string
 }
-
-type DistributionList = { distributions: Array<Pick<DistributionSummary, 'id' | 'domainName' | 'aliases'>> }
-/** The CloudFront part of the bridge, when this build has it (the CloudFront section lands on its own). */
-const cloudfrontApi = () =>
-  (api as unknown as { cloudfront?: { listDistributions(input: { profileId: string }): Promise<DistributionList> } }).cloudfront
 
 export const useRoute53Store = defineStore('route53', () => {
   /** Hosted zones of the active profile, with the time of their snapshot when shown from one. */
@@ -399,10 +393,8 @@ export const useRoute53Store = defineStore('route53', () => {
     const profile = profileId()
     const [checks, dists, bucketList] = await Promise.all([
       api.route53.listHealthChecks({ profileId: profile }).catch(() => undefined),
-      // CloudFront and S3 may be unreachable for this profile (or CloudFront not in this build): the pickers then offer typing.
-      cloudfrontApi()
-        ?.listDistributions({ profileId: profile })
-        .catch(() => undefined),
+      // CloudFront and S3 may be unreachable for this profile: the pickers then offer typing.
+      api.cloudfront.listDistributions({ profileId: profile }).catch(() => undefined),
       api.s3.listBuckets({ profileId: profile }).catch(() => undefined),
     ])
     if (checks) healthChecks.value = checks.healthChecks
