@@ -5,6 +5,7 @@
  * escaped and other special bytes as `\ooo` octal; a whole value is ≤ 4,000 characters.
  */
 import { isIPv4, isIPv6 } from 'node:net'
+import { recordTypes } from '../../api/route53'
 
 export class ValueError extends Error {
   constructor(
@@ -203,25 +204,8 @@ export function checkValue(type: string, value: string): void {
   }
 }
 
-export const RECORD_TYPES = [
-  'A',
-  'AAAA',
-  'CAA',
-  'CNAME',
-  'DS',
-  'HTTPS',
-  'MX',
-  'NAPTR',
-  'NS',
-  'PTR',
-  'SOA',
-  'SPF',
-  'SRV',
-  'SSHFP',
-  'SVCB',
-  'TLSA',
-  'TXT',
-] as const
+/** The record types Route 53 takes: the contract's list. */
+export const RECORD_TYPES = recordTypes
 export type RecordType = (typeof RECORD_TYPES)[number]
 
 export function isRecordType(type: string): type is RecordType {
