@@ -168,7 +168,7 @@ export async function createCodePipelineModule(deps: CodePipelineModuleDeps): Pr
               ...new Set((state.stageStates ?? []).map((s) => s.latestExecution?.pipelineExecutionId).filter(Boolean)),
             ] as string[]
             const details = (await Promise.all(inStages.map((id) => actionRuns(client, pipeline, id, signal)))).flat(2)
-            const mode = (await listNames(client, signal)).find((p) => p.name === pipeline)?.executionMode ?? 'SUPERSEDED'
+            const mode = declaration.executionMode ?? 'SUPERSEDED'
             return pipelineDetails(profileId, declaration, mode, state, executions, details)
           }),
         ),

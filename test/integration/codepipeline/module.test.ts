@@ -100,6 +100,7 @@ describe('pipelines, flow and history', () => {
   it('shows a pipeline as a flow: actions, transitions, the commit in each stage, the approval without its token', async () => {
     const call = await app()
     const details = await ok(call<PipelineDetails>('pipeline', { profileId, pipeline: SITE_PIPELINE }))
+    expect(details).toMatchObject({ pipelineType: 'V2', executionMode: 'SUPERSEDED' })
     const approval = details.stages.find((s) => s.name === 'Approval')!
     expect(approval.actions[0]).toMatchObject({ category: 'Approval', provider: 'Manual', status: 'InProgress' })
     expect(approval.revisions?.[0]).toMatchObject({ actionName: expect.any(String), revisionId: expect.stringMatching(/^[0-9a-f]{7,40}$/) })
