@@ -243,10 +243,10 @@ export function createRoute53Module(deps: Route53ModuleDeps): ModuleOf<'route53'
           recordName = canonicalName(name)
           return client.send(new TestDNSAnswerCommand({ HostedZoneId: zoneId, RecordName: recordName, RecordType: type as RRType }))
         })
-        const zone = await call(profileId, (client) => zoneOf(client, zoneId))
         // Only a public zone's names can be looked up from here (a private zone answers inside its VPCs only).
         const resolve = deps.resolverFor?.(profileId)
-        const resolver = resolve && !zone.privateZone ? await lookUp(resolve, recordName, type) : undefined
+        const isPublic = resolve && !(await call(profileId, (client) => zoneOf(client, zoneId))).privateZone
+        const resolver = resolve && isPublic ? await lookUp(resolve, recordName, type) : undefined
         return {
           nameserver: out.Nameserver ?? '',
           recordName: out.RecordName ?? recordName,
