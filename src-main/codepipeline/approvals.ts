@@ -36,6 +36,8 @@ type StateFile = z.infer<typeof StateFile>
 
 /** Announced keys kept besides the ones still waiting (so the file stays small). */
 const ANNOUNCED_KEPT = 500
+/** After a restart, the first poll of the watched profiles. */
+const STARTUP_DELAY_MS = 5_000
 const TRANSIENT = new Set(['offline', 'interrupted', 'throttled', 'internal'])
 
 const keyOf = (a: PendingApproval) => [a.profileId, a.pipeline, a.stage, a.action, a.executionId ?? '', a.sinceMs ?? ''].join('\n')
@@ -79,8 +81,10 @@ export class ApprovalWatcher {
     } catch (error) {
       this.deps.log(`codepipeline: the approvals file could not be read (${(error as Error).message}); starting afresh`)
     }
-    for (const [profileId, pipelines] of Object.entries(this.state.watches))
-      if (pipelines !== false) this.startLoop(profileId, pipelines, 0)
+    // The first look waits a little: the app's start-up (window, sandbox, listings) comes first.
+    for (const [profileId, pipelines] of Object.entries(this.state.watches)) {
+      if (pipelines !== false) this.startLoop(profileId, pipelines, STARTUP_DELAY_MS)
+    }
   }
 
   /** Watches all of the profile's pipelines unless the user has chosen otherwise. */

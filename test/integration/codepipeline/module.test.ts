@@ -253,6 +253,8 @@ describe('approvals', () => {
     // "Restart": close the module, open a new one on the same data folder.
     for (const close of closers.splice(0).reverse()) await close()
     call = await app()
+    // The first look after a restart waits for the app's start-up.
+    expect(timers.delays()).toEqual([5_000])
     await poll()
     expect(notifications).toHaveLength(1)
     expect((await ok(call<{ approvals: unknown[] }>('pendingApprovals', {}))).approvals).toHaveLength(1)
