@@ -259,6 +259,7 @@ export function createCloudWatchEmulator(options: CloudWatchEmulatorOptions) {
     version: '1.0',
     credentials: options.credentials,
     unknownKeyCode: 'InvalidClientTokenId',
+    badSignature: { code: 'SignatureDoesNotMatch', status: 403 },
     queryCompatible: {
       namespace: 'com.amazonaws.cloudwatch',
       shapes: {

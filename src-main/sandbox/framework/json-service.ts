@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { CredentialRegistry, SandboxCredential } from '../credentials'
 import { EmulatedError } from './emulated-error'
-import { authenticate, readSmallBody, requestId, send } from './http'
+import { type AuthErrorCodes, authenticate, readSmallBody, requestId, send } from './http'
 
 export type JsonOperation = (input: Record<string, unknown>, caller: SandboxCredential) => unknown
 
@@ -17,6 +17,8 @@ export interface JsonServiceDefinition {
   credentials: CredentialRegistry
   /** What the service calls an unknown access key. Default UnrecognizedClientException. */
   unknownKeyCode?: string
+  /** What the service calls a wrong signature. Default InvalidSignatureException (400). */
+  badSignature?: AuthErrorCodes['badSignature']
   /**
    * For services moved from Query to JSON with `awsQueryCompatible` (CloudWatch): errors carry the old
    * Query code in `x-amzn-query-error: Code;Sender`, and `__type` names the Smithy error shape.
@@ -31,14 +33,17 @@ export function jsonService(definition: JsonServiceDefinition) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const id = requestId()
     try {
-      const caller = authenticate(req, definition.credentials, definition.unknownKeyCode)
+      const body = await readSmallBody(req)
+      const caller = await authenticate(req, body, definition.credentials, {
+        unknownKey: definition.unknownKeyCode ?? 'UnrecognizedClientException',
+        badSignature: definition.badSignature ?? { code: 'InvalidSignatureException', status: 400 },
+      })
       const target = String(req.headers['x-amz-target'] ?? '')
       const [prefix, name] = target.split('.')
       const operation = prefix === definition.targetPrefix && name ? definition.operations[name] : undefined
       if (req.method !== 'POST' || !operation) {
         throw new EmulatedError('UnknownOperationException', `Unknown operation ${target || '(no X-Amz-Target)'}`, 400)
       }
-      const body = await readSmallBody(req)
       let input: Record<string, unknown>
       try {
         input = body.length ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {}

@@ -18,8 +18,12 @@ export function queryService(operations: Record<string, QueryOperation>, credent
     const id = requestId()
     try {
       // STS (the Query service here) calls an unknown key InvalidClientTokenId.
-      const caller = authenticate(req, credentials, 'InvalidClientTokenId')
-      const params = new URLSearchParams((await readSmallBody(req)).toString('utf8'))
+      const body = await readSmallBody(req)
+      const caller = await authenticate(req, body, credentials, {
+        unknownKey: 'InvalidClientTokenId',
+        badSignature: { code: 'SignatureDoesNotMatch', status: 403 },
+      })
+      const params = new URLSearchParams(body.toString('utf8'))
       const action = params.get('Action') ?? ''
       const operation = operations[action]
       if (!operation) throw new EmulatedError('InvalidAction', `Could not find operation ${action}`, 400)

@@ -62,7 +62,11 @@ export function restXmlService(
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const id = requestId()
     try {
-      const caller = authenticate(req, credentials, unknownKeyCode)
+      const raw = await readSmallBody(req)
+      const caller = await authenticate(req, raw, credentials, {
+        unknownKey: unknownKeyCode ?? 'UnrecognizedClientException',
+        badSignature: { code: 'SignatureDoesNotMatch', status: 403 },
+      })
       const url = new URL(req.url ?? '/', 'http://sandbox')
       let params: Record<string, string> | undefined
       const route = compiled.find((candidate) => {
@@ -73,7 +77,6 @@ export function restXmlService(
         return true
       })
       if (!route || !params) throw new EmulatedError('InvalidAction', `No operation for ${req.method} ${url.pathname}`, 400)
-      const raw = await readSmallBody(req)
       const body = raw.length ? fromXml(raw.toString('utf8')) : undefined
       const reply = await route.handle({ params, query: url.searchParams, headers: req.headers, body, caller })
       const xml = reply.xml ? withNamespace(reply.xml, xmlns) : undefined

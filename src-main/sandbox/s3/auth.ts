@@ -3,11 +3,12 @@
  * key is looked up in the sandbox's CredentialRegistry and the signature recomputed with
  * @smithy/signature-v4 over what AWS would canonicalize.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
+import { timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import { HttpRequest } from '@smithy/protocol-http'
 import { SignatureV4, getSigningKey } from '@smithy/signature-v4'
 import type { CredentialRegistry, SandboxCredential } from '../credentials'
+import { Sha256 } from '../framework/sha256'
 import type { ChunkSigning } from './chunked'
 import { S3Error } from './errors'
 import { percentDecode, uriEncode } from './keys'
@@ -25,27 +26,6 @@ export interface AuthResult {
 
 /** The query as sent: names and values percent-decoded, repeated names kept. */
 export type QueryParams = Array<[name: string, value: string]>
-
-/** SHA-256 in the shape smithy's signer wants (a hash, or an HMAC when given a key). */
-class Sha256 {
-  private readonly hash
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', toBuffer(secret))
-  }
-  update(data: Uint8Array): void {
-    this.hash.update(data)
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.hash.digest()
-  }
-  reset(): void {}
-}
-
-function toBuffer(data: string | ArrayBuffer | ArrayBufferView): Buffer {
-  if (typeof data === 'string') return Buffer.from(data, 'utf8')
-  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength)
-  return Buffer.from(data)
-}
 
 /** AWS's canonical URI for S3: each segment decoded once and re-encoded with only unreserved characters kept. */
 export function canonicalPath(rawPath: string): string {

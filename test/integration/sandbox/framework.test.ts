@@ -117,4 +117,70 @@ describe('sandbox emulation framework', () => {
     // The refused call never reached the operation.
     expect(sts.calls.GetCallerIdentity).toBe(1)
   })
+
+  it('every protocol recomputes the SigV4 signature: a wrong secret or a body changed after signing is refused', async () => {
+    const wrongSecret = { accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: 'not-the-sandbox-secret' }
+    let reached = 0
+    const pipelines = await serve(
+      jsonService({
+        targetPrefix: 'CodePipeline_20150709',
+        version: '1.1',
+        credentials,
+        operations: {
+          GetPipeline: (input) => ({ pipeline: { name: String(input.name), roleArn: 'r', stages: [], version: (reached += 1) } }),
+        },
+      }),
+    )
+    const signedRight = new CodePipelineClient({ endpoint: pipelines, region: 'us-east-1', credentials: good })
+    expect((await signedRight.send(new GetPipelineCommand({ name: '사이트+release' }))).pipeline?.name).toBe('사이트+release')
+    const wrong = await new CodePipelineClient({ endpoint: pipelines, region: 'us-east-1', credentials: wrongSecret })
+      .send(new GetPipelineCommand({ name: 'site-release' }))
+      .catch((e: unknown) => e)
+    expect((wrong as Error).name).toBe('InvalidSignatureException')
+    expect((wrong as Error).message).toMatch(/^The request signature we calculated does not match the signature you provided/)
+
+    // A proxy that rewrites the body after the client signed it: deserialize-step middleware runs after signing.
+    const tampered = new CodePipelineClient({ endpoint: pipelines, region: 'us-east-1', credentials: good })
+    tampered.middlewareStack.add(
+      (next) => async (args) => {
+        const request = args.request as { body: Uint8Array }
+        // Same length, so content-length still holds.
+        request.body = Buffer.from(Buffer.from(request.body).toString('utf8').replace('site-release', 'site-rel3ase'))
+        return next(args)
+      },
+      { step: 'deserialize' },
+    )
+    const changed = await tampered.send(new GetPipelineCommand({ name: 'site-release' })).catch((e: unknown) => e)
+    expect((changed as Error).name).toBe('InvalidSignatureException')
+    expect(reached).toBe(1)
+
+    const zones = await serve(
+      restXmlService(
+        [
+          {
+            method: 'GET',
+            path: '/2013-04-01/hostedzone',
+            handle: () => ({ xml: { ListHostedZonesResponse: { HostedZones: {}, IsTruncated: false, MaxItems: 100 } } }),
+          },
+        ],
+        credentials,
+        'https://route53.amazonaws.com/doc/2013-04-01/',
+      ),
+    )
+    // A query with characters SigV4 must encode (`+`, space, Korean) still verifies when signed right.
+    const listed = await new Route53Client({ endpoint: zones, region: 'us-east-1', credentials: good }).send(
+      new ListHostedZonesCommand({ Marker: '하늘 +%/x', MaxItems: 10 }),
+    )
+    expect(listed.IsTruncated).toBe(false)
+    const xmlWrong = await new Route53Client({ endpoint: zones, region: 'us-east-1', credentials: wrongSecret })
+      .send(new ListHostedZonesCommand({}))
+      .catch((e: unknown) => e)
+    expect((xmlWrong as Error).name).toBe('SignatureDoesNotMatch')
+
+    const sts = await serve(createStsEmulator({ credentials, roles: [], mfaCode: '123456' }).handle)
+    const queryWrong = await new STSClient({ endpoint: sts, region: 'us-east-1', credentials: wrongSecret })
+      .send(new GetCallerIdentityCommand({}))
+      .catch((e: unknown) => e)
+    expect((queryWrong as Error).name).toBe('SignatureDoesNotMatch')
+  })
 })

@@ -17,6 +17,7 @@ import {
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { invalidChangeBatchMessages } from '../../../../src-main/route53/errors'
 import { DEMO_DISTRIBUTION_DOMAIN, DEMO_HEALTH_CHECK_ID } from '../../../../src-main/sandbox/route53/seed'
+import { signedFetch } from '../../../helpers/signed-fetch'
 import { failure, startRoute53, type Route53Harness } from './harness'
 
 let h: Route53Harness
@@ -411,15 +412,8 @@ describe('the wire', () => {
     const set = (name: string, value: string) =>
       `<Change><Action>CREATE</Action><ResourceRecordSet><Name>${name}</Name><Type>A</Type><TTL>60</TTL><ResourceRecords><ResourceRecord><Value>${value}</Value></ResourceRecord></ResourceRecords></ResourceRecordSet></Change>`
     const body = `<?xml version="1.0" encoding="UTF-8"?><ChangeResourceRecordSetsRequest xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><ChangeBatch><Changes>${set('www.changes.example.', '192.0.2.1')}${set('x.changes.example.', '1.2.3')}</Changes></ChangeBatch></ChangeResourceRecordSetsRequest>`
-    // The emulator reads the access key from the Authorization header as AWS does first.
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: {
-        authorization:
-          'AWS4-HMAC-SHA256 Credential=AKIAHANEULSANDBOX001/20261203/us-east-1/route53/aws4_request, SignedHeaders=host, Signature=0',
-      },
-      body,
-    })
+    // Sent by hand to read the raw ErrorResponse, signed with the SDK's signer.
+    const response = await signedFetch(url, { method: 'POST', body }, { service: 'route53', region: 'us-east-1' })
     expect(response.status).toBe(400)
     const xml = await response.text()
     expect(xml).toContain(
