@@ -1,7 +1,9 @@
 /**
- * Small app settings that main owns (the active profile, for now), kept in one JSON file written
- * crash-safely and validated when read: a damaged file falls back to defaults instead of stopping the app.
+ * Small app settings that main owns, kept in one JSON file written crash-safely and validated when read,
+ * field by field: a field that does not validate falls back to its default and the others are kept, and
+ * a damaged file is copied aside before anything overwrites it, so a hand edit gone wrong loses nothing.
  */
+import { copyFile } from 'node:fs/promises'
 import { z } from 'zod'
 import { readJsonFile, writeFileAtomic } from './atomic-file'
 
@@ -44,15 +46,24 @@ export class SettingsStore {
   private current: Settings = {}
   private writing: Promise<void> = Promise.resolve()
 
-  constructor(private readonly path: string) {}
+  constructor(
+    private readonly path: string,
+    private readonly log: (message: string) => void = (message) => console.warn(message),
+    private readonly nowMs: () => number = Date.now,
+  ) {}
 
   async load(): Promise<Settings> {
+    let raw: unknown
     try {
-      const parsed = Settings.safeParse(await readJsonFile(this.path))
-      this.current = parsed.success ? parsed.data : {}
-    } catch {
+      raw = await readJsonFile(this.path)
+    } catch (error) {
+      await this.keepDamaged(`it is not readable JSON (${(error as Error).message})`)
       this.current = {}
+      return this.current
     }
+    const { settings, dropped } = salvageSettings(raw)
+    if (dropped.length) await this.keepDamaged(`${dropped.join('; ')} did not validate and fell back to the default`)
+    this.current = settings
     return this.current
   }
 
@@ -67,4 +78,30 @@ export class SettingsStore {
     this.writing = this.writing.catch(() => {}).then(() => writeFileAtomic(this.path, snapshot))
     return this.writing
   }
+
+  private async keepDamaged(why: string): Promise<void> {
+    const aside = `${this.path}.damaged-${this.nowMs()}`
+    try {
+      await copyFile(this.path, aside)
+      this.log(`Settings: ${why}; the file as it was is kept in ${aside}.`)
+    } catch (error) {
+      this.log(`Settings: ${why}; the file could not be copied aside (${(error as Error).message}).`)
+    }
+  }
+}
+
+/** The valid fields of a settings document, and a line for each field that was dropped. */
+export function salvageSettings(raw: unknown): { settings: Settings; dropped: string[] } {
+  if (raw === undefined) return { settings: {}, dropped: [] }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { settings: {}, dropped: ['the whole file (not an object)'] }
+  const settings: Record<string, unknown> = {}
+  const dropped: string[] = []
+  for (const [name, field] of Object.entries(Settings.shape)) {
+    const value = (raw as Record<string, unknown>)[name]
+    if (value === undefined) continue
+    const parsed = (field as z.ZodType).safeParse(value)
+    if (parsed.success) settings[name] = parsed.data
+    else dropped.push(`"${name}" (${parsed.error.issues[0]?.message ?? 'invalid'})`)
+  }
+  return { settings: settings as Settings, dropped }
 }
