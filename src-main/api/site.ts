@@ -154,7 +154,9 @@ export const SiteMap = z.object({
   hitRatio: z.object({ percent: z.number(), atMs: TimestampMs, periodSeconds: z.number().int().positive() }).optional(),
   findings: z.array(Finding),
   /** Parts that could not be read (denied, offline, no metrics): named, never silently blank. */
-  unavailable: z.array(z.object({ part: z.enum(['records', 'distribution', 'bucket', 'logs', 'pipelines', 'costs', 'hitRatio']), message: z.string() })),
+  unavailable: z.array(
+    z.object({ part: z.enum(['records', 'distribution', 'bucket', 'logs', 'pipelines', 'costs', 'hitRatio']), message: z.string() }),
+  ),
   discoveredAtMs: TimestampMs,
   /** Served from the last snapshot (offline, or asked): when it was taken. */
   cachedAtMs: TimestampMs.optional(),
@@ -181,7 +183,9 @@ export const siteApi = {
   domains: operation({
     input: z.object({ profileId: ProfileId, source: ListingSource }).strict(),
     output: z.object({
-      domains: z.array(z.object({ domain: z.string(), displayDomain: z.string(), zoneId: z.string(), points: z.enum(['cloudfront', 's3-website']) })),
+      domains: z.array(
+        z.object({ domain: z.string(), displayDomain: z.string(), zoneId: z.string(), points: z.enum(['cloudfront', 's3-website']) }),
+      ),
       /** Zones read only in part (very large ones): their later names are not listed. */
       partialZones: z.array(z.string()),
       cachedAtMs: TimestampMs.optional(),
@@ -196,7 +200,9 @@ export const siteApi = {
   }),
   /** Applies a planned fix; refused (`conflict`) when what it changes moved since the plan. */
   applyFix: operation({
-    input: z.object({ profileId: ProfileId, planId: z.string().uuid('planId must be the id planFix returned'), confirm: z.literal(true) }).strict(),
+    input: z
+      .object({ profileId: ProfileId, planId: z.string().uuid('planId must be the id planFix returned'), confirm: z.literal(true) })
+      .strict(),
     output: z.object({ applied: z.literal(true), summary: z.string() }),
   }),
 }

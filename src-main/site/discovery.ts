@@ -36,7 +36,11 @@ export interface SiteReads {
   /** The bucket policy's text; undefined when the bucket has none. */
   bucketPolicy(profileId: string, bucket: string, region: string | undefined, signal: AbortSignal): Promise<string | undefined>
   /** Every configuration value of every action of the pipeline, by stage and action (never leaves main). */
-  actionConfigurations(profileId: string, pipeline: string, signal: AbortSignal): Promise<Array<{ stage: string; action: string; values: string[] }>>
+  actionConfigurations(
+    profileId: string,
+    pipeline: string,
+    signal: AbortSignal,
+  ): Promise<Array<{ stage: string; action: string; values: string[] }>>
 }
 
 const ADDRESS_TYPES = new Set(['A', 'AAAA', 'CNAME'])
@@ -71,7 +75,11 @@ export interface DiscoverOptions {
 }
 
 /** The map and whether any part of it came from another module's snapshot (then it is not the live picture). */
-export async function discover(services: SiteServices, reads: SiteReads, options: DiscoverOptions): Promise<{ map: SiteMap; fromSnapshots: boolean }> {
+export async function discover(
+  services: SiteServices,
+  reads: SiteReads,
+  options: DiscoverOptions,
+): Promise<{ map: SiteMap; fromSnapshots: boolean }> {
   const { profileId, source, context } = options
   const { signal } = context
   const name = canonicalName(options.domain)
@@ -82,8 +90,15 @@ export async function discover(services: SiteServices, reads: SiteReads, options
   }
   const findings: Finding[] = []
   const unavailable: SiteMap['unavailable'] = []
-  const find = (code: FindingCode, severity: Finding['severity'], link: Finding['link'], subject: string, message: string, params: Record<string, string> = {}, fix?: Finding['fix']) =>
-    findings.push({ code, severity, link, subject, message, params, ...(fix ? { fix } : {}) })
+  const find = (
+    code: FindingCode,
+    severity: Finding['severity'],
+    link: Finding['link'],
+    subject: string,
+    message: string,
+    params: Record<string, string> = {},
+    fix?: Finding['fix'],
+  ) => findings.push({ code, severity, link, subject, message, params, ...(fix ? { fix } : {}) })
   const map: SiteMap = {
     domain: name,
     displayDomain: displayName(name).replace(/\.$/, ''),
@@ -236,20 +251,19 @@ export async function discover(services: SiteServices, reads: SiteReads, options
 
     // ---- origins ----
     const byOrigin = new Map<string, string[]>()
-    for (const behavior of details.behaviors) byOrigin.set(behavior.targetOriginId, [...(byOrigin.get(behavior.targetOriginId) ?? []), behavior.pathPattern])
+    for (const behavior of details.behaviors)
+      byOrigin.set(behavior.targetOriginId, [...(byOrigin.get(behavior.targetOriginId) ?? []), behavior.pathPattern])
     const defaultOriginId = details.behaviors.find((b) => b.pathPattern === '*')?.targetOriginId ?? details.origins[0]?.id
-    map.origins = details.origins.map(
-      (origin): SiteOrigin => ({
-        id: origin.id,
-        domainName: origin.domainName,
-        kind: origin.kind,
-        ...(origin.bucket ? { bucket: origin.bucket } : {}),
-        originPath: origin.originPath,
-        access: origin.access,
-        isDefault: origin.id === defaultOriginId,
-        pathPatterns: byOrigin.get(origin.id) ?? [],
-      }),
-    )
+    map.origins = details.origins.map((origin): SiteOrigin => ({
+      id: origin.id,
+      domainName: origin.domainName,
+      kind: origin.kind,
+      ...(origin.bucket ? { bucket: origin.bucket } : {}),
+      originPath: origin.originPath,
+      access: origin.access,
+      isDefault: origin.id === defaultOriginId,
+      pathPatterns: byOrigin.get(origin.id) ?? [],
+    }))
     if (details.origins.length > 1) {
       find(
         'several-origins',
@@ -346,7 +360,9 @@ export async function discover(services: SiteServices, reads: SiteReads, options
   }
   if (details) {
     try {
-      const metrics = note(await services.cloudfront.metrics({ profileId, distributionId: details.id, range: { last: '24h' }, source }, context))
+      const metrics = note(
+        await services.cloudfront.metrics({ profileId, distributionId: details.id, range: { last: '24h' }, source }, context),
+      )
       const points = metrics.series.find((s) => s.metric === 'CacheHitRate')?.points ?? []
       const last = points[points.length - 1]
       if (last) map.hitRatio = { percent: last[1], atMs: last[0], periodSeconds: metrics.periodSeconds }
@@ -372,7 +388,12 @@ export async function discover(services: SiteServices, reads: SiteReads, options
   }
   return { map, fromSnapshots }
 
-  async function checkBucketPolicy(bucket: NonNullable<SiteMap['bucket']>, distribution: DistributionDetails | undefined, originAccess: OriginAccess | undefined, domain: string) {
+  async function checkBucketPolicy(
+    bucket: NonNullable<SiteMap['bucket']>,
+    distribution: DistributionDetails | undefined,
+    originAccess: OriginAccess | undefined,
+    domain: string,
+  ) {
     let text: string | undefined
     try {
       text = await reads.bucketPolicy(profileId, bucket.name, bucket.region, signal)
@@ -458,7 +479,11 @@ export async function discover(services: SiteServices, reads: SiteReads, options
     }
   }
 
-  async function pipelinesOf(bucket: string | undefined, distributionId: string | undefined, servedPrefix: string): Promise<SitePipeline[]> {
+  async function pipelinesOf(
+    bucket: string | undefined,
+    distributionId: string | undefined,
+    servedPrefix: string,
+  ): Promise<SitePipeline[]> {
     const { pipelines } = note(await services.codepipeline.listPipelines({ profileId, source }, context))
     const found: SitePipeline[] = []
     for (const listed of pipelines) {
@@ -469,14 +494,16 @@ export async function discover(services: SiteServices, reads: SiteReads, options
           if (action.category !== 'Deploy' || action.provider !== 'S3' || !bucket || action.configuration.BucketName !== bucket) continue
           const objectKey = (action.configuration.ObjectKey ?? '').replace(/^\/+/, '')
           // Extract=true writes the artifact's files under ObjectKey as a folder; otherwise ObjectKey is one object.
-          const prefix = action.configuration.Extract === 'false' ? objectKey : objectKey && !objectKey.endsWith('/') ? `${objectKey}/` : objectKey
+          const prefix =
+            action.configuration.Extract === 'false' ? objectKey : objectKey && !objectKey.endsWith('/') ? `${objectKey}/` : objectKey
           deploys.push({ stage: stage.name, action: action.name, bucket, prefix, served: prefix.startsWith(servedPrefix) })
         }
       }
       const invalidates: SitePipeline['invalidates'] = []
       if (distributionId && source === 'network') {
         for (const action of await reads.actionConfigurations(profileId, listed.name, signal)) {
-          if (action.values.some((value) => value.includes(distributionId))) invalidates.push({ stage: action.stage, action: action.action })
+          if (action.values.some((value) => value.includes(distributionId)))
+            invalidates.push({ stage: action.stage, action: action.action })
         }
       }
       if (!deploys.length && !invalidates.length) continue

@@ -29,7 +29,17 @@ const PLAN_TTL_MS = 15 * 60_000
 const DOMAIN_SCAN_PAGES = 10
 
 type StoredPlan =
-  | { kind: 'policy'; fix: FixKind; profileId: string; bucket: string; region?: string; before?: string; after?: string; summary: string; expiresAtMs: number }
+  | {
+      kind: 'policy'
+      fix: FixKind
+      profileId: string
+      bucket: string
+      region?: string
+      before?: string
+      after?: string
+      summary: string
+      expiresAtMs: number
+    }
   | { kind: 'enable'; fix: FixKind; profileId: string; distributionId: string; etag: string; summary: string; expiresAtMs: number }
 
 export function createSiteModule(deps: SiteModuleDeps): ModuleOf<'site'> {
@@ -42,7 +52,8 @@ export function createSiteModule(deps: SiteModuleDeps): ModuleOf<'site'> {
     try {
       return canonicalName(domain)
     } catch (error) {
-      if (error instanceof NameError) throw new HaneulError('bad-request', `"${domain.slice(0, 100)}" is not a domain name: ${error.message}`)
+      if (error instanceof NameError)
+        throw new HaneulError('bad-request', `"${domain.slice(0, 100)}" is not a domain name: ${error.message}`)
       throw error
     }
   }
@@ -84,7 +95,8 @@ export function createSiteModule(deps: SiteModuleDeps): ModuleOf<'site'> {
 
   async function planFor(profileId: string, domain: string, code: FindingCode, subject: string, context: CallContext): Promise<FixPlan> {
     const map = await siteMap(profileId, domain, 'network', context)
-    if (map.cachedAtMs !== undefined) throw new HaneulError('offline', 'A fix is planned from the live state, and the network is gone.', true)
+    if (map.cachedAtMs !== undefined)
+      throw new HaneulError('offline', 'A fix is planned from the live state, and the network is gone.', true)
     const finding = map.findings.find((f) => f.code === code && f.subject === subject)
     if (!finding) throw new HaneulError('not-found', `${subject} no longer has that problem (${code}): reload the site map.`)
     if (!finding.fix) throw new HaneulError('unsupported', `Haneul has no safe fix for ${code}; the finding says what to change.`)
@@ -98,15 +110,25 @@ export function createSiteModule(deps: SiteModuleDeps): ModuleOf<'site'> {
     switch (finding.fix) {
       case 'allow-distribution-in-policy':
       case 'remove-public-statements': {
-        if (!bucket || !distribution) throw new HaneulError('conflict', 'The site map has no bucket behind a distribution any more: reload it.')
+        if (!bucket || !distribution)
+          throw new HaneulError('conflict', 'The site map has no bucket behind a distribution any more: reload it.')
         const current = await reads.bucketPolicy(profileId, bucket.name, bucket.region, context.signal)
         const origin = map.origins.find((o) => o.isDefault)
-        const details = (await deps.services().cloudfront.distribution({ profileId, distributionId: distribution.id, source: 'network' }, context)).distribution
+        const details = (
+          await deps.services().cloudfront.distribution({ profileId, distributionId: distribution.id, source: 'network' }, context)
+        ).distribution
         const access = details.origins.find((o) => o.id === origin?.id)
         let next: string | undefined
         if (finding.fix === 'allow-distribution-in-policy') {
-          if (!access || access.access === 'public') throw new HaneulError('conflict', 'The origin no longer uses origin access control or an identity: reload the site map.')
-          next = withDistributionAllowed(current, bucket.name, bucket.keyPrefix, { kind: access.access, accessId: access.accessId }, details.arn)
+          if (!access || access.access === 'public')
+            throw new HaneulError('conflict', 'The origin no longer uses origin access control or an identity: reload the site map.')
+          next = withDistributionAllowed(
+            current,
+            bucket.name,
+            bucket.keyPrefix,
+            { kind: access.access, accessId: access.accessId },
+            details.arn,
+          )
         } else {
           if (current === undefined) throw new HaneulError('conflict', `${bucket.name} has no bucket policy any more: reload the site map.`)
           next = withoutPublicStatements(current)
@@ -119,12 +141,24 @@ export function createSiteModule(deps: SiteModuleDeps): ModuleOf<'site'> {
             : next === undefined
               ? `Delete the bucket policy of ${bucket.name}: its only statements let anyone read the objects.`
               : `Remove the statements of ${bucket.name}'s bucket policy that let anyone read the objects; the others stay.`
-        stored = { kind: 'policy', fix: finding.fix, profileId, bucket: bucket.name, region: bucket.region, before: current, after: next, summary, expiresAtMs }
+        stored = {
+          kind: 'policy',
+          fix: finding.fix,
+          profileId,
+          bucket: bucket.name,
+          region: bucket.region,
+          before: current,
+          after: next,
+          summary,
+          expiresAtMs,
+        }
         break
       }
       case 'enable-distribution': {
         if (!distribution) throw new HaneulError('conflict', 'The site map has no distribution any more: reload it.')
-        const details = (await deps.services().cloudfront.distribution({ profileId, distributionId: distribution.id, source: 'network' }, context)).distribution
+        const details = (
+          await deps.services().cloudfront.distribution({ profileId, distributionId: distribution.id, source: 'network' }, context)
+        ).distribution
         before = `${details.id}: Enabled = ${details.enabled}`
         after = `${details.id}: Enabled = true`
         stored = {
@@ -170,8 +204,17 @@ export function createSiteModule(deps: SiteModuleDeps): ModuleOf<'site'> {
         const byName = new Map<string, 'cloudfront' | 's3-website'>()
         for (const row of rows) {
           if (!['A', 'AAAA', 'CNAME'].includes(row.set.Type)) continue
-          const target = (row.set.AliasTarget?.DNSName ?? (row.set.Type === 'CNAME' ? row.set.ResourceRecords?.[0]?.Value : '') ?? '').toLowerCase()
-          const points = row.aliasKind === 'cloudfront' || /\.cloudfront\.net\.?$/.test(target) ? 'cloudfront' : row.aliasKind === 's3-website' || /\.s3-website[.-]/.test(target) ? 's3-website' : undefined
+          const target = (
+            row.set.AliasTarget?.DNSName ??
+            (row.set.Type === 'CNAME' ? row.set.ResourceRecords?.[0]?.Value : '') ??
+            ''
+          ).toLowerCase()
+          const points =
+            row.aliasKind === 'cloudfront' || /\.cloudfront\.net\.?$/.test(target)
+              ? 'cloudfront'
+              : row.aliasKind === 's3-website' || /\.s3-website[.-]/.test(target)
+                ? 's3-website'
+                : undefined
           if (points) byName.set(row.set.Name, points)
         }
         // Aliases to another record of the zone (www → apex) lead where that record leads.
@@ -180,7 +223,8 @@ export function createSiteModule(deps: SiteModuleDeps): ModuleOf<'site'> {
           const to = byName.get(canonicalName(row.set.AliasTarget?.DNSName ?? '.'))
           if (to) byName.set(row.set.Name, to)
         }
-        for (const [name, points] of byName) domains.push({ domain: name, displayDomain: displayName(name).replace(/\.$/, ''), zoneId: zone.id, points })
+        for (const [name, points] of byName)
+          domains.push({ domain: name, displayDomain: displayName(name).replace(/\.$/, ''), zoneId: zone.id, points })
       }
       const value = { domains, partialZones }
       if (!fromSnapshots) void save(profileId, 'domains', value)
@@ -192,17 +236,25 @@ export function createSiteModule(deps: SiteModuleDeps): ModuleOf<'site'> {
       const plan = plans.get(planId)
       if (!plan || plan.profileId !== profileId || plan.expiresAtMs <= nowMs()) {
         plans.delete(planId)
-        throw new HaneulError('not-found', 'That fix plan is gone (applied, expired after 15 minutes, or made before a restart): plan it again.')
+        throw new HaneulError(
+          'not-found',
+          'That fix plan is gone (applied, expired after 15 minutes, or made before a restart): plan it again.',
+        )
       }
       plans.delete(planId)
       if (plan.kind === 'policy') {
         const now = await reads.bucketPolicy(profileId, plan.bucket, plan.region, context.signal)
         if (now !== plan.before) {
-          throw new HaneulError('conflict', `The bucket policy of ${plan.bucket} changed since the fix was planned; nothing was changed. Plan the fix again.`)
+          throw new HaneulError(
+            'conflict',
+            `The bucket policy of ${plan.bucket} changed since the fix was planned; nothing was changed. Plan the fix again.`,
+          )
         }
         await reads.putBucketPolicy(profileId, plan.bucket, plan.region, plan.after)
       } else {
-        await deps.services().cloudfront.setDistributionEnabled({ profileId, distributionId: plan.distributionId, enabled: true, etag: plan.etag }, context)
+        await deps
+          .services()
+          .cloudfront.setDistributionEnabled({ profileId, distributionId: plan.distributionId, enabled: true, etag: plan.etag }, context)
       }
       return { applied: true as const, summary: plan.summary }
     },

@@ -36,11 +36,18 @@ export function parsePolicy(text: string): PolicyDocument | undefined {
 
 /** IAM's wildcard match: `*` any run of characters, `?` one. */
 function wildcardMatch(pattern: string, value: string): boolean {
-  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's')
+  const regex = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    's',
+  )
   return regex.test(value)
 }
 
-const readsObjects = (statement: Statement) => asList(statement.Action).some((action) => typeof action === 'string' && wildcardMatch(action.toLowerCase(), 's3:getobject'))
+const readsObjects = (statement: Statement) =>
+  asList(statement.Action).some((action) => typeof action === 'string' && wildcardMatch(action.toLowerCase(), 's3:getobject'))
 
 /** Whether the statement's resources cover an object key under `keyPrefix` of the bucket. */
 function coversKeys(statement: Statement, bucket: string, keyPrefix: string): boolean {
@@ -68,7 +75,8 @@ function sourceArnCondition(statement: Statement): { present: boolean; values: s
     for (const [key, value] of Object.entries(block as Record<string, unknown>)) {
       if (key.toLowerCase() !== 'aws:sourcearn') continue
       present = true
-      if (/^(StringEquals|StringLike|ArnEquals|ArnLike)$/.test(operator)) values.push(...asList(value).filter((v): v is string => typeof v === 'string'))
+      if (/^(StringEquals|StringLike|ArnEquals|ArnLike)$/.test(operator))
+        values.push(...asList(value).filter((v): v is string => typeof v === 'string'))
     }
   }
   return { present, values }
@@ -78,7 +86,8 @@ const oaiArn = (id: string) => `arn:aws:iam::cloudfront:user/CloudFront Origin A
 
 function namesDistribution(statement: Statement, access: OriginAccess, distributionArn: string): boolean {
   const principals = principalsOf(statement)
-  if (access.kind === 'origin-access-identity') return principals.aws.some((p) => access.accessId !== undefined && p === oaiArn(access.accessId))
+  if (access.kind === 'origin-access-identity')
+    return principals.aws.some((p) => access.accessId !== undefined && p === oaiArn(access.accessId))
   if (!principals.services.includes('cloudfront.amazonaws.com')) return false
   const condition = sourceArnCondition(statement)
   return !condition.present || condition.values.some((value) => wildcardMatch(value, distributionArn))

@@ -63,17 +63,40 @@ describe('the seeded stack', () => {
       ['A', 'alias', 'cloudfront', site.distribution!.domainName],
       ['AAAA', 'alias', 'cloudfront', site.distribution!.domainName],
     ])
-    expect(site.distribution).toMatchObject({ id: DEMO, enabled: true, defaultRootObject: 'index.html', aliases: ['haneul-demo.example', 'www.haneul-demo.example'] })
+    expect(site.distribution).toMatchObject({
+      id: DEMO,
+      enabled: true,
+      defaultRootObject: 'index.html',
+      aliases: ['haneul-demo.example', 'www.haneul-demo.example'],
+    })
     expect(site.distribution!.errorPages).toEqual([{ errorCode: 404, path: '/404.html' }])
     expect(site.origins).toEqual([
-      expect.objectContaining({ kind: 's3', bucket: SITE, originPath: '', access: 'origin-access-control', isDefault: true, pathPatterns: ['*', '/media/*'] }),
+      expect.objectContaining({
+        kind: 's3',
+        bucket: SITE,
+        originPath: '',
+        access: 'origin-access-control',
+        isDefault: true,
+        pathPatterns: ['*', '/media/*'],
+      }),
     ])
-    expect(site.bucket).toEqual({ name: SITE, exists: true, region: 'us-east-1', endpoint: 'rest', keyPrefix: '', policy: 'allows-distribution', public: false })
+    expect(site.bucket).toEqual({
+      name: SITE,
+      exists: true,
+      region: 'us-east-1',
+      endpoint: 'rest',
+      keyPrefix: '',
+      policy: 'allows-distribution',
+      public: false,
+    })
     expect(site.logBucket).toEqual({ name: 'haneul-demo-logs', prefix: 'cloudfront/', exists: true })
     expect(site.costs!.byClass.map((c) => c.storageClass).sort()).toEqual(
       ['DEEP_ARCHIVE', 'GLACIER', 'GLACIER_IR', 'REDUCED_REDUNDANCY', 'STANDARD', 'STANDARD_IA'].sort(),
     )
-    expect(site.costs!.totalUsd).toBeCloseTo(site.costs!.byClass.reduce((sum, c) => sum + c.usd, 0), 9)
+    expect(site.costs!.totalUsd).toBeCloseTo(
+      site.costs!.byClass.reduce((sum, c) => sum + c.usd, 0),
+      9,
+    )
     expect(site.hitRatio!.percent).toBeGreaterThanOrEqual(0)
     expect(site.hitRatio!.percent).toBeLessThanOrEqual(100)
     const release = site.pipelines.find((p) => p.name === 'site-release')!
@@ -87,7 +110,10 @@ describe('the seeded stack', () => {
     expect(site.unavailable).toEqual([])
     // The seed's only findings: its invalidation in progress and its waiting approval.
     expect(codes(site)).toEqual(['approval-waiting', 'invalidation-in-progress'])
-    expect(only(site, 'approval-waiting')).toMatchObject({ subject: 'site-release', params: { stage: 'Approval', action: 'ReviewStaging' } })
+    expect(only(site, 'approval-waiting')).toMatchObject({
+      subject: 'site-release',
+      params: { stage: 'Approval', action: 'ReviewStaging' },
+    })
     expect(only(site, 'invalidation-in-progress')).toMatchObject({ subject: DEMO, params: { count: '1' } })
   })
 
@@ -120,7 +146,13 @@ describe('bad input', () => {
   it('a domain with no records, or no zone, says so', async () => {
     const missing = await map('nothing.haneul-demo.example')
     expect(missing.findings).toEqual([
-      expect.objectContaining({ code: 'no-records', severity: 'error', link: 'dns', subject: 'nothing.haneul-demo.example', params: { zone: 'haneul-demo.example.' } }),
+      expect.objectContaining({
+        code: 'no-records',
+        severity: 'error',
+        link: 'dns',
+        subject: 'nothing.haneul-demo.example',
+        params: { zone: 'haneul-demo.example.' },
+      }),
     ])
     expect(missing.distribution).toBeUndefined()
     const noZone = await map('elsewhere.example')
@@ -128,10 +160,18 @@ describe('bad input', () => {
   })
 
   it('a record pointing outside AWS is named with its target', async () => {
-    await world.upsertRecords({ Name: 'ext.haneul-demo.example.', Type: 'CNAME', TTL: 300, ResourceRecords: [{ Value: 'shop.example.org.' }] })
+    await world.upsertRecords({
+      Name: 'ext.haneul-demo.example.',
+      Type: 'CNAME',
+      TTL: 300,
+      ResourceRecords: [{ Value: 'shop.example.org.' }],
+    })
     const site = await map('ext.haneul-demo.example')
     expect(site.records).toEqual([expect.objectContaining({ kind: 'cname', points: 'outside', target: 'shop.example.org' })])
-    expect(only(site, 'record-outside-aws')).toMatchObject({ subject: 'ext.haneul-demo.example CNAME', params: { target: 'shop.example.org' } })
+    expect(only(site, 'record-outside-aws')).toMatchObject({
+      subject: 'ext.haneul-demo.example CNAME',
+      params: { target: 'shop.example.org' },
+    })
     expect(site.distribution).toBeUndefined()
   })
 
@@ -187,7 +227,12 @@ describe('each broken link is found and named', () => {
 
   it('a disabled distribution, a name not among its aliases, pipelines deploying where its origin path does not serve — and enabling it', async () => {
     const staging = (await world.cloudfront.send(new GetDistributionCommand({ Id: STAGING }))).Distribution!
-    await world.upsertRecords({ Name: 'preview.haneul-demo.example.', Type: 'CNAME', TTL: 60, ResourceRecords: [{ Value: `${staging.DomainName}.` }] })
+    await world.upsertRecords({
+      Name: 'preview.haneul-demo.example.',
+      Type: 'CNAME',
+      TTL: 60,
+      ResourceRecords: [{ Value: `${staging.DomainName}.` }],
+    })
     const site = await map('preview.haneul-demo.example')
     expect(site.distribution).toMatchObject({ id: STAGING, enabled: false })
     expect(site.bucket).toMatchObject({ name: SITE, endpoint: 'website', keyPrefix: 'staging/' })
@@ -197,7 +242,12 @@ describe('each broken link is found and named', () => {
     expect(notServed.sort()).toEqual(['docs-build/Deploy/PublishDocs', 'site-release/Production/DeployToSite'])
     expect(site.pipelines.find((p) => p.name === 'site-release')!.deploys.find((d) => d.stage === 'Staging')!.served).toBe(true)
 
-    const plan = await world.ok<FixPlan>('site.planFix', { profileId: PROFILE, domain: 'preview.haneul-demo.example', code: 'distribution-disabled', subject: STAGING })
+    const plan = await world.ok<FixPlan>('site.planFix', {
+      profileId: PROFILE,
+      domain: 'preview.haneul-demo.example',
+      code: 'distribution-disabled',
+      subject: STAGING,
+    })
     expect(plan).toMatchObject({ fix: 'enable-distribution', before: `${STAGING}: Enabled = false`, after: `${STAGING}: Enabled = true` })
     // Nothing changed by planning.
     expect((await world.cloudfront.send(new GetDistributionCommand({ Id: STAGING }))).Distribution!.DistributionConfig!.Enabled).toBe(false)
@@ -205,7 +255,10 @@ describe('each broken link is found and named', () => {
     expect((await world.cloudfront.send(new GetDistributionCommand({ Id: STAGING }))).Distribution!.DistributionConfig!.Enabled).toBe(true)
     expect(codes(await map('preview.haneul-demo.example'))).not.toContain('distribution-disabled')
     // A plan is applied once.
-    expect(await world.call('site.applyFix', { profileId: PROFILE, planId: plan.planId, confirm: true })).toMatchObject({ ok: false, error: { code: 'not-found' } })
+    expect(await world.call('site.applyFix', { profileId: PROFILE, planId: plan.planId, confirm: true })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    })
     await world.editDistribution(STAGING, (config) => void (config.Enabled = false))
   })
 
@@ -231,14 +284,24 @@ describe('each broken link is found and named', () => {
       expect(finding).toMatchObject({ subject: SITE, fix: 'allow-distribution-in-policy', params: { access: 'origin-access-control' } })
 
       // The policy changes between plan and apply: refused, nothing written.
-      const stale = await world.ok<FixPlan>('site.planFix', { profileId: PROFILE, domain: 'haneul-demo.example', code: finding.code, subject: SITE })
+      const stale = await world.ok<FixPlan>('site.planFix', {
+        profileId: PROFILE,
+        domain: 'haneul-demo.example',
+        code: finding.code,
+        subject: SITE,
+      })
       const moved = other.replace('AllowCloudFrontServicePrincipalReadOnly', 'SomeoneElse')
       await world.s3.send(new PutBucketPolicyCommand({ Bucket: SITE, Policy: moved }))
       const refused = await world.call('site.applyFix', { profileId: PROFILE, planId: stale.planId, confirm: true })
       expect(refused).toMatchObject({ ok: false, error: { code: 'conflict' } })
       expect(await policyOf()).toBe(moved)
 
-      const plan = await world.ok<FixPlan>('site.planFix', { profileId: PROFILE, domain: 'haneul-demo.example', code: finding.code, subject: SITE })
+      const plan = await world.ok<FixPlan>('site.planFix', {
+        profileId: PROFILE,
+        domain: 'haneul-demo.example',
+        code: finding.code,
+        subject: SITE,
+      })
       expect(plan.before).toContain('E9SOMEOTHER001')
       expect(plan.after).toContain(DEMO_ARN)
       await world.ok('site.applyFix', { profileId: PROFILE, planId: plan.planId, confirm: true })
@@ -253,12 +316,23 @@ describe('each broken link is found and named', () => {
 
   it('a bucket that is public though CloudFront reaches it with OAC: the public statement removed, the OAC one kept', async () => {
     const withPublic = JSON.parse(demoSitePolicy()) as { Statement: unknown[] }
-    withPublic.Statement.push({ Sid: 'PublicRead', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${SITE}/*` })
+    withPublic.Statement.push({
+      Sid: 'PublicRead',
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 's3:GetObject',
+      Resource: `arn:aws:s3:::${SITE}/*`,
+    })
     await withPolicy(JSON.stringify(withPublic), async () => {
       const site = await map('haneul-demo.example')
       expect(site.bucket).toMatchObject({ policy: 'allows-distribution', public: true })
       expect(only(site, 'bucket-public')).toMatchObject({ severity: 'warning', subject: SITE, fix: 'remove-public-statements' })
-      const plan = await world.ok<FixPlan>('site.planFix', { profileId: PROFILE, domain: 'haneul-demo.example', code: 'bucket-public', subject: SITE })
+      const plan = await world.ok<FixPlan>('site.planFix', {
+        profileId: PROFILE,
+        domain: 'haneul-demo.example',
+        code: 'bucket-public',
+        subject: SITE,
+      })
       expect(plan.before).toContain('PublicRead')
       expect(plan.after).not.toContain('PublicRead')
       await world.ok('site.applyFix', { profileId: PROFILE, planId: plan.planId, confirm: true })
@@ -281,7 +355,8 @@ describe('each broken link is found and named', () => {
       expect(only(site, 'default-root-object-missing')).toMatchObject({ severity: 'error', link: 'bucket', subject: 'index.html' })
       expect(only(site, 'error-page-missing')).toMatchObject({ severity: 'warning', subject: '404.html', params: { errorCode: '404' } })
     } finally {
-      for (const { key, body } of saved) await world.s3.send(new PutObjectCommand({ Bucket: SITE, Key: key, Body: body, ContentType: 'text/html' }))
+      for (const { key, body } of saved)
+        await world.s3.send(new PutObjectCommand({ Bucket: SITE, Key: key, Body: body, ContentType: 'text/html' }))
     }
   })
 
@@ -310,7 +385,10 @@ describe('each broken link is found and named', () => {
           'site-release/Production/DeployToSite',
           'site-release/Staging/DeployToStaging',
         ])
-        expect(notServed.find((f) => f.subject === 'site-release/Production/DeployToSite')!.params).toMatchObject({ prefix: '', served: 'live/' })
+        expect(notServed.find((f) => f.subject === 'site-release/Production/DeployToSite')!.params).toMatchObject({
+          prefix: '',
+          served: 'live/',
+        })
         // And with it, the root object is looked for under the origin path.
         expect(only(site, 'default-root-object-missing').subject).toBe('live/index.html')
       },
@@ -318,9 +396,19 @@ describe('each broken link is found and named', () => {
   })
 
   it('a fix is only offered for a finding that exists now', async () => {
-    const reply = await world.call('site.planFix', { profileId: PROFILE, domain: 'haneul-demo.example', code: 'origin-access-denied', subject: SITE })
+    const reply = await world.call('site.planFix', {
+      profileId: PROFILE,
+      domain: 'haneul-demo.example',
+      code: 'origin-access-denied',
+      subject: SITE,
+    })
     expect(reply).toMatchObject({ ok: false, error: { code: 'not-found' } })
-    const noFix = await world.call('site.planFix', { profileId: PROFILE, domain: 'haneul-demo.example', code: 'approval-waiting', subject: 'site-release' })
+    const noFix = await world.call('site.planFix', {
+      profileId: PROFILE,
+      domain: 'haneul-demo.example',
+      code: 'approval-waiting',
+      subject: 'site-release',
+    })
     expect(noFix).toMatchObject({ ok: false, error: { code: 'unsupported' } })
   })
 })
@@ -345,7 +433,9 @@ describe('offline', () => {
       error: { code: 'offline' },
     })
     // Fixes need the live state.
-    expect(await world.call('site.planFix', { profileId: PROFILE, domain: 'haneul-demo.example', code: 'bucket-public', subject: SITE })).toMatchObject({
+    expect(
+      await world.call('site.planFix', { profileId: PROFILE, domain: 'haneul-demo.example', code: 'bucket-public', subject: SITE }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'offline' },
     })

@@ -3,7 +3,12 @@
  * process, every site.* call through the real router, and raw SDK clients on the sandbox's emulators to
  * break the stack on purpose (and to check the server's state without Haneul's code in between).
  */
-import { CloudFrontClient, GetDistributionConfigCommand, UpdateDistributionCommand, type DistributionConfig } from '@aws-sdk/client-cloudfront'
+import {
+  CloudFrontClient,
+  GetDistributionConfigCommand,
+  UpdateDistributionCommand,
+  type DistributionConfig,
+} from '@aws-sdk/client-cloudfront'
 import { ChangeResourceRecordSetsCommand, Route53Client, type ResourceRecordSet } from '@aws-sdk/client-route-53'
 import { S3Client } from '@aws-sdk/client-s3'
 import { expect } from 'vitest'
@@ -31,8 +36,8 @@ export interface SiteWorld {
 }
 
 export async function startSiteWorld(): Promise<SiteWorld> {
-  // The seeded invalidation stays in progress for the whole file; no test waits for it.
-  const harness = await startHarness({ sandboxDelays: { invalidationMs: 6 * 3600_000, deploymentMs: 1000 } })
+  // The seeded invalidation stays in progress for the whole file (the knob's largest value, ~2.8 h); no test waits for it.
+  const harness = await startHarness({ sandboxDelays: { invalidationMs: 9_999_999, deploymentMs: 1000 } })
   const endpoints = harness.services.sandbox.endpoints!
   const credentials = { accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: SANDBOX_SECRET_ACCESS_KEY }
   const s3 = new S3Client({ endpoint: endpoints.s3, region: 'us-east-1', forcePathStyle: true, credentials })
