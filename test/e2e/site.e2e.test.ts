@@ -100,6 +100,8 @@ describe('Site in Chromium', () => {
     expect(await box('bucket').getAttribute('data-state')).toBe('error')
     expect(await box('bucket').textContent()).toContain('policy does not allow CloudFront')
     await app.screenshot('site-problem')
+    await finding.scrollIntoViewIfNeeded()
+    await app.screenshot('site-problem-finding')
 
     await finding.locator('[data-fix="allow-distribution-in-policy"]').click()
     const dialog = page.locator('[data-testid="site-fix-dialog"]')
@@ -134,7 +136,7 @@ describe('Site in Chromium', () => {
     await page.locator('[data-testid="site-refresh"]').click()
     const note = page.locator('[data-testid="site-cache-note"]')
     await note.waitFor()
-    expect(await note.textContent()).toContain('Offline: the map as it was')
+    expect(await note.textContent()).toContain('Offline: showing the map saved')
     expect(await box('distribution').textContent()).toContain(DIST)
     await app.screenshot('site-offline')
   })

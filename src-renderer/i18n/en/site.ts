@@ -12,7 +12,7 @@ export default {
     noSites: 'No record of this profile leads to CloudFront or an S3 website.',
     partial: 'Only the first 3,000 records of {zones} were read.',
     pick: 'Pick a site, or type a domain, to see its whole delivery stack.',
-    cached: 'Offline: the map as it was {age}.',
+    cached: 'Offline: showing the map saved {age}.',
     mapped: 'Checked {age}',
     points: { cloudfront: 'CloudFront', 's3-website': 'S3 website' },
     stackLabel: 'The delivery stack of {domain}',

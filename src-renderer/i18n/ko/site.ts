@@ -14,7 +14,7 @@ const ko: typeof en = {
     noSites: '이 프로필에는 CloudFront나 S3 웹사이트로 이어지는 레코드가 없습니다.',
     partial: '{zones}의 레코드는 처음 3,000개만 읽었습니다.',
     pick: '사이트를 고르거나 도메인을 입력하면 전송 스택 전체를 보여 줍니다.',
-    cached: '오프라인: {age}의 스택입니다.',
+    cached: '오프라인: 저장된 스택({age})을 보여 줍니다.',
     mapped: '{age} 점검',
     points: { cloudfront: 'CloudFront', 's3-website': 'S3 웹사이트' },
     stackLabel: '{domain}의 전송 스택',
