@@ -41,7 +41,9 @@ export function demoSitePolicy(): string {
           Principal: { Service: 'cloudfront.amazonaws.com' },
           Action: 's3:GetObject',
           Resource: `arn:aws:s3:::${SITE_BUCKET}/*`,
-          Condition: { StringEquals: { 'AWS:SourceArn': `arn:aws:cloudfront::${SANDBOX_ACCOUNT_ID}:distribution/${DEMO_DISTRIBUTION_ID}` } },
+          Condition: {
+            StringEquals: { 'AWS:SourceArn': `arn:aws:cloudfront::${SANDBOX_ACCOUNT_ID}:distribution/${DEMO_DISTRIBUTION_ID}` },
+          },
         },
       ],
     },
