@@ -98,6 +98,7 @@ describe('Site in Chromium', () => {
     expect(await finding.getAttribute('data-subject')).toBe(SITE)
     expect(await finding.textContent()).toContain('Bucket policy does not allow CloudFront')
     expect(await box('bucket').getAttribute('data-state')).toBe('error')
+    expect(await page.locator('[data-testid="site-summary"]').textContent()).toContain('1 error(s)')
     expect(await box('bucket').textContent()).toContain('policy does not allow CloudFront')
     await app.screenshot('site-problem')
     await finding.scrollIntoViewIfNeeded()

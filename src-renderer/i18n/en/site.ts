@@ -15,6 +15,7 @@ export default {
     cached: 'Offline: showing the map saved {age}.',
     mapped: 'Checked {age}',
     points: { cloudfront: 'CloudFront', 's3-website': 'S3 website' },
+    summary: { error: '{n} error(s)', warning: '{n} warning(s)', info: '{n} note(s)', ok: 'Every link checks out' },
     stackLabel: 'The delivery stack of {domain}',
     open_: 'Open in {section}',
     box: {

@@ -17,6 +17,7 @@ const ko: typeof en = {
     cached: '오프라인: 저장된 스택({age})을 보여 줍니다.',
     mapped: '{age} 점검',
     points: { cloudfront: 'CloudFront', 's3-website': 'S3 웹사이트' },
+    summary: { error: '오류 {n}건', warning: '경고 {n}건', info: '참고 {n}건', ok: '모든 연결 정상' },
     stackLabel: '{domain}의 전송 스택',
     open_: '{section}에서 열기',
     box: {
