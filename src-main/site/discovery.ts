@@ -55,6 +55,15 @@ function pointsOf(host: string): { points: SiteRecord['points']; bucket?: string
   return { points: 'outside' }
 }
 
+/** A target name in Route 53's form; undefined for one that is not a DNS name (then it is not followed). */
+function routeNameOf(name: string): string | undefined {
+  try {
+    return canonicalName(name)
+  } catch {
+    return undefined
+  }
+}
+
 /** Does a distribution alias (possibly `*.example.com`) cover the name? */
 function aliasCovers(alias: string, name: string): boolean {
   const a = strip(alias)
@@ -126,8 +135,15 @@ export async function discover(
           const target = set.AliasTarget.DNSName ?? ''
           const pointed = pointsOf(target)
           // An alias to another record of the account (www → apex): follow it, once per hop.
-          if (pointed.points === 'outside' && set.AliasTarget.HostedZoneId && zoneIds.has(set.AliasTarget.HostedZoneId) && depth < 4) {
-            const followed = await resolve(canonicalName(target), set.AliasTarget.HostedZoneId, strip(target), depth + 1)
+          const targetName = routeNameOf(target)
+          if (
+            pointed.points === 'outside' &&
+            targetName &&
+            set.AliasTarget.HostedZoneId &&
+            zoneIds.has(set.AliasTarget.HostedZoneId) &&
+            depth < 4
+          ) {
+            const followed = await resolve(targetName, set.AliasTarget.HostedZoneId, strip(target), depth + 1)
             const same = followed.filter((record) => record.type === set.Type)
             if (same.length) {
               out.push(...same)
