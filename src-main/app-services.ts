@@ -30,6 +30,7 @@ import { MfaPrompts } from './profiles/mfa-prompts'
 import { ProfileService, SANDBOX_PROFILE_ID } from './profiles/profile-service'
 import { createRouter, type Handlers, type Router, type ServiceModule } from './router'
 import { createS3Module } from './s3/handlers'
+import { createSiteModule } from './site/handlers'
 import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from './sandbox/credentials'
 import { SandboxHost, type SpawnSandboxWorker } from './sandbox/host'
 import { MiB } from './transfers/config'
@@ -242,6 +243,14 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       snapshots,
       settings,
       emit,
+      log,
+    }),
+    // Composes the modules above through their handlers (read when a call comes, after all are built).
+    site: createSiteModule({
+      services: () => handlers,
+      clients,
+      offline: { route53: offlineFor('route53'), s3: s3Offline, codepipeline: offlineFor('codepipeline') },
+      snapshots,
       log,
     }),
   } satisfies { [S in keyof Handlers]: ServiceModule<Handlers[S]> }

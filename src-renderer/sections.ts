@@ -22,5 +22,5 @@ export const sections: readonly Section[] = [
   { id: 'cloudfront', icon: Globe, route: '/cloudfront', ready: true },
   { id: 'dns', icon: Signpost, route: '/dns', ready: true },
   { id: 'pipelines', icon: Workflow, route: '/pipelines', ready: false },
-  { id: 'site', icon: AppWindow, route: '/site', ready: false },
+  { id: 'site', icon: AppWindow, route: '/site', ready: true },
 ]

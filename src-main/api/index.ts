@@ -10,6 +10,7 @@ import { jobsApi } from './jobs'
 import { profilesApi } from './profiles'
 import { route53Api } from './route53'
 import { s3Api } from './s3'
+import { siteApi } from './site'
 import { transfersApi } from './transfers'
 import type { InputOf, OutputOf, Result } from './contract'
 import type { AppEvent } from './events'
@@ -24,6 +25,7 @@ export const contract = {
   route53: route53Api,
   codepipeline: codepipelineApi,
   costs: costsApi,
+  site: siteApi,
 } as const
 
 export type Contract = typeof contract

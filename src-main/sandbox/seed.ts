@@ -9,6 +9,7 @@ import { join, relative, sep } from 'node:path'
 import { contentTypeFor } from '../core/content-types'
 import { logFilesFor } from './cloudfront/log-files'
 import { seededRandom, TrafficModel } from './cloudfront/traffic'
+import { SANDBOX_ACCOUNT_ID } from './credentials'
 import type { S3Store } from './s3/index'
 
 export const SITE_BUCKET = 'haneul-demo-site'
@@ -27,6 +28,29 @@ export const DEMO_DISTRIBUTION_DOMAIN = distributionDomain(DEMO_DISTRIBUTION_ID)
 export const DEMO_ALIASES = ['haneul-demo.example', 'www.haneul-demo.example']
 /** Where the demo distribution's standard logs go, in LOG_BUCKET. */
 export const DEMO_LOG_PREFIX = 'cloudfront/'
+
+/** The site bucket's policy: only the demo distribution, through its origin access control, reads objects (AWS's OAC example). */
+export function demoSitePolicy(): string {
+  return JSON.stringify(
+    {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'AllowCloudFrontServicePrincipalReadOnly',
+          Effect: 'Allow',
+          Principal: { Service: 'cloudfront.amazonaws.com' },
+          Action: 's3:GetObject',
+          Resource: `arn:aws:s3:::${SITE_BUCKET}/*`,
+          Condition: {
+            StringEquals: { 'AWS:SourceArn': `arn:aws:cloudfront::${SANDBOX_ACCOUNT_ID}:distribution/${DEMO_DISTRIBUTION_ID}` },
+          },
+        },
+      ],
+    },
+    null,
+    2,
+  )
+}
 export const DEMO_TRAFFIC_DAYS = 30
 
 /** The demo distribution's traffic: the 30 days before `seededAtMs` (the hour it was seeded in). */
@@ -67,6 +91,7 @@ export async function seedSandbox(store: S3Store, assetsDir: string, nowMs: () =
   const rand = seededRandom(20261201)
   store.createBucket(SITE_BUCKET, 'us-east-1')
   store.createBucket(LOG_BUCKET, 'us-east-1')
+  store.updateBucket(store.requireBucket(SITE_BUCKET), { policy: demoSitePolicy() })
 
   // Hand-written site files. Keys are NFC whatever the checkout's file system did to the names.
   const siteDir = join(assetsDir, 'site')

@@ -52,14 +52,14 @@ describe('app shell in Chromium', () => {
 
   it('says plainly which sections are coming, and what each will show', async () => {
     const { page } = app
-    for (const section of ['costs', 'pipelines', 'site']) {
+    for (const section of ['costs', 'pipelines']) {
       await page.locator(`nav button[data-section="${section}"]`).click()
       const coming = page.locator(`[data-coming="${section}"]`)
       await expect(coming.locator('h2').textContent()).resolves.toContain('준비 중입니다')
       expect(await coming.locator('li').count()).toBeGreaterThanOrEqual(3)
       expect(await page.locator(`nav button[data-section="${section}"]`).getAttribute('aria-current')).toBe('page')
     }
-    await app.screenshot('shell-ko-coming-site')
+    await app.screenshot('shell-ko-coming-pipelines')
     await page.locator('nav button[data-section="storage"]').click()
     await page.locator('[data-bucket="haneul-demo-site"]').waitFor()
   })

@@ -168,5 +168,13 @@ export function sampleInputs(profileId: string, s3Endpoint: string, run: number)
     'costs.applyLifecycle': [{ ...bucket, planId: noExecution, confirm: true }],
     'costs.restoreLifecycle': [{ ...bucket, planId: noExecution, confirm: true }],
     'costs.prices': [{ region: 'us-east-1' }, { region: 'ap-northeast-2' }],
+    // Site: the demo domain's stack; a fix plan for a finding the seed does not have, and a plan id never given.
+    'site.domains': [{ profileId }, { profileId, source: 'cache' }],
+    'site.map': [
+      { profileId, domain: 'haneul-demo.example' },
+      { profileId, domain: 'nothing-here.example', source: 'cache' },
+    ],
+    'site.planFix': [{ profileId, domain: 'haneul-demo.example', code: 'origin-access-denied', subject: site }],
+    'site.applyFix': [{ profileId, planId: noExecution, confirm: true }],
   }
 }

@@ -105,6 +105,8 @@ export interface BucketRecord {
   /** The PUT's x-amz-transition-default-minimum-object-size (S3's default: all_storage_classes_128K). */
   transitionDefaultMinimumObjectSize?: string
   tags?: Record<string, string>
+  /** The bucket policy document exactly as PutBucketPolicy received it (GetBucketPolicy returns it byte for byte). */
+  policy?: string
 }
 
 export interface UploadRecord {

@@ -1,5 +1,5 @@
 /**
- * Service and bucket operations: ListBuckets, bucket CRUD, location, versioning, lifecycle and tagging.
+ * Service and bucket operations: ListBuckets, bucket CRUD, location, versioning, lifecycle, tagging and policy.
  */
 import { randomBytes } from 'node:crypto'
 import { readSmallBody } from './body'
@@ -216,5 +216,63 @@ export function getBucketTagging(ctx: RequestContext): void {
 export function deleteBucketTagging(ctx: RequestContext): void {
   const state = ctx.bucket()
   ctx.store.updateBucket(state, { tags: undefined })
+  ctx.sendEmpty(204)
+}
+
+/** S3's bucket policy size limit (Amazon S3 user guide, "Bucket policies"). */
+const POLICY_MAX_BYTES = 20 * 1024
+
+/** The checks S3 makes before storing a policy, with S3's MalformedPolicy messages. */
+function policyProblem(text: string, bucket: string): string | undefined {
+  if (Buffer.byteLength(text) > POLICY_MAX_BYTES) return 'Policy exceeds the maximum allowed document size.'
+  let document: unknown
+  try {
+    document = JSON.parse(text)
+  } catch {
+    return "Policies must be valid JSON and the first byte must be '{'"
+  }
+  if (typeof document !== 'object' || document === null || Array.isArray(document) || !text.trimStart().startsWith('{')) {
+    return "Policies must be valid JSON and the first byte must be '{'"
+  }
+  const raw = (document as { Statement?: unknown }).Statement
+  if (raw === undefined) return 'Missing required field Statement'
+  const statements = Array.isArray(raw) ? raw : [raw]
+  if (statements.length === 0) return 'Missing required field Statement'
+  for (const statement of statements as Array<Record<string, unknown>>) {
+    if (typeof statement !== 'object' || statement === null) return 'Statement is not an object'
+    if (statement.Effect !== 'Allow' && statement.Effect !== 'Deny') return 'Invalid effect: ' + String(statement.Effect)
+    if (statement.Principal === undefined && statement.NotPrincipal === undefined) return 'Missing required field Principal'
+    if (statement.Action === undefined && statement.NotAction === undefined) return 'Missing required field Action'
+    const resources = statement.Resource ?? statement.NotResource
+    if (resources === undefined) return 'Missing required field Resource'
+    for (const resource of Array.isArray(resources) ? resources : [resources]) {
+      if (typeof resource !== 'string' || !(resource === `arn:aws:s3:::${bucket}` || resource.startsWith(`arn:aws:s3:::${bucket}/`))) {
+        return 'Policy has invalid resource'
+      }
+    }
+  }
+  return undefined
+}
+
+export async function putBucketPolicy(ctx: RequestContext): Promise<void> {
+  const state = ctx.bucket()
+  const text = (await readSmallBody(ctx)).toString('utf8')
+  const problem = policyProblem(text, state.record.name)
+  if (problem) throw new S3Error('MalformedPolicy', problem)
+  ctx.store.updateBucket(state, { policy: text })
+  ctx.sendEmpty(204)
+}
+
+export function getBucketPolicy(ctx: RequestContext): void {
+  const { record } = ctx.bucket()
+  if (record.policy === undefined) throw new S3Error('NoSuchBucketPolicy', undefined, { BucketName: record.name })
+  const bytes = Buffer.from(record.policy, 'utf8')
+  ctx.res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': bytes.length })
+  ctx.res.end(bytes)
+}
+
+export function deleteBucketPolicy(ctx: RequestContext): void {
+  const state = ctx.bucket()
+  ctx.store.updateBucket(state, { policy: undefined })
   ctx.sendEmpty(204)
 }

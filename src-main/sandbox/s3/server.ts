@@ -28,6 +28,9 @@ export type OperationName =
   | 'GetBucketTagging'
   | 'PutBucketTagging'
   | 'DeleteBucketTagging'
+  | 'GetBucketPolicy'
+  | 'PutBucketPolicy'
+  | 'DeleteBucketPolicy'
   | 'ListObjectsV2'
   | 'ListObjects'
   | 'ListObjectVersions'
@@ -84,6 +87,9 @@ const OPERATIONS: Record<OperationName, Operation> = {
   GetBucketTagging: { action: 's3:GetBucketTagging', run: bucketOps.getBucketTagging },
   PutBucketTagging: { action: 's3:PutBucketTagging', run: bucketOps.putBucketTagging },
   DeleteBucketTagging: { action: 's3:PutBucketTagging', run: bucketOps.deleteBucketTagging },
+  GetBucketPolicy: { action: 's3:GetBucketPolicy', run: bucketOps.getBucketPolicy },
+  PutBucketPolicy: { action: 's3:PutBucketPolicy', run: bucketOps.putBucketPolicy },
+  DeleteBucketPolicy: { action: 's3:DeleteBucketPolicy', run: bucketOps.deleteBucketPolicy },
   ListObjectsV2: { action: 's3:ListBucket', run: listOps.listObjectsV2 },
   ListObjects: { action: 's3:ListBucket', run: listOps.listObjectsV1 },
   ListObjectVersions: { action: 's3:ListBucketVersions', run: listOps.listObjectVersions },
@@ -123,7 +129,6 @@ const UNSUPPORTED_SUBRESOURCES = new Set([
   'notification',
   'object-lock',
   'ownershipControls',
-  'policy',
   'policyStatus',
   'publicAccessBlock',
   'replication',
@@ -163,6 +168,7 @@ function route(ctx: RequestContext): OperationName {
         if (has('versioning')) return 'GetBucketVersioning'
         if (has('lifecycle')) return 'GetBucketLifecycleConfiguration'
         if (has('tagging')) return 'GetBucketTagging'
+        if (has('policy')) return 'GetBucketPolicy'
         if (has('versions')) return 'ListObjectVersions'
         if (has('uploads')) return 'ListMultipartUploads'
         return ctx.param('list-type') === '2' ? 'ListObjectsV2' : 'ListObjects'
@@ -170,10 +176,12 @@ function route(ctx: RequestContext): OperationName {
         if (has('versioning')) return 'PutBucketVersioning'
         if (has('lifecycle')) return 'PutBucketLifecycleConfiguration'
         if (has('tagging')) return 'PutBucketTagging'
+        if (has('policy')) return 'PutBucketPolicy'
         return 'CreateBucket'
       case 'DELETE':
         if (has('lifecycle')) return 'DeleteBucketLifecycle'
         if (has('tagging')) return 'DeleteBucketTagging'
+        if (has('policy')) return 'DeleteBucketPolicy'
         return 'DeleteBucket'
       case 'HEAD':
         return 'HeadBucket'
