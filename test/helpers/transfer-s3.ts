@@ -26,6 +26,11 @@ export interface TestS3 {
   /** A scratch folder for files, journals and the emulator's data. */
   dir: string
   client(options?: { endpoint?: string; credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider }): S3Client
+  /**
+   * Holds the requests `shouldHold` picks before they reach the emulator, until the returned release is
+   * called: lets a test change the server's state between two requests of a job at a point it chooses.
+   */
+  holdRequests(shouldHold: (req: http.IncomingMessage) => boolean): () => void
   close(): Promise<void>
 }
 
@@ -33,7 +38,12 @@ export async function startTestS3(): Promise<TestS3> {
   const dir = await mkdtemp(path.join(tmpdir(), 'haneul-transfer-'))
   const credentials = new CredentialRegistry()
   const emulator = await createS3Emulator({ dataDir: path.join(dir, 's3'), credentials, defaultRegion: 'us-east-1' })
-  const server = http.createServer(emulator.handle)
+  const holds: Array<{ shouldHold: (req: http.IncomingMessage) => boolean; released: Promise<void> }> = []
+  const server = http.createServer((req, res) => {
+    const hold = holds.find((h) => h.shouldHold(req))
+    if (hold) void hold.released.then(() => emulator.handle(req, res))
+    else emulator.handle(req, res)
+  })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const port = (server.address() as AddressInfo).port
   const endpoint = `http://127.0.0.1:${port}`
@@ -57,6 +67,15 @@ export async function startTestS3(): Promise<TestS3> {
     port,
     dir,
     client,
+    holdRequests: (shouldHold) => {
+      let release!: () => void
+      const hold = { shouldHold, released: new Promise<void>((resolve) => (release = resolve)) }
+      holds.push(hold)
+      return () => {
+        holds.splice(holds.indexOf(hold), 1)
+        release()
+      }
+    },
     close: async () => {
       for (const made of clients) made.destroy()
       server.closeAllConnections()

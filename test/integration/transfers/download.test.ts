@@ -76,7 +76,11 @@ describe('an object that changes during its download', () => {
     await writeRandomFile(first, 40 * MiB)
     const secondSha = await writeRandomFile(second, 20 * MiB + 1)
     await s3.emulator.store.putObjectFromFile(BUCKET, 'changing/object', first)
-    const engine = testEngine(s3, { partSizeBytes: 5 * MiB, maxBandwidthBytesPerSecond: 20 * MiB, concurrency: 2 })
+    const engine = testEngine(s3, { partSizeBytes: 5 * MiB, concurrency: 2 })
+    // Every GET of the object after the first waits at the server until the object has been replaced, so the
+    // change lands between two ranges however fast or slow the machine is.
+    let gets = 0
+    const release = s3.holdRequests((req) => req.method === 'GET' && (req.url ?? '').includes('changing/object') && ++gets > 1)
     const destination = path.join(s3.dir, 'dst', 'changing.bin')
     const jobId = engine.download({ profileId: 'p', bucket: BUCKET, key: 'changing/object', destinationPath: destination })
     await new Promise<void>((resolve) => {
@@ -88,6 +92,7 @@ describe('an object that changes during its download', () => {
         },
       })
     })
+    release()
     const snapshot = await finished(engine, jobId)
     expect(snapshot.state).toBe('done')
     expect(snapshot.restartReason).toMatch(/The object changed on S3 during the download \(If-Match ".*" failed\)/)
