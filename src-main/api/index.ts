@@ -8,6 +8,7 @@ import { codepipelineApi } from './codepipeline'
 import { costsApi } from './costs'
 import { jobsApi } from './jobs'
 import { profilesApi } from './profiles'
+import { publishApi } from './publish'
 import { route53Api } from './route53'
 import { s3Api } from './s3'
 import { transfersApi } from './transfers'
@@ -24,6 +25,7 @@ export const contract = {
   route53: route53Api,
   codepipeline: codepipelineApi,
   costs: costsApi,
+  publish: publishApi,
 } as const
 
 export type Contract = typeof contract

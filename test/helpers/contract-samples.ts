@@ -168,5 +168,14 @@ export function sampleInputs(profileId: string, s3Endpoint: string, run: number)
     'costs.applyLifecycle': [{ ...bucket, planId: noExecution, confirm: true }],
     'costs.restoreLifecycle': [{ ...bucket, planId: noExecution, confirm: true }],
     'costs.prices': [{ region: 'us-east-1' }, { region: 'ap-northeast-2' }],
+    // Publish: a folder id no dialog gave (the harness's dialog picks nothing), plans and publishes not kept.
+    'publish.chooseFolder': [{}],
+    'publish.rules': [{ ...bucket }, { ...bucket, originPath: '/staging' }],
+    'publish.saveRules': [{ ...bucket, originPath: `/sweep-${run}`, rules: [{ pattern: '*.html', cacheControl: 'no-cache' }] }],
+    'publish.plan': [{ ...bucket, folderId: noExecution, distributionId: 'E2HANEULDEMO01' }],
+    'publish.start': [{ planId: noExecution }],
+    'publish.list': [{}],
+    'publish.resume': [{ publishId: noExecution }],
+    'publish.dismiss': [{ publishId: noExecution }],
   }
 }
