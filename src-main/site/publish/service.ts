@@ -75,7 +75,7 @@ export class PublishService {
   private readonly folders = new Map<string, string>()
   private readonly plans = new Map<string, StoredPlan>()
   private readonly publishes = new Map<string, StoredPublish>()
-  private readonly running = new Map<string, Promise<void>>()
+  private readonly runs = new Map<string, Promise<void>>()
   /** Job id → publish id, for the engine's events. */
   private readonly jobOwner = new Map<string, string>()
   private readonly dirty = new Set<string>()
@@ -262,13 +262,13 @@ export class PublishService {
   resume(publishId: string): PublishView {
     const publish = this.get(publishId)
     if (publish.state === 'completed') return this.view(publish)
-    if (!this.running.has(publishId)) this.run(publish)
+    if (!this.runs.has(publishId)) this.run(publish)
     return this.view(publish)
   }
 
   async dismiss(publishId: string, abandon: boolean): Promise<void> {
     const publish = this.get(publishId)
-    if (this.running.has(publishId)) throw new HaneulError('conflict', 'This publish is still running; wait for it to finish.')
+    if (this.runs.has(publishId)) throw new HaneulError('conflict', 'This publish is still running; wait for it to finish.')
     if (publish.state === 'interrupted' && !abandon) {
       throw new HaneulError(
         'conflict',
@@ -277,6 +277,11 @@ export class PublishService {
     }
     this.publishes.delete(publishId)
     await this.deps.store.removePublish(publishId)
+  }
+
+  /** True while the publish's steps run (it may still be 'interrupted' on screen for a moment before). */
+  isRunning(publishId: string): boolean {
+    return this.runs.has(publishId)
   }
 
   list(): PublishView[] {
@@ -288,7 +293,7 @@ export class PublishService {
     this.controller.abort(new HaneulError('cancelled', 'Haneul is quitting.'))
     clearInterval(this.timer)
     this.unsubscribe()
-    await Promise.allSettled(this.running.values())
+    await Promise.allSettled(this.runs.values())
     await this.deps.store.flush()
   }
 
@@ -355,7 +360,7 @@ export class PublishService {
   // ---- running ----
 
   private run(publish: StoredPublish): void {
-    if (this.closed || this.running.has(publish.publishId)) return
+    if (this.closed || this.runs.has(publish.publishId)) return
     const running = this.runSteps(publish)
       .catch(async (error: unknown) => {
         if (this.closed) return
@@ -364,11 +369,11 @@ export class PublishService {
         await this.deps.store.savePublish(publish)
       })
       .finally(() => {
-        this.running.delete(publish.publishId)
+        this.runs.delete(publish.publishId)
         this.changed(publish.publishId)
         this.flushEvents()
       })
-    this.running.set(publish.publishId, running)
+    this.runs.set(publish.publishId, running)
   }
 
   private async runSteps(publish: StoredPublish): Promise<void> {
