@@ -70,7 +70,14 @@ async function main(): Promise<void> {
   const ctx = { senderUrl: 'bench', signal: new AbortController().signal }
   const { folderId } = await publish.handlers.chooseFolder({}, ctx)
   const plan: PublishPlan = await publish.handlers.plan(
-    { profileId: 'bench', bucket: job.bucket, originPath: job.originPath, folderId: folderId!, distributionId: job.distributionId, deletions: false },
+    {
+      profileId: 'bench',
+      bucket: job.bucket,
+      originPath: job.originPath,
+      folderId: folderId!,
+      distributionId: job.distributionId,
+      deletions: false,
+    },
     ctx,
   )
   const planMs = performance.now() - started

@@ -22,7 +22,8 @@ interface Counter {
 function counted(handle: (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>) {
   const counter: Counter = { requests: {}, sockets: new Map(), closedBytes: 0 }
   const server = http.createServer((req, res) => {
-    const kind = `${req.method} ${req.url?.includes('list-type=2') ? 'list' : req.url?.includes('/invalidation') ? 'invalidation' : ''}`.trim()
+    const kind =
+      `${req.method} ${req.url?.includes('list-type=2') ? 'list' : req.url?.includes('/invalidation') ? 'invalidation' : ''}`.trim()
     counter.requests[kind] = (counter.requests[kind] ?? 0) + 1
     void handle(req, res)
   })

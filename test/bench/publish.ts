@@ -161,7 +161,10 @@ export async function runPublishBench(flags: Map<string, string | undefined>): P
     logLevel: 'warning',
   })
   const awsConfig = path.join(workdir, 'aws-config')
-  await writeFile(awsConfig, ['[default]', 'region = us-east-1', 's3 =', '  addressing_style = path', '  max_concurrent_requests = 10', ''].join('\n'))
+  await writeFile(
+    awsConfig,
+    ['[default]', 'region = us-east-1', 's3 =', '  addressing_style = path', '  max_concurrent_requests = 10', ''].join('\n'),
+  )
   const awsEnv = {
     ...toolEnv,
     AWS_ACCESS_KEY_ID: credentials.accessKeyId,
@@ -173,14 +176,19 @@ export async function runPublishBench(flags: Map<string, string | undefined>): P
   }
   const prefixes: Record<Tool, string> = { Haneul: 'staging/', 'aws CLI v2': 'demo/' }
 
-  console.log(`Writing a ${FILES.toLocaleString('en-US')}-file site and putting it in the bucket under ${Object.values(prefixes).join(' and ')} …`)
+  console.log(
+    `Writing a ${FILES.toLocaleString('en-US')}-file site and putting it in the bucket under ${Object.values(prefixes).join(' and ')} …`,
+  )
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }))
   const original = Array.from({ length: FILES }, (_, i) => ({ name: nameOf(i), body: contentOf(i, 1) }))
   for (const { name, body } of original) {
     await mkdir(path.dirname(path.join(site, name)), { recursive: true })
     await writeFile(path.join(site, name), body)
   }
-  await putAll(s3, Object.values(prefixes).flatMap((prefix) => original.map(({ name, body }) => ({ key: prefix + name, body }))))
+  await putAll(
+    s3,
+    Object.values(prefixes).flatMap((prefix) => original.map(({ name, body }) => ({ key: prefix + name, body }))),
+  )
 
   const results: Record<Scenario, Record<Tool, Measured[]>> = {
     '50 changed': { Haneul: [], 'aws CLI v2': [] },
@@ -213,7 +221,11 @@ export async function runPublishBench(flags: Map<string, string | undefined>): P
         let uploads: number
         if (tool === 'aws CLI v2') {
           const common = ['--endpoint-url']
-          const sync = await run('/usr/bin/aws', ['s3', 'sync', site, `s3://${BUCKET}/${prefixes[tool]}`, ...common, server.s3, '--no-progress'], awsEnv)
+          const sync = await run(
+            '/usr/bin/aws',
+            ['s3', 'sync', site, `s3://${BUCKET}/${prefixes[tool]}`, ...common, server.s3, '--no-progress'],
+            awsEnv,
+          )
           const keys = [...sync.stdout.matchAll(/^upload: .* to s3:\/\/[^/]+\/(.+)$/gm)].map((m) => m[1]!)
           invalidated = keys.map((key) => `/${key}`)
           uploads = keys.length
@@ -221,7 +233,18 @@ export async function runPublishBench(flags: Map<string, string | undefined>): P
           if (invalidated.length) {
             const cf = await run(
               '/usr/bin/aws',
-              ['cloudfront', 'create-invalidation', '--distribution-id', DEMO_DISTRIBUTION_ID, '--paths', ...invalidated, ...common, server.cloudfront, '--output', 'json'],
+              [
+                'cloudfront',
+                'create-invalidation',
+                '--distribution-id',
+                DEMO_DISTRIBUTION_ID,
+                '--paths',
+                ...invalidated,
+                ...common,
+                server.cloudfront,
+                '--output',
+                'json',
+              ],
               awsEnv,
             )
             seconds += cf.seconds
@@ -237,7 +260,15 @@ export async function runPublishBench(flags: Map<string, string | undefined>): P
             folder: site,
           }
           const out = await run(process.execPath, [child, JSON.stringify(job)])
-          const reply = JSON.parse(out.stdout.trim().split('\n').at(-1)!) as { uploaded: number; invalidated: string[] }
+          const reply = JSON.parse(out.stdout.trim().split('\n').at(-1)!) as {
+            uploaded: number
+            invalidated: string[]
+            planMs: number
+            totalMs: number
+          }
+          console.log(
+            `  Haneul: plan (dry run) done ${(reply.planMs / 1000).toFixed(2)} s after start, publish ${(reply.totalMs / 1000).toFixed(2)} s`,
+          )
           seconds = out.seconds
           invalidated = reply.invalidated
           uploads = reply.uploaded
@@ -250,7 +281,10 @@ export async function runPublishBench(flags: Map<string, string | undefined>): P
           wallSeconds: seconds,
           s3Requests: sum(stats.s3),
           cloudfrontRequests: sum(stats.cloudfront),
-          requestsByKind: { ...stats.s3.requests, ...Object.fromEntries(Object.entries(stats.cloudfront.requests).map(([k, v]) => [`cloudfront ${k}`, v])) },
+          requestsByKind: {
+            ...stats.s3.requests,
+            ...Object.fromEntries(Object.entries(stats.cloudfront.requests).map(([k, v]) => [`cloudfront ${k}`, v])),
+          },
           bytesSent: stats.s3.bytesReceived + stats.cloudfront.bytesReceived,
           missed,
           invalidatedPaths: invalidated.length,

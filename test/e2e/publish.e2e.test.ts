@@ -8,7 +8,7 @@
  */
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openApp, type AppPage } from './browser'
 
@@ -35,8 +35,8 @@ describe('Publishing a folder in Chromium', () => {
     write('a page.html', '<p>a page</p>')
     write(`docs/${NFC}`, 'nfc')
     write(`docs/${NFD}`, 'nfd')
-    // The dialog's folder chooser gets the site folder (the one named after this run: keys land under it).
-    app = await openApp({ locale: 'en-US', sandboxDelays: { invalidationMs: 3000 }, chooseFiles: () => [site] })
+    // The dialog's folder chooser picks the folder holding the run's folder: keys land under "<run>/".
+    app = await openApp({ locale: 'en-US', sandboxDelays: { invalidationMs: 3000 }, chooseFiles: () => [folder] })
     await app.page.locator('[data-bucket="haneul-demo-site"]').waitFor()
   })
   afterAll(async () => {
@@ -46,7 +46,8 @@ describe('Publishing a folder in Chromium', () => {
 
   async function openDialog() {
     const { page } = app
-    await page.locator('[data-bucket="haneul-demo-site"] a, [data-bucket="haneul-demo-site"]').first().click()
+    // From the bucket list, open the bucket; inside it already, its actions bar is there.
+    if (!(await page.locator('[data-testid="publish-open"]').count())) await page.locator('[data-bucket="haneul-demo-site"]').first().click()
     await page.locator('[data-testid="publish-open"]').click()
     const dialog = page.locator('[data-testid="publish-dialog"]')
     await dialog.locator('[data-testid="publish-target"]').waitFor()
@@ -58,7 +59,7 @@ describe('Publishing a folder in Chromium', () => {
     const dialog = await openDialog()
     expect(await dialog.locator('[data-testid="publish-target"]').textContent()).toContain('E2HANEULDEMO01')
     await dialog.locator('[data-testid="publish-choose-folder"]').click()
-    expect(await dialog.locator('[data-testid="publish-folder"]').textContent()).toBe(run)
+    expect(await dialog.locator('[data-testid="publish-folder"]').textContent()).toBe(basename(folder))
     // The default rules, open for editing.
     await dialog.locator('[data-testid="publish-rules"] summary').click()
     expect(
@@ -71,9 +72,9 @@ describe('Publishing a folder in Chromium', () => {
     expect(await dialog.locator('[data-testid="publish-summary"]').textContent()).toMatch(
       /^4 new, 0 changed, 0 unchanged, 0 to delete, 2 with problems/,
     )
-    const problem = dialog.locator(`[data-testid="publish-item"][data-action="problem"][data-name="docs/${NFC}"]`)
+    const problem = dialog.locator(`[data-testid="publish-item"][data-action="problem"][data-name="${run}/docs/${NFC}"]`)
     expect(await problem.textContent()).toContain('one name in two Unicode forms')
-    expect(await dialog.locator(`[data-testid="publish-item"][data-name="assets/app.3f9a8b7c.js"]`).textContent()).toContain('immutable')
+    expect(await dialog.locator(`[data-testid="publish-item"][data-name="${run}/assets/app.3f9a8b7c.js"]`).textContent()).toContain('immutable')
     const paths = await dialog.locator('[data-testid="publish-path"]').allTextContents()
     expect(paths.sort()).toEqual(
       [
@@ -115,7 +116,7 @@ describe('Publishing a folder in Chromium', () => {
     expect(await dialog.locator('[data-testid="publish-summary"]').textContent()).toMatch(
       /^0 new, 1 changed, 3 unchanged, 0 to delete, 2 with problems/,
     )
-    expect(await dialog.locator('[data-testid="publish-item"][data-name="index.html"]').textContent()).toContain(
+    expect(await dialog.locator(`[data-testid="publish-item"][data-name="${run}/index.html"]`).textContent()).toContain(
       'same size, content differs',
     )
     expect((await dialog.locator('[data-testid="publish-path"]').allTextContents()).sort()).toEqual([`/${run}/`, `/${run}/index.html`])

@@ -6,7 +6,7 @@
  * are not (a loop would never end) and are reported.
  */
 import { createReadStream } from 'node:fs'
-import { readdir, stat } from 'node:fs/promises'
+import { readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createHasher, type ChecksumAlgorithm, type Hasher } from '../../transfers/index'
 
@@ -98,8 +98,20 @@ export interface Digest {
   checksum?: string
 }
 
+/** Below this a file is read whole: a stream's 1 MiB buffer per small file costs more than the file. */
+const WHOLE_READ_BYTES = 4 * 1024 * 1024
+
+/** The file's bytes in chunks: whole when small, streamed in 1 MiB chunks when large. */
+async function* chunksOf(path: string, sizeBytes: number | undefined, signal?: AbortSignal): AsyncIterable<Buffer> {
+  if (sizeBytes !== undefined && sizeBytes <= WHOLE_READ_BYTES) {
+    yield await readFile(path, { signal })
+    return
+  }
+  yield* createReadStream(path, { highWaterMark: 1024 * 1024, signal }) as AsyncIterable<Buffer>
+}
+
 /** One read of the file for everything asked: MD5, multipart ETags for several part sizes, a checksum. */
-export async function digestFile(path: string, request: DigestRequest, signal?: AbortSignal): Promise<Digest> {
+export async function digestFile(path: string, request: DigestRequest, signal?: AbortSignal, sizeBytes?: number): Promise<Digest> {
   const whole = request.md5 ? createHasher('MD5') : undefined
   const checksum = request.checksum ? createHasher(request.checksum) : undefined
   const multipart = (request.partSizes ?? []).map((partSizeBytes) => ({
@@ -108,8 +120,7 @@ export async function digestFile(path: string, request: DigestRequest, signal?: 
     part: createHasher('MD5'),
     parts: [] as Buffer[],
   }))
-  const stream = createReadStream(path, { highWaterMark: 1024 * 1024, signal })
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
+  for await (const chunk of chunksOf(path, sizeBytes, signal)) {
     whole?.update(chunk)
     checksum?.update(chunk)
     for (const m of multipart) {

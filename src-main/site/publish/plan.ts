@@ -169,15 +169,17 @@ export async function buildPublishPlan(input: PlanInput, probe: PlanProbe): Prom
     claimed.add(key)
     for (const file of files) claimed.add(keyPrefix + file.relativePath)
     if (files.length > 1) {
-      const names = files.map((f) => `"${f.relativePath}" (${f.relativePath === f.relativePath.normalize('NFC') ? 'NFC' : 'NFD'})`)
-      for (const file of files)
+      const formOf = (f: LocalFile) => (f.relativePath === f.relativePath.normalize('NFC') ? 'NFC' : 'NFD')
+      for (const file of files) {
+        const others = [...new Set(files.filter((f) => f !== file).map(formOf))].join(' and ')
         items.push({
           name: file.relativePath,
           key,
           action: 'problem',
-          reason: `${names.join(' and ')} are one name in two Unicode forms and would be one key; rename one. Nothing is uploaded for either.`,
+          reason: `${formOf(file)} form of a name another file here has in ${others}: one name in two Unicode forms would be one key. Rename one; neither is uploaded.`,
           sizeBytes: file.sizeBytes,
         })
+      }
       continue
     }
     const file = files[0]!

@@ -163,7 +163,7 @@ export class PublishService {
           // One file is asked for one kind of digest per plan; the key keeps different requests apart.
           const key = `${file.path}\n${JSON.stringify(request)}`
           let digest = digests.get(key)
-          if (!digest) digests.set(key, (digest = digestFile(file.path, request, signal)))
+          if (!digest) digests.set(key, (digest = digestFile(file.path, request, signal, file.sizeBytes)))
           return digest
         },
         head: async (key, options) => {

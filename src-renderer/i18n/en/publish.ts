@@ -28,7 +28,7 @@ export default {
     dryRun: 'Dry run',
     planning: 'Comparing the folder with the bucket…',
     planSummary:
-      '{new} new, {changed} changed, {unchanged} unchanged, {delete} to delete, {problem} with problems · {bytes} to upload · {requests} requests to compare',
+      '{new} new, {changed} changed, {unchanged} unchanged, {delete} to delete, {problem} with problems · {bytes} to upload · {requests} request(s) to compare',
     filter: {
       changes: 'Changes',
       all: 'All',
@@ -45,6 +45,7 @@ export default {
       delete: 'delete',
       problem: 'problem',
     },
+    nfd: 'This name is in NFD form: it looks like its NFC twin but is another name.',
     name: 'Name',
     reason: 'Why',
     size: 'Size',

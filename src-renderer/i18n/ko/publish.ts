@@ -47,6 +47,7 @@ const ko: typeof en = {
       delete: '삭제',
       problem: '문제',
     },
+    nfd: '이 이름은 NFD 형태입니다. NFC 쌍둥이와 똑같아 보이지만 다른 이름입니다.',
     name: '이름',
     reason: '이유',
     size: '크기',

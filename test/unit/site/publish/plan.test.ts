@@ -164,7 +164,7 @@ beforeAll(async () => {
   items = await buildPublishPlan(
     { files, problems, remote, keyPrefix: prefix, deletions: true, headersFor: (name) => headersFor(name, DEFAULT_RULES) },
     {
-      digest: (file, request) => digestFile(file.path, request),
+      digest: (file, request) => digestFile(file.path, request, undefined, file.sizeBytes),
       head: async (key, options) => {
         heads.push(`${key}${options.partNumber ? `?partNumber=${options.partNumber}` : ''}${options.checksums ? ' checksums' : ''}`)
         const answer = headAnswers.get(key)
