@@ -54,6 +54,31 @@ const PublishId = WellFormed('publishId').min(1, 'publishId must not be empty').
 export const PlanAction = z.enum(['new', 'changed', 'unchanged', 'delete', 'problem'])
 export type PlanAction = z.infer<typeof PlanAction>
 
+/** Why an item has its action, for the renderer's own words (`reason` is the English sentence). */
+export const ReasonCode = z.enum([
+  'not-in-bucket',
+  'not-in-bucket-other-form',
+  'size',
+  'md5-differs',
+  'same-md5',
+  'checksum-differs',
+  'same-checksum',
+  'multipart-differs',
+  'same-multipart',
+  'twins',
+  'control-character',
+  'key-too-long',
+  'too-large',
+  'not-utf8',
+  'dangling-link',
+  'folder-link',
+  'not-regular',
+  'unreadable',
+  'not-in-folder',
+  'not-in-folder-nfc',
+])
+export type ReasonCode = z.infer<typeof ReasonCode>
+
 export const PlanItem = z.object({
   /** The file's path in the folder ("docs/index.html"); for a deletion, the key below the origin path. */
   name: z.string(),
@@ -62,6 +87,9 @@ export const PlanItem = z.object({
   action: PlanAction,
   /** Why, in words: "size 1,204 → 1,318 bytes", "same size, MD5 differs", "same MD5 as the object". */
   reason: z.string(),
+  reasonCode: ReasonCode,
+  /** The reason's figures and names (sizes in bytes, algorithm, Unicode forms). */
+  reasonParams: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
   sizeBytes: z.number().int().nonnegative(),
   contentType: z.string().optional(),
   cacheControl: z.string().optional(),

@@ -8,6 +8,7 @@
 import { createReadStream } from 'node:fs'
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
+import type { ReasonCode } from '../../api/publish'
 import { createHasher, type ChecksumAlgorithm, type Hasher } from '../../transfers/index'
 
 export interface LocalFile {
@@ -22,6 +23,13 @@ export interface LocalFile {
 export interface LocalProblem {
   name: string
   reason: string
+  reasonCode: ReasonCode
+  reasonParams?: Record<string, string | number>
+}
+
+function unreadable(name: string, error: unknown): LocalProblem {
+  const code = (error as NodeJS.ErrnoException).code ?? 'error'
+  return { name, reason: `cannot be read (${code})`, reasonCode: 'unreadable', reasonParams: { code } }
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
@@ -37,7 +45,7 @@ export async function walkFolder(root: string, signal?: AbortSignal): Promise<{ 
     try {
       entries = await readdir(dir, { withFileTypes: true, encoding: 'buffer' })
     } catch (error) {
-      problems.push({ name: relative || '.', reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` })
+      problems.push(unreadable(relative || '.', error))
       return
     }
     for (const entry of entries) {
@@ -48,6 +56,7 @@ export async function walkFolder(root: string, signal?: AbortSignal): Promise<{ 
         problems.push({
           name: relative + lossy.decode(entry.name),
           reason: 'its name is not valid UTF-8, so it has no S3 key; rename it',
+          reasonCode: 'not-utf8',
         })
         continue
       }
@@ -58,11 +67,15 @@ export async function walkFolder(root: string, signal?: AbortSignal): Promise<{ 
       if (entry.isSymbolicLink()) {
         const target = await stat(path).catch(() => undefined)
         if (!target) {
-          problems.push({ name: relativePath, reason: 'a link whose target is missing' })
+          problems.push({ name: relativePath, reason: 'a link whose target is missing', reasonCode: 'dangling-link' })
           continue
         }
         if (target.isDirectory()) {
-          problems.push({ name: `${relativePath}/`, reason: 'a link to a folder is not followed; publish the folder itself' })
+          problems.push({
+            name: `${relativePath}/`,
+            reason: 'a link to a folder is not followed; publish the folder itself',
+            reasonCode: 'folder-link',
+          })
           continue
         }
         isFile = target.isFile()
@@ -74,9 +87,9 @@ export async function walkFolder(root: string, signal?: AbortSignal): Promise<{ 
           const stats = await stat(path)
           files.push({ path, relativePath, sizeBytes: stats.size, mtimeMs: stats.mtimeMs })
         } catch (error) {
-          problems.push({ name: relativePath, reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` })
+          problems.push(unreadable(relativePath, error))
         }
-      } else problems.push({ name: relativePath, reason: 'not a regular file (a device, socket or pipe)' })
+      } else problems.push({ name: relativePath, reason: 'not a regular file (a device, socket or pipe)', reasonCode: 'not-regular' })
     }
   }
   await visit(root, '')

@@ -15,7 +15,7 @@
  * cannot hold, and NFC/NFD twins (two files that would be one key), are problems: nothing is uploaded for
  * them and their keys are never deleted.
  */
-import type { PlanItem } from '../../api/publish'
+import type { PlanItem, ReasonCode } from '../../api/publish'
 import type { ChecksumAlgorithm } from '../../transfers/index'
 import type { FileHeaders } from './header-rules'
 import type { Digest, DigestRequest, LocalFile, LocalProblem } from './local-folder'
@@ -84,25 +84,44 @@ export function partSizeCandidates(sizeBytes: number, parts: number): number[] {
   return [...out.filter((p) => preferred.includes(p)), ...out.filter((p) => !preferred.includes(p))]
 }
 
+interface Why {
+  reason: string
+  reasonCode: ReasonCode
+  reasonParams?: Record<string, string | number>
+}
+const why = (reasonCode: ReasonCode, reason: string, reasonParams?: Record<string, string | number>): Why => ({
+  reason,
+  reasonCode,
+  ...(reasonParams ? { reasonParams } : {}),
+})
+
 /** Why a file's name cannot be a key, or undefined. */
-function nameProblem(key: string, file: LocalFile): string | undefined {
+function nameProblem(key: string, file: LocalFile): Why | undefined {
   if (CONTROL.test(file.relativePath))
-    return 'its name holds a control character (a tab, a line break): S3 stores it, but listings and URLs cannot carry it safely; rename it'
+    return why(
+      'control-character',
+      'its name holds a control character (a tab, a line break): S3 stores it, but listings and URLs cannot carry it safely; rename it',
+    )
   const length = new TextEncoder().encode(key).length
-  if (length > KEY_LIMIT_BYTES) return `its key would be ${length.toLocaleString('en-US')} bytes of UTF-8; S3 allows 1,024`
-  if (file.sizeBytes > MAX_OBJECT_BYTES) return 'it is larger than 5 TiB, the most S3 can store in one object'
+  if (length > KEY_LIMIT_BYTES)
+    return why('key-too-long', `its key would be ${length.toLocaleString('en-US')} bytes of UTF-8; S3 allows 1,024`, { bytes: length })
+  if (file.sizeBytes > MAX_OBJECT_BYTES) return why('too-large', 'it is larger than 5 TiB, the most S3 can store in one object')
   return undefined
 }
 
 /** Compares one file with the object of the same key. */
-async function compare(file: LocalFile, remote: RemoteObject, probe: PlanProbe): Promise<{ same: boolean; reason: string }> {
-  if (remote.sizeBytes !== file.sizeBytes) return { same: false, reason: `size ${bytes(remote.sizeBytes)} → ${bytes(file.sizeBytes)}` }
+async function compare(file: LocalFile, remote: RemoteObject, probe: PlanProbe): Promise<{ same: boolean } & Why> {
+  if (remote.sizeBytes !== file.sizeBytes)
+    return {
+      same: false,
+      ...why('size', `size ${bytes(remote.sizeBytes)} → ${bytes(file.sizeBytes)}`, { from: remote.sizeBytes, to: file.sizeBytes }),
+    }
   const multipart = /^[0-9a-f]{32}-(\d+)$/.exec(remote.etag)
   if (!multipart) {
     const { md5 } = await probe.digest(file, { md5: true })
     return md5 === remote.etag
-      ? { same: true, reason: 'same MD5 as the object’s ETag' }
-      : { same: false, reason: 'same size, content differs (MD5 ≠ ETag)' }
+      ? { same: true, ...why('same-md5', 'same MD5 as the object’s ETag') }
+      : { same: false, ...why('md5-differs', 'same size, content differs (MD5 ≠ ETag)') }
   }
   const parts = Number(multipart[1])
   const algorithm = remote.checksumAlgorithm
@@ -111,8 +130,16 @@ async function compare(file: LocalFile, remote: RemoteObject, probe: PlanProbe):
     if (head.checksum?.type !== 'COMPOSITE' && head.checksum) {
       const { checksum } = await probe.digest(file, { checksum: head.checksum.algorithm })
       return checksum === head.checksum.value
-        ? { same: true, reason: `same ${head.checksum.algorithm} as the object’s checksum` }
-        : { same: false, reason: `same size, content differs (${head.checksum.algorithm} differs)` }
+        ? {
+            same: true,
+            ...why('same-checksum', `same ${head.checksum.algorithm} as the object’s checksum`, { algorithm: head.checksum.algorithm }),
+          }
+        : {
+            same: false,
+            ...why('checksum-differs', `same size, content differs (${head.checksum.algorithm} differs)`, {
+              algorithm: head.checksum.algorithm,
+            }),
+          }
     }
   }
   let candidates = partSizeCandidates(file.sizeBytes, parts)
@@ -120,17 +147,24 @@ async function compare(file: LocalFile, remote: RemoteObject, probe: PlanProbe):
   if (candidates.length) {
     const { multipartEtags } = await probe.digest(file, { partSizes: candidates })
     for (const [size, etag] of multipartEtags)
-      if (etag === remote.etag) return { same: true, reason: `same multipart ETag (${parts} parts of ${size / MiB} MiB)` }
+      if (etag === remote.etag)
+        return {
+          same: true,
+          ...why('same-multipart', `same multipart ETag (${parts} parts of ${size / MiB} MiB)`, { parts, partSize: size }),
+        }
   }
   // The part size is not a whole number of MiB, or too many fit: S3 says how long part 1 is.
   const first = await probe.head(remote.key, { partNumber: 1 })
   const partSize = first.contentLength
-  if (candidates.includes(partSize) || partSize <= 0)
-    return { same: false, reason: `same size, content differs (multipart ETag of ${parts} parts differs)` }
+  const differs = {
+    same: false,
+    ...why('multipart-differs', `same size, content differs (multipart ETag of ${parts} parts differs)`, { parts }),
+  }
+  if (candidates.includes(partSize) || partSize <= 0) return differs
   const { multipartEtags } = await probe.digest(file, { partSizes: [partSize] })
   return multipartEtags.get(partSize) === remote.etag
-    ? { same: true, reason: `same multipart ETag (${parts} parts of ${bytes(partSize)})` }
-    : { same: false, reason: `same size, content differs (multipart ETag of ${parts} parts differs)` }
+    ? { same: true, ...why('same-multipart', `same multipart ETag (${parts} parts of ${bytes(partSize)})`, { parts, partSize }) }
+    : differs
 }
 
 /** Runs `work` over items with at most `limit` at once, keeping order. */
@@ -156,7 +190,7 @@ export async function buildPublishPlan(input: PlanInput, probe: PlanProbe): Prom
     const nfc = object.key.normalize('NFC')
     if (nfc !== object.key) otherForms.set(nfc, object.key)
   }
-  const items: PlannedItem[] = input.problems.map((p) => ({ name: p.name, action: 'problem', reason: p.reason, sizeBytes: 0 }))
+  const items: PlannedItem[] = input.problems.map((p) => ({ ...p, action: 'problem', sizeBytes: 0 }))
   const byKey = new Map<string, LocalFile[]>()
   for (const file of input.files) {
     const key = keyPrefix + file.relativePath.normalize('NFC')
@@ -176,7 +210,11 @@ export async function buildPublishPlan(input: PlanInput, probe: PlanProbe): Prom
           name: file.relativePath,
           key,
           action: 'problem',
-          reason: `${formOf(file)} form of a name another file here has in ${others}: one name in two Unicode forms would be one key. Rename one; neither is uploaded.`,
+          ...why(
+            'twins',
+            `${formOf(file)} form of a name another file here has in ${others}: one name in two Unicode forms would be one key. Rename one; neither is uploaded.`,
+            { form: formOf(file), others },
+          ),
           sizeBytes: file.sizeBytes,
         })
       }
@@ -184,7 +222,7 @@ export async function buildPublishPlan(input: PlanInput, probe: PlanProbe): Prom
     }
     const file = files[0]!
     const problem = nameProblem(key, file)
-    if (problem) items.push({ name: file.relativePath, action: 'problem', reason: problem, sizeBytes: file.sizeBytes })
+    if (problem) items.push({ name: file.relativePath, action: 'problem', ...problem, sizeBytes: file.sizeBytes })
     else toCompare.push({ key, file })
   }
   const compared = await mapLimited(toCompare, 8, async ({ key, file }): Promise<PlannedItem> => {
@@ -196,11 +234,13 @@ export async function buildPublishPlan(input: PlanInput, probe: PlanProbe): Prom
       return {
         ...base,
         action: 'new',
-        reason: other ? 'not in the bucket as NFC (the bucket has this name in another Unicode form, as another key)' : 'not in the bucket',
+        ...(other
+          ? why('not-in-bucket-other-form', 'not in the bucket as NFC (the bucket has this name in another Unicode form, as another key)')
+          : why('not-in-bucket', 'not in the bucket')),
       }
     }
-    const { same, reason } = await compare(file, remote, probe)
-    return { ...base, action: same ? 'unchanged' : 'changed', reason }
+    const { same, ...reason } = await compare(file, remote, probe)
+    return { ...base, action: same ? 'unchanged' : 'changed', ...reason }
   })
   items.push(...compared)
   if (input.deletions) {
@@ -212,10 +252,9 @@ export async function buildPublishPlan(input: PlanInput, probe: PlanProbe): Prom
         name: object.key.slice(keyPrefix.length),
         key: object.key,
         action: 'delete',
-        reason:
-          otherForms.has(object.key.normalize('NFC')) && claimed.has(object.key.normalize('NFC'))
-            ? 'not in the folder (the folder has this name in NFC, uploaded as its own key)'
-            : 'not in the folder',
+        ...(object.key !== object.key.normalize('NFC') && claimed.has(object.key.normalize('NFC'))
+          ? why('not-in-folder-nfc', 'not in the folder (the folder has this name in NFC, uploaded as its own key)')
+          : why('not-in-folder', 'not in the folder')),
         sizeBytes: object.sizeBytes,
       })
     }

@@ -48,7 +48,7 @@ interface Case {
   mtimeOffsetS?: number
   remote?: Omit<RemoteObject, 'key'>
   heads?: Record<string, RemoteHead>
-  expected: { action: string; reason: RegExp }
+  expected: { action: string; reason: RegExp; code: string }
 }
 
 const root = mkdtempSync(join(tmpdir(), 'haneul-plan-'))
@@ -58,13 +58,18 @@ const oddPart = 5 * MiB + 512 * 1024
 const crcData = big(11 * MiB, 3)
 
 const cases: Case[] = [
-  { name: 'new', local: 'fresh.html', content: bytesOf('<p>new</p>'), expected: { action: 'new', reason: /^not in the bucket$/ } },
+  {
+    name: 'new',
+    local: 'fresh.html',
+    content: bytesOf('<p>new</p>'),
+    expected: { action: 'new', reason: /^not in the bucket$/, code: 'not-in-bucket' },
+  },
   {
     name: 'changed, other size',
     local: 'grown.html',
     content: bytesOf('<p>longer now</p>'),
     remote: { sizeBytes: 5, etag: md5(bytesOf('short')) },
-    expected: { action: 'changed', reason: /size 5 bytes → 17 bytes/ },
+    expected: { action: 'changed', reason: /size 5 bytes → 17 bytes/, code: 'size' },
   },
   {
     name: 'changed, same size, older mtime (what s3 sync misses)',
@@ -72,7 +77,7 @@ const cases: Case[] = [
     content: bytesOf('body{color:red}'),
     mtimeOffsetS: -86_400 * 30,
     remote: { sizeBytes: 15, etag: md5(bytesOf('body{color:tan}')) },
-    expected: { action: 'changed', reason: /same size, content differs \(MD5 ≠ ETag\)/ },
+    expected: { action: 'changed', reason: /same size, content differs \(MD5 ≠ ETag\)/, code: 'md5-differs' },
   },
   {
     name: 'unchanged, newer mtime (a rebuild that rewrote it)',
@@ -80,14 +85,14 @@ const cases: Case[] = [
     content: bytesOf('console.log(1)'),
     mtimeOffsetS: 3600,
     remote: { sizeBytes: 14, etag: md5(bytesOf('console.log(1)')) },
-    expected: { action: 'unchanged', reason: /same MD5/ },
+    expected: { action: 'unchanged', reason: /same MD5/, code: 'same-md5' },
   },
   {
     name: 'unchanged, multipart ETag with 8 MiB parts (aws CLI)',
     local: 'video.mp4',
     content: multipartData,
     remote: { sizeBytes: multipartData.length, etag: multipartEtag(multipartData, 8 * MiB) },
-    expected: { action: 'unchanged', reason: /same multipart ETag \(3 parts of 8 MiB\)/ },
+    expected: { action: 'unchanged', reason: /same multipart ETag \(3 parts of 8 MiB\)/, code: 'same-multipart' },
   },
   {
     name: 'changed, multipart ETag of other bytes',
@@ -95,7 +100,7 @@ const cases: Case[] = [
     content: multipartData,
     remote: { sizeBytes: multipartData.length, etag: multipartEtag(big(multipartData.length, 9), 8 * MiB) },
     heads: { 'video2.mp4': { contentLength: 8 * MiB } },
-    expected: { action: 'changed', reason: /multipart ETag of 3 parts differs/ },
+    expected: { action: 'changed', reason: /multipart ETag of 3 parts differs/, code: 'multipart-differs' },
   },
   {
     name: 'unchanged, multipart ETag with a part size that is no whole MiB (HEAD partNumber=1)',
@@ -103,7 +108,7 @@ const cases: Case[] = [
     content: multipartOdd,
     remote: { sizeBytes: multipartOdd.length, etag: multipartEtag(multipartOdd, oddPart) },
     heads: { 'odd.bin': { contentLength: oddPart } },
-    expected: { action: 'unchanged', reason: /same multipart ETag \(3 parts of 5,767,168 bytes\)/ },
+    expected: { action: 'unchanged', reason: /same multipart ETag \(3 parts of 5,767,168 bytes\)/, code: 'same-multipart' },
   },
   {
     name: 'unchanged, multipart object with a full-object CRC32',
@@ -113,27 +118,32 @@ const cases: Case[] = [
     heads: {
       'crc.bin': { contentLength: crcData.length, checksum: { algorithm: 'CRC32', value: crcBase64(crcData), type: 'FULL_OBJECT' } },
     },
-    expected: { action: 'unchanged', reason: /same CRC32/ },
+    expected: { action: 'unchanged', reason: /same CRC32/, code: 'same-checksum' },
   },
   {
     name: 'NFC twin',
     local: NFC,
     content: bytesOf('nfc'),
     remote: { sizeBytes: 3, etag: md5(bytesOf('nfc')) },
-    expected: { action: 'problem', reason: /one name in two Unicode forms/ },
+    expected: { action: 'problem', reason: /one name in two Unicode forms/, code: 'twins' },
   },
-  { name: 'NFD twin', local: NFD, content: bytesOf('nfd'), expected: { action: 'problem', reason: /one name in two Unicode forms/ } },
+  {
+    name: 'NFD twin',
+    local: NFD,
+    content: bytesOf('nfd'),
+    expected: { action: 'problem', reason: /one name in two Unicode forms/, code: 'twins' },
+  },
   {
     name: 'a control character in the name',
     local: 'tab\there.html',
     content: bytesOf('x'),
-    expected: { action: 'problem', reason: /control character/ },
+    expected: { action: 'problem', reason: /control character/, code: 'control-character' },
   },
   {
     name: 'a key over 1,024 bytes',
     local: `${Array.from({ length: 5 }, (_, i) => `${i}${'d'.repeat(240)}`).join('/')}/page.html`,
     content: bytesOf('deep'),
-    expected: { action: 'problem', reason: /would be 1,\d{3} bytes of UTF-8; S3 allows 1,024/ },
+    expected: { action: 'problem', reason: /would be 1,\d{3} bytes of UTF-8; S3 allows 1,024/, code: 'key-too-long' },
   },
 ]
 
@@ -182,6 +192,7 @@ describe('the publish plan', () => {
     expect(item, `no plan item for ${c.local}`).toBeDefined()
     expect(item!.action).toBe(c.expected.action)
     expect(item!.reason).toMatch(c.expected.reason)
+    expect(item!.reasonCode).toBe(c.expected.code)
     if (c.expected.action !== 'problem') expect(item!.key).toBe(prefix + c.local.normalize('NFC'))
   })
 
