@@ -47,7 +47,8 @@ describe('Publishing a folder in Chromium', () => {
   async function openDialog() {
     const { page } = app
     // From the bucket list, open the bucket; inside it already, its actions bar is there.
-    if (!(await page.locator('[data-testid="publish-open"]').count())) await page.locator('[data-bucket="haneul-demo-site"]').first().click()
+    if (!(await page.locator('[data-testid="publish-open"]').count()))
+      await page.locator('[data-bucket="haneul-demo-site"]').first().click()
     await page.locator('[data-testid="publish-open"]').click()
     const dialog = page.locator('[data-testid="publish-dialog"]')
     await dialog.locator('[data-testid="publish-target"]').waitFor()
@@ -74,7 +75,9 @@ describe('Publishing a folder in Chromium', () => {
     )
     const problem = dialog.locator(`[data-testid="publish-item"][data-action="problem"][data-name="${run}/docs/${NFC}"]`)
     expect(await problem.textContent()).toContain('one name in two Unicode forms')
-    expect(await dialog.locator(`[data-testid="publish-item"][data-name="${run}/assets/app.3f9a8b7c.js"]`).textContent()).toContain('immutable')
+    expect(await dialog.locator(`[data-testid="publish-item"][data-name="${run}/assets/app.3f9a8b7c.js"]`).textContent()).toContain(
+      'immutable',
+    )
     const paths = await dialog.locator('[data-testid="publish-path"]').allTextContents()
     expect(paths.sort()).toEqual(
       [
@@ -97,7 +100,7 @@ describe('Publishing a folder in Chromium', () => {
     await dialog.locator('[data-testid="publish-progress"][data-state="completed"]').waitFor({ timeout: 30_000 })
     expect(await dialog.locator('[data-testid="publish-invalidation-status"]').getAttribute('data-status')).toBe('Completed')
     expect(await dialog.locator('[data-testid="publish-done"]').textContent()).toBe(
-      'Published 4 files to haneul-demo-site; the invalidation completed.',
+      'Published 4 file(s) to haneul-demo-site; the invalidation completed.',
     )
     await app.screenshot('publish-completed')
     await dialog.locator('[data-testid="publish-close"]').click()

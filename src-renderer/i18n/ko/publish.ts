@@ -94,6 +94,7 @@ const ko: typeof en = {
       interrupted: '중단됨',
       failed: '실패',
     },
+    invalidatedPaths: '무효화한 경로',
     invalidationStatus: '무효화 {id}: {status}',
     interrupted: '게시가 중단되었습니다: {total}개 중 {done}개 업로드. 버킷이 절반만 게시된 상태입니다.',
     resume: '이어서 게시',
