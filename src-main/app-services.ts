@@ -31,6 +31,7 @@ import { ProfileService, SANDBOX_PROFILE_ID } from './profiles/profile-service'
 import { createRouter, type Handlers, type Router, type ServiceModule } from './router'
 import { createS3Module } from './s3/handlers'
 import { createSiteModule } from './site/handlers'
+import { createPublishModule } from './site/publish/handlers'
 import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from './sandbox/credentials'
 import { SandboxHost, type SpawnSandboxWorker } from './sandbox/host'
 import { MiB } from './transfers/config'
@@ -195,6 +196,17 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     ? undefined
     : createLogAnalyzer({ dataDir: options.dataDir, s3: (profileId, region) => clients.client(profileId, 's3', region), log })
   const analyzeLogs: AnalyzeLogs = options.analyzeLogs ?? ((request, callOptions) => logAnalyzer!.analyze(request, callOptions))
+  const cloudfront = await createCloudFrontModule({
+    clients,
+    offline: offlineFor('cloudfront'),
+    cloudwatchOffline: offlineFor('cloudwatch'),
+    watchers,
+    emit,
+    notify: options.notify,
+    dataDir: options.dataDir,
+    analyzeLogs,
+    log,
+  })
   const modules = {
     app: createAppModule({
       appInfo: options.appInfo,
@@ -207,17 +219,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     jobs: createJobsModule(jobs, watchers),
     s3: createS3Module({ clients, offline: s3Offline, jobs, writeClipboard: options.writeClipboard, log }),
     transfers,
-    cloudfront: await createCloudFrontModule({
-      clients,
-      offline: offlineFor('cloudfront'),
-      cloudwatchOffline: offlineFor('cloudwatch'),
-      watchers,
-      emit,
-      notify: options.notify,
-      dataDir: options.dataDir,
-      analyzeLogs,
-      log,
-    }),
+    cloudfront,
     codepipeline: await createCodePipelineModule({
       clients,
       offline: offlineFor('codepipeline'),
@@ -251,6 +253,18 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       clients,
       offline: { route53: offlineFor('route53'), s3: s3Offline, codepipeline: offlineFor('codepipeline') },
       snapshots,
+      log,
+    }),
+    // Uploads through the transfer engine, invalidations through the CloudFront module's handlers.
+    publish: await createPublishModule({
+      dataDir: options.dataDir,
+      s3: (profileId) => clients.client(profileId, 's3'),
+      s3Offline,
+      engine: transfers.engine,
+      cloudfront: cloudfront.handlers,
+      chooseFiles: options.chooseFiles,
+      emit,
+      notify: options.notify,
       log,
     }),
   } satisfies { [S in keyof Handlers]: ServiceModule<Handlers[S]> }

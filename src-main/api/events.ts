@@ -2,6 +2,7 @@
 import type { PendingApproval } from './codepipeline'
 import type { JobSnapshot, WatchSnapshot } from './jobs'
 import type { ProfileSummary } from './profiles'
+import type { PublishView } from './publish'
 import type { TransferView } from './transfers'
 
 /** One service endpoint of a profile. */
@@ -44,6 +45,8 @@ export type AppEvent =
   | { type: 'app.navigate'; route: string }
   /** Transfers that changed since the last event (≈ 5 per second while any runs). */
   | { type: 'transfers.updated'; transfers: TransferView[] }
+  /** A site publish moved (≈ 5 a second while uploading, and on every change of state). */
+  | { type: 'publish.changed'; publish: PublishView }
   /** A batch of transfers (one drop, one download) finished. */
   | { type: 'transfers.batchDone'; batchId: string; done: number; failed: number }
   /** Files were dropped on the window; main holds their paths under dropId. */

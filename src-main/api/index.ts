@@ -8,6 +8,7 @@ import { codepipelineApi } from './codepipeline'
 import { costsApi } from './costs'
 import { jobsApi } from './jobs'
 import { profilesApi } from './profiles'
+import { publishApi } from './publish'
 import { route53Api } from './route53'
 import { s3Api } from './s3'
 import { siteApi } from './site'
@@ -26,6 +27,7 @@ export const contract = {
   codepipeline: codepipelineApi,
   costs: costsApi,
   site: siteApi,
+  publish: publishApi,
 } as const
 
 export type Contract = typeof contract

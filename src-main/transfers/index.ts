@@ -23,3 +23,4 @@ export type {
   TransferSubscriber,
   UploadRequest,
 } from './model'
+export { createHasher, type ChecksumAlgorithm, type Hasher } from './checksums'

@@ -38,6 +38,8 @@ export const UploadRequestSchema = z
     key: objectKey,
     filePath: absolutePath,
     contentType: z.string().max(1024).optional(),
+    /** Cache-Control of the object (a site's publish sets it per file pattern). */
+    cacheControl: z.string().max(1024).optional(),
     storageClass: z.enum(storageClasses).optional(),
     metadata: z.record(z.string(), z.string()).optional(),
   })

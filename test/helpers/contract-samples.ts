@@ -176,5 +176,14 @@ export function sampleInputs(profileId: string, s3Endpoint: string, run: number)
     ],
     'site.planFix': [{ profileId, domain: 'haneul-demo.example', code: 'origin-access-denied', subject: site }],
     'site.applyFix': [{ profileId, planId: noExecution, confirm: true }],
+    // Publish: a folder id no dialog gave (the harness's dialog picks nothing), plans and publishes not kept.
+    'publish.chooseFolder': [{}],
+    'publish.rules': [{ ...bucket }, { ...bucket, originPath: '/staging' }],
+    'publish.saveRules': [{ ...bucket, originPath: `/sweep-${run}`, rules: [{ pattern: '*.html', cacheControl: 'no-cache' }] }],
+    'publish.plan': [{ ...bucket, folderId: noExecution, distributionId: 'E2HANEULDEMO01' }],
+    'publish.start': [{ planId: noExecution }],
+    'publish.list': [{}],
+    'publish.resume': [{ publishId: noExecution }],
+    'publish.dismiss': [{ publishId: noExecution }],
   }
 }

@@ -8,5 +8,6 @@ import cloudfront from './cloudfront'
 import dns from './dns'
 import pipelines from './pipelines'
 import site from './site'
+import publish from './publish'
 
-export default { ...shell, ...profiles, ...storage, ...transfers, ...costs, ...cloudfront, ...dns, ...pipelines, ...site }
+export default { ...shell, ...profiles, ...storage, ...transfers, ...costs, ...cloudfront, ...dns, ...pipelines, ...site, ...publish }

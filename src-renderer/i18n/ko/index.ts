@@ -8,8 +8,20 @@ import cloudfront from './cloudfront'
 import dns from './dns'
 import pipelines from './pipelines'
 import site from './site'
+import publish from './publish'
 import type en from '../en'
 
-const ko: typeof en = { ...shell, ...profiles, ...storage, ...transfers, ...costs, ...cloudfront, ...dns, ...pipelines, ...site }
+const ko: typeof en = {
+  ...shell,
+  ...profiles,
+  ...storage,
+  ...transfers,
+  ...costs,
+  ...cloudfront,
+  ...dns,
+  ...pipelines,
+  ...site,
+  ...publish,
+}
 
 export default ko
