@@ -24,9 +24,17 @@ async function main(): Promise<void> {
     credentials: { accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: SANDBOX_SECRET_ACCESS_KEY },
     requestHandler: new NodeHttpHandler({ httpAgent: { keepAlive: true, maxSockets: 50 } }),
   })
+  // Where the memory is at its peak: V8's heap, or buffers outside it.
+  const peak = { heapTotal: 0, external: 0 }
+  const sample = setInterval(() => {
+    const m = process.memoryUsage()
+    peak.heapTotal = Math.max(peak.heapTotal, m.heapTotal)
+    peak.external = Math.max(peak.external, m.external)
+  }, 100)
   const lag = monitorEventLoopDelay({ resolution: 10 })
   lag.enable()
   const started = performance.now()
+  const cpu = process.cpuUsage()
   let objects = 0
   let whatIfMs: number | undefined
   let tableMiB: number | undefined
@@ -49,13 +57,19 @@ async function main(): Promise<void> {
     if (result.matched.objects === 0) throw new Error('the what-if rule matched nothing: the bench data is wrong')
   }
   const ms = performance.now() - started - (whatIfMs ?? 0)
+  const used = process.cpuUsage(cpu)
+  const cpuMs = (used.user + used.system) / 1000 - (whatIfMs ?? 0)
   lag.disable()
+  clearInterval(sample)
   process.stdout.write(
     `${JSON.stringify({
       mode,
       objects,
       ms: Math.round(ms),
+      cpuMs: Math.round(cpuMs),
       peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+      peakHeapMiB: Math.round(peak.heapTotal / 1024 / 1024),
+      peakExternalMiB: Math.round(peak.external / 1024 / 1024),
       lagP99Ms: Math.round((lag.percentile(99) / 1e6) * 10) / 10,
       ...(whatIfMs !== undefined ? { whatIfMs: Math.round(whatIfMs) } : {}),
       ...(tableMiB !== undefined ? { tableMiB: Math.round(tableMiB) } : {}),

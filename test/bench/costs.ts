@@ -23,7 +23,10 @@ interface Run {
   mode: 'bare' | 'scan'
   objects: number
   ms: number
+  /** CPU of the scanning process (user + system): steadier than wall time on a shared machine. */
+  cpuMs: number
   peakRssMiB: number
+  peakHeapMiB: number
   lagP99Ms: number
   whatIfMs?: number
   tableMiB?: number
@@ -86,9 +89,12 @@ export async function runCostsBench(flags: Map<string, string | undefined>): Pro
         if (run.objects !== count) throw new Error(`${run.mode} listed ${run.objects} objects, expected ${count}`)
       const bareMs = median(bare.map((r) => r.ms))
       const scanMs = median(scan.map((r) => r.ms))
+      const bareCpu = median(bare.map((r) => r.cpuMs))
+      const scanCpu = median(scan.map((r) => r.cpuMs))
       rows.push(
         `| ${count.toLocaleString('en-US')} | ${(bareMs / 1000).toFixed(1)} s | ${(scanMs / 1000).toFixed(1)} s | ${(bareMs / scanMs).toFixed(2)}× | ` +
-          `${median(bare.map((r) => r.peakRssMiB))} MiB | ${median(scan.map((r) => r.peakRssMiB))} MiB | ${median(scan.map((r) => r.tableMiB ?? 0))} MiB | ` +
+          `${(bareCpu / 1000).toFixed(1)} s | ${(scanCpu / 1000).toFixed(1)} s | ${(bareCpu / scanCpu).toFixed(2)}× | ` +
+          `${median(bare.map((r) => r.peakRssMiB))} MiB | ${median(scan.map((r) => r.peakRssMiB))} MiB (heap ${median(scan.map((r) => r.peakHeapMiB))}) | ${median(scan.map((r) => r.tableMiB ?? 0))} MiB | ` +
           `${median(scan.map((r) => r.lagP99Ms))} ms | ${median(scan.map((r) => r.whatIfMs ?? 0))} ms |`,
       )
     }

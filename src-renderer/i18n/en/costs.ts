@@ -1,6 +1,8 @@
 /** Costs: what a bucket and a prefix cost per storage class, where the money goes, and what-if rules. */
 export default {
   costs: {
+    /** The entry in Storage (a bucket, a folder) that opens its costs. */
+    open: 'Costs',
     title: 'Costs',
     bucket: 'Bucket',
     chooseBucket: 'Choose a bucket',
@@ -115,6 +117,7 @@ export default {
       retrieval: 'Retrieval prices you would face',
       retrievalLine: '{tier}: {perGb}/GB + {per1000} per 1,000 requests ({latency})',
       minimums: 'Minimum {days} days, minimum billable size {size}',
+      minimumDays: 'Minimum {days} days',
       existing: 'The bucket’s lifecycle rules on the same objects',
       existingNone: 'The bucket has no lifecycle rules.',
       existingRule: 'Rule {id} ({status})',
@@ -129,12 +132,14 @@ export default {
       replan: 'Show the diff',
       planning: 'Reading the bucket’s lifecycle configuration…',
       explain: 'The bucket’s rules are kept exactly; the new rule is added last and written in one request.',
-      before: 'Before: {n} rules',
-      after: 'After: {n} rules',
+      before: 'Before: no rules | Before: 1 rule | Before: {n} rules',
+      after: 'After: no rules | After: 1 rule | After: {n} rules',
       confirm: 'Write this configuration',
-      applied: 'Written: the bucket now has {n} lifecycle rules.',
+      applied:
+        'Written: the bucket now has no lifecycle rules. | Written: the bucket now has 1 lifecycle rule. | Written: the bucket now has {n} lifecycle rules.',
       restore: 'Restore the previous configuration',
-      restored: 'Restored: the bucket has {n} lifecycle rules again.',
+      restored:
+        'Restored: the bucket has no lifecycle rules again. | Restored: the bucket has 1 lifecycle rule again. | Restored: the bucket has {n} lifecycle rules again.',
       refused: 'The lifecycle write was refused',
       close: 'Close',
     },

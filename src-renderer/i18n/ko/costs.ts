@@ -3,6 +3,8 @@ import type en from '../en/costs'
 
 const ko: typeof en = {
   costs: {
+    /** The entry in Storage (a bucket, a folder) that opens its costs. */
+    open: '비용',
     title: '비용',
     bucket: '버킷',
     chooseBucket: '버킷 선택',
@@ -116,6 +118,7 @@ const ko: typeof en = {
       retrieval: '검색(복원) 가격',
       retrievalLine: '{tier}: GB당 {perGb} + 요청 1,000건당 {per1000}({latency})',
       minimums: '최소 {days}일, 최소 과금 크기 {size}',
+      minimumDays: '최소 {days}일',
       existing: '같은 객체에 대한 버킷의 기존 수명 주기 규칙',
       existingNone: '버킷에 수명 주기 규칙이 없습니다.',
       existingRule: '규칙 {id}({status})',
@@ -130,12 +133,14 @@ const ko: typeof en = {
       replan: '차이 보기',
       planning: '버킷의 수명 주기 구성을 읽는 중…',
       explain: '기존 규칙은 그대로 유지되고 새 규칙이 마지막에 추가되어 한 번의 요청으로 기록됩니다.',
-      before: '전: 규칙 {n}개',
-      after: '후: 규칙 {n}개',
+      before: '전: 규칙 없음 | 전: 규칙 1개 | 전: 규칙 {n}개',
+      after: '후: 규칙 없음 | 후: 규칙 1개 | 후: 규칙 {n}개',
       confirm: '이 구성 기록',
-      applied: '기록했습니다. 이제 버킷의 수명 주기 규칙은 {n}개입니다.',
+      applied:
+        '기록했습니다. 이제 버킷에 수명 주기 규칙이 없습니다. | 기록했습니다. 이제 버킷의 수명 주기 규칙은 1개입니다. | 기록했습니다. 이제 버킷의 수명 주기 규칙은 {n}개입니다.',
       restore: '이전 구성 복원',
-      restored: '복원했습니다. 버킷의 수명 주기 규칙은 다시 {n}개입니다.',
+      restored:
+        '복원했습니다. 버킷에 수명 주기 규칙이 다시 없습니다. | 복원했습니다. 버킷의 수명 주기 규칙은 다시 1개입니다. | 복원했습니다. 버킷의 수명 주기 규칙은 다시 {n}개입니다.',
       refused: '수명 주기 기록이 거부되었습니다',
       close: '닫기',
     },
