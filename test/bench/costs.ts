@@ -9,7 +9,7 @@
  */
 import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { loadavg, tmpdir } from 'node:os'
+import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
 import { build } from 'esbuild'
@@ -74,6 +74,7 @@ export async function runCostsBench(flags: Map<string, string | undefined>): Pro
       logLevel: 'warning',
     })
     const endpoint = `http://127.0.0.1:${ready.port}`
+    console.log(`Load: ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores (wall times move with it; CPU times much less).`)
     console.log(
       `Seeded ${counts.map((n) => n.toLocaleString('en-US')).join(' + ')} objects in ${(ready.seedMs / 1000).toFixed(1)} s; load ${loadavg()[0]!.toFixed(1)}`,
     )
@@ -100,9 +101,9 @@ export async function runCostsBench(flags: Map<string, string | undefined>): Pro
     }
     console.log(`\nMedians of ${runs} runs, each in a fresh process (targets: ≥ 0.9×, ≤ 150 MiB flat, lag p99 < 50 ms, what-if < 1 s)\n`)
     console.log(
-      '| objects | bare ListObjectsV2 | Haneul scan | speed vs bare | bare peak RSS | scan peak RSS | table | scan lag p99 | what-if |',
+      '| objects | bare ListObjectsV2 | Haneul scan | speed vs bare | bare CPU | scan CPU | CPU vs bare | bare peak RSS | scan peak RSS | table | scan lag p99 | what-if |',
     )
-    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
     for (const row of rows) console.log(row)
   } finally {
     server.kill('SIGTERM')
