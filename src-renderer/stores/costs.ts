@@ -137,6 +137,8 @@ export const useCostsStore = defineStore('costs', () => {
   // ── The exact scan ───────────────────────────────────────────────────────────────────────────────
   const scanPrefix = ref('')
   const versions = ref(false)
+  /** Where a new scan reads the objects: the latest S3 Inventory report when one covers the prefix ('auto'), or the listing. */
+  const method = ref<'auto' | 'listing' | 'inventory'>('auto')
   const scan = shallowRef<ScanResult>()
   const scanRunning = ref(false)
   const scanProgress = ref<{ objects: number; bytes: number }>()
@@ -154,6 +156,7 @@ export const useCostsStore = defineStore('costs', () => {
     bucket: bucket.value!,
     prefix: scanPrefix.value,
     versions: versions.value,
+    method: method.value,
   })
 
   /** The last summary of this prefix, if one was saved (shown with its age until a scan runs). */
@@ -418,6 +421,7 @@ export const useCostsStore = defineStore('costs', () => {
     displayCurrency,
     scanPrefix,
     versions,
+    method,
     scan,
     scanRunning,
     scanProgress,

@@ -1,7 +1,7 @@
 /**
  * Costs in Chromium against the sandbox, through the real router: the demo site bucket opened from its
  * Costs entry in Storage (monthly cost by class from the CloudWatch emulator, the metric's age, the price
- * table's date and the trend), the exact scan, drilling into the treemap by click and by keyboard, a
+ * table's date and the trend), the exact scan (from the bucket's S3 Inventory report, then by listing), drilling into the treemap by click and by keyboard, a
  * what-if rule (and one that matches nothing), and the rule written as a lifecycle rule after its diff,
  * then restored from the same diff. A folder's Costs entry in the rows' menu opens it with its prefix.
  */
@@ -44,6 +44,18 @@ describe('Costs in Chromium', () => {
     const { page } = app
     await page.locator('[data-testid="scan-start"]').click()
     await page.locator('[data-testid="scan-finished"]').waitFor()
+    // The demo site has a daily S3 Inventory: its latest report is read instead of listing, and the page says which and of when.
+    const source = page.locator('[data-testid="scan-source"]')
+    expect(await source.getAttribute('data-source')).toBe('inventory')
+    expect(await source.textContent()).toMatch(
+      /From the S3 Inventory report site-daily in haneul-demo-logs of .+: the figures are as of then/,
+    )
+    const fromInventory = await page.locator('[data-testid="scan-total"]').textContent()
+    await app.screenshot('costs-scan-inventory')
+    await page.locator('[data-field="scan-method"]').selectOption('listing')
+    await page.locator('[data-testid="scan-start"]').click()
+    await page.locator('[data-testid="scan-source"][data-source="listing"]').waitFor()
+    expect(await page.locator('[data-testid="scan-total"]').textContent()).toBe(fromInventory)
     expect(await page.locator('[data-testid="scan-classes"] tbody tr').count()).toBe(6)
     expect(await page.locator('[data-testid="scan-total"]').textContent()).toMatch(/^\$/)
     expect(await page.locator('[data-testid="classes-in-use"] li').count()).toBe(6)
@@ -122,6 +134,25 @@ describe('Costs in Chromium', () => {
     expect(await page.locator('[data-field="scan-prefix"]').inputValue()).toBe('css/')
     expect(await page.locator('[data-field="costs-bucket"]').inputValue()).toBe(BUCKET)
     await page.locator('[data-testid="bucket-total"]').waitFor()
+  })
+
+  it('draws in the dark theme and in Korean, the treemap too', async () => {
+    const { page } = app
+    await page.locator('[data-testid="theme"]').selectOption('dark')
+    await page.locator('[data-testid="language"]').selectOption('ko')
+    await page.locator('nav button[data-section="storage"]').click()
+    await page.locator(`[data-bucket-costs="${BUCKET}"]`).click()
+    await page.locator('[data-field="scan-method"]').selectOption('auto')
+    await page.locator('[data-testid="scan-start"]', { hasText: '스캔' }).click()
+    await page.locator('[data-testid="scan-source"][data-source="inventory"]', { hasText: 'S3 인벤토리 보고서 site-daily' }).waitFor()
+    expect(await page.locator('[data-testid="metric-age"]').textContent()).toContain('S3는 스토리지 지표를 하루에 한 번 게시합니다')
+    await app.screenshot('costs-ko-dark')
+    const treemap = page.locator('[data-testid="money-map"] [data-chart$="접두사별 월 비용"] canvas')
+    await treemap.scrollIntoViewIfNeeded()
+    await app.screenshot('costs-ko-dark-treemap')
+  })
+
+  it('ran without console errors or CSP violations', () => {
     expect(app.consoleErrors).toEqual([])
   })
 })
