@@ -18,7 +18,7 @@ export interface Section {
 
 export const sections: readonly Section[] = [
   { id: 'storage', icon: HardDrive, route: '/storage', ready: true },
-  { id: 'costs', icon: Coins, route: '/costs', ready: false },
+  { id: 'costs', icon: Coins, route: '/costs', ready: true },
   { id: 'cloudfront', icon: Globe, route: '/cloudfront', ready: true },
   { id: 'dns', icon: Signpost, route: '/dns', ready: true },
   { id: 'pipelines', icon: Workflow, route: '/pipelines', ready: false },

@@ -129,11 +129,31 @@ export const ScanSummary = z.object({
   limits: z.object({ topN: z.number(), maxDepth: z.number(), maxPrefixNodes: z.number(), maxUploadsKept: z.number() }),
 })
 
+/** Where a scan's objects came from: the listing, or the bucket's latest S3 Inventory report. */
+export const ScanOrigin = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('listing'),
+    /** Why no inventory report was used (none configured, another format, no report yet…), when one was looked for. */
+    inventoryNote: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal('inventory'),
+    configurationId: z.string(),
+    destinationBucket: z.string(),
+    manifestKey: z.string(),
+    /** When S3 made the report: the figures are as of then. */
+    reportMs: TimestampMs,
+  }),
+])
+export type ScanOrigin = z.infer<typeof ScanOrigin>
+
 export const ScanResult = z.object({
   /** The scanned objects stay in main under this id (the last few scans) for whatIf; absent for a cached summary. */
   scanId: z.string().optional(),
   bucket: z.string(),
   versions: z.boolean(),
+  /** Absent in summaries saved before inventories were read (they came from listings). */
+  from: ScanOrigin.optional(),
   summary: ScanSummary,
   /** Set when the scan stopped early (the network): figures cover what was listed; scan again with resumeScanId. */
   stopped: z
@@ -228,6 +248,8 @@ export const costsApi = {
    * Lists every object (or version) under a prefix and its incomplete uploads, exactly: bytes, objects and
    * monthly cost per class, the prefix tree, the largest objects. Progress as `costs.scanProgress` events.
    * `resumeScanId` continues a scan the network stopped; `source: 'cache'` returns the last summary.
+   * Where the bucket has an S3 Inventory configuration covering the prefix, its latest CSV report is read
+   * instead of listing (`method`), and `from` says which report and of when.
    */
   scanPrefix: operation({
     input: z
@@ -237,6 +259,8 @@ export const costsApi = {
         prefix: Prefix.default(''),
         versions: z.boolean().default(false),
         resumeScanId: ScanId.optional(),
+        /** 'auto': the latest S3 Inventory report when one covers the prefix, else the listing. */
+        method: z.enum(['auto', 'listing', 'inventory']).default('auto'),
         source: ListingSource,
       })
       .strict(),

@@ -19,7 +19,7 @@ import { bucketRegion, explainS3Error } from '../s3/index'
 import { dailyStorage } from './bucket-metrics'
 import { explainCloudWatchError, explainEngineError, rethrow } from './errors'
 import { LifecyclePlans, readLifecycle } from './lifecycle-plans'
-import { newScan, runScan, ScanStore, type PrefixScan } from './prefix-scan'
+import { InventoryUnavailable, newScan, runScan, scanFromInventory, ScanStore, type PrefixScan } from './prefix-scan'
 import { priceBook, type PriceBook, type PriceOverrides } from './prices'
 import { metricsCostSeries, metricsMonthlyCost } from './storage-cost'
 import { evaluateLifecycleRules, evaluateWhatIf, whatIfLifecycleRule, type TransitionDefaultMinimumObjectSize } from './what-if'
@@ -99,6 +99,7 @@ export function createCostsModule(deps: CostsModuleDeps): ModuleOf<'costs'> {
       scanId: scan.id,
       bucket: scan.bucket,
       versions: scan.versions,
+      from: scan.from,
       summary,
       ...(scan.stopped
         ? {
@@ -150,7 +151,7 @@ export function createCostsModule(deps: CostsModuleDeps): ModuleOf<'costs'> {
           }
         }),
 
-      scanPrefix: async ({ profileId, bucket, prefix, versions, resumeScanId, source }, { signal, requestId }) => {
+      scanPrefix: async ({ profileId, bucket, prefix, versions, resumeScanId, method, source }, { signal, requestId }) => {
         const key = summaryKey(bucket, prefix, versions)
         const cached = async () => {
           const snapshot = await snapshots.get<ScanResult>(profileId, key)
@@ -189,6 +190,25 @@ export function createCostsModule(deps: CostsModuleDeps): ModuleOf<'costs'> {
           if (!requestId || (!force && at - lastProgress < progressEveryMs)) return
           lastProgress = at
           emit({ type: 'costs.scanProgress', requestId, objects, bytes })
+        }
+        // A new scan reads the latest inventory report when one covers the prefix; reading it is not
+        // resumable, so a failure there drops the scan rather than leave half a report to resume onto.
+        if (!resumeScanId && method !== 'listing') {
+          try {
+            await s3Offline.network(profileId, async () =>
+              scanFromInventory(await clients.client(profileId, 's3'), scan, {
+                required: method === 'inventory',
+                signal,
+                onPage: progress,
+              }),
+            )
+          } catch (error) {
+            scans.delete(scan.id)
+            if (error instanceof InventoryUnavailable)
+              throw new HaneulError('not-found', `No inventory report can be used: ${error.message}.`)
+            if (signal.aborted) throw new HaneulError('cancelled', 'The scan was cancelled.')
+            throw explainS3Error(error)
+          }
         }
         try {
           await s3Offline.network(profileId, async () =>

@@ -1,8 +1,11 @@
 /**
- * The scanned objects in columns, for re-evaluating what-if and lifecycle rules fast: keys as one UTF-8
- * byte buffer with end offsets, sizes and dates as Float64Arrays, class, flags and tag set as small
- * integer codes (classes and tag sets interned). About 25 bytes per object plus its key, so 1,000,000
- * objects with 50-byte keys take ≈ 75 MB; `maxRows` caps it and `truncated` says when rows were left out.
+ * The scanned objects in columns, for re-evaluating what-if and lifecycle rules fast. What a rule reads
+ * per row is its size, dates, class, flags and tag set, plus the key only to find a prefix — so keys are
+ * kept front-coded (each key stores only the bytes after what it shares with the one before, with a full
+ * key every 16 rows to binary-search on), dates as whole seconds in Uint32Arrays (S3's LastModified has
+ * second precision), and the tag-set column exists only once an object has tags (listings have none).
+ * About 23 bytes per object plus the unshared part of its key; columns grow by half, not double. `maxRows`
+ * caps it and `truncated` says when rows were left out.
  */
 
 export interface TableObject {
@@ -19,12 +22,20 @@ export interface TableObject {
 export const FLAG_NONCURRENT = 1
 export const FLAG_DELETE_MARKER = 2
 
+/** A full key every this many rows (the binary search's points). */
+const RESTART_EVERY = 16
+/** Shared prefixes are stored in one byte; a longer shared part is stored as suffix. */
+const MAX_SHARED = 255
+
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
-function grow<T extends Float64Array | Uint32Array | Uint8Array>(array: T, length: number): T {
+type Column = Float64Array | Uint32Array | Uint8Array
+
+/** `array` with room for `length` items: the same one, or a copy half as large again. */
+function grow<T extends Column>(array: T, length: number): T {
   if (array.length >= length) return array
-  const next = new (array.constructor as new (n: number) => T)(Math.max(length, array.length * 2))
+  const next = new (array.constructor as new (n: number) => T)(Math.max(length, Math.ceil(array.length * 1.5)))
   next.set(array)
   return next
 }
@@ -35,20 +46,32 @@ export class ObjectTable {
   truncated = 0
   /** Rows arrive in key order (as ListObjectsV2 and ListObjectVersions return them). */
   sorted = true
+  /** The keys' unshared bytes, row after row. Row i's are keyBytes[keyEnd[i-1] … keyEnd[i]). */
   keyBytes = new Uint8Array(1 << 16)
-  /** Row i's key is keyBytes[keyEnd[i-1] … keyEnd[i]). */
   keyEnd = new Uint32Array(1024)
+  /** How many leading bytes row i's key shares with row i-1's (0 on every RESTART_EVERY-th row). */
+  keyShared = new Uint8Array(1024)
   size = new Float64Array(1024)
-  lastModifiedMs = new Float64Array(1024)
-  /** When the row started counting its age for lifecycle: LastModified, or for a noncurrent version the time its successor was written. */
-  sinceMs = new Float64Array(1024)
+  /** LastModified, in whole seconds since the epoch. */
+  lastModifiedS = new Uint32Array(1024)
+  /** When the row started counting its age for lifecycle (seconds): LastModified, or for a noncurrent version the time its successor was written. */
+  sinceS = new Uint32Array(1024)
   classCode = new Uint8Array(1024)
   flags = new Uint8Array(1024)
-  tagSet = new Uint32Array(1024)
+  /** Tag-set id per row; empty until the first object with tags (rows past its end have none: id 0). */
+  tagSet = new Uint32Array(0)
   readonly classNames: string[] = []
   readonly tagSets: Array<Readonly<Record<string, string>>> = [{}]
   private readonly classCodes = new Map<string, number>()
   private readonly tagSetIds = new Map<string, number>([['', 0]])
+  /** The previous row's full key, and a buffer for the next one (swapped after each append). */
+  private previous = new Uint8Array(1024)
+  private previousLength = 0
+  private next = new Uint8Array(1024)
+  /** The last key rebuilt by keyInto (row and bytes), so walking rows in order costs one suffix each. */
+  private cursorRow = -1
+  private cursor = new Uint8Array(1024)
+  private cursorLength = 0
 
   constructor(readonly maxRows = 2_000_000) {}
 
@@ -80,43 +103,106 @@ export class ObjectTable {
       return false
     }
     const i = this.rows
+    if (this.next.length < object.key.length * 3) this.next = new Uint8Array(object.key.length * 3)
+    const length = encoder.encodeInto(object.key, this.next).written
+    const key = this.next
+    const prev = this.previous
+    const prevLength = this.previousLength
+    // Bytes shared with the previous key, and the order of the two.
+    const common = Math.min(length, prevLength)
+    let shared = 0
+    while (shared < common && key[shared] === prev[shared]) shared++
+    const order = i === 0 ? 1 : shared < common ? key[shared]! - prev[shared]! : length - prevLength
+    if (order < 0) this.sorted = false
+    const stored = i % RESTART_EVERY === 0 ? 0 : Math.min(shared, MAX_SHARED)
+
     const start = i === 0 ? 0 : this.keyEnd[i - 1]!
-    const maxKeyBytes = object.key.length * 3
-    this.keyBytes = grow(this.keyBytes, start + maxKeyBytes)
-    const { written } = encoder.encodeInto(object.key, this.keyBytes.subarray(start))
+    this.keyBytes = grow(this.keyBytes, start + length - stored)
+    this.keyBytes.set(key.subarray(stored, length), start)
     const n = i + 1
     this.keyEnd = grow(this.keyEnd, n)
+    this.keyShared = grow(this.keyShared, n)
     this.size = grow(this.size, n)
-    this.lastModifiedMs = grow(this.lastModifiedMs, n)
-    this.sinceMs = grow(this.sinceMs, n)
+    this.lastModifiedS = grow(this.lastModifiedS, n)
+    this.sinceS = grow(this.sinceS, n)
     this.classCode = grow(this.classCode, n)
     this.flags = grow(this.flags, n)
-    this.tagSet = grow(this.tagSet, n)
-    this.keyEnd[i] = start + written
+    this.keyEnd[i] = start + length - stored
+    this.keyShared[i] = stored
+
     const noncurrent = object.isLatest === false
-    let since = object.lastModifiedMs
-    if (i > 0) {
-      const order = compareBytes(this.keyBytes, this.keyStart(i - 1), start, this.keyBytes, start, start + written)
-      if (order > 0) this.sorted = false
-      // Versions of a key are listed newest first: a noncurrent version became noncurrent when the row before it was written.
-      if (order === 0 && noncurrent) since = this.lastModifiedMs[i - 1]!
-    }
+    const modifiedS = Math.floor(object.lastModifiedMs / 1000)
+    // Versions of a key are listed newest first: a noncurrent version became noncurrent when the row before it was written.
+    const since = i > 0 && order === 0 && noncurrent ? this.lastModifiedS[i - 1]! : modifiedS
     this.size[i] = object.size
-    this.lastModifiedMs[i] = object.lastModifiedMs
-    this.sinceMs[i] = since
+    this.lastModifiedS[i] = modifiedS
+    this.sinceS[i] = since
     this.classCode[i] = this.codeOf(object.storageClass ?? 'STANDARD')
     this.flags[i] = (noncurrent ? FLAG_NONCURRENT : 0) | (object.deleteMarker ? FLAG_DELETE_MARKER : 0)
-    this.tagSet[i] = this.tagSetOf(object.tags)
+    const tagSet = this.tagSetOf(object.tags)
+    if (tagSet !== 0 || this.tagSet.length > 0) {
+      this.tagSet = grow(this.tagSet, Math.max(n, this.size.length))
+      this.tagSet[i] = tagSet
+    }
+    this.previous = key
+    this.previousLength = length
+    this.next = prev
     this.rows = n
     return true
   }
 
-  keyStart(i: number): number {
-    return i === 0 ? 0 : this.keyEnd[i - 1]!
+  /** Rebuilds row i's key; returns the buffer holding it (valid until the next call) and its length. */
+  private keyInto(i: number): { bytes: Uint8Array; length: number } {
+    let row: number
+    if (this.cursorRow >= 0 && this.cursorRow <= i && i - this.cursorRow < RESTART_EVERY) row = this.cursorRow
+    else {
+      row = i - (i % RESTART_EVERY)
+      this.cursorLength = 0
+      row--
+    }
+    while (row < i) {
+      row++
+      const start = row === 0 ? 0 : this.keyEnd[row - 1]!
+      const end = this.keyEnd[row]!
+      const shared = this.keyShared[row]!
+      const length = shared + end - start
+      if (this.cursor.length < length) {
+        const bigger = new Uint8Array(length * 2)
+        bigger.set(this.cursor.subarray(0, shared))
+        this.cursor = bigger
+      }
+      this.cursor.set(this.keyBytes.subarray(start, end), shared)
+      this.cursorLength = length
+    }
+    this.cursorRow = i
+    return { bytes: this.cursor, length: this.cursorLength }
   }
 
   key(i: number): string {
-    return decoder.decode(this.keyBytes.subarray(this.keyStart(i), this.keyEnd[i]))
+    const { bytes, length } = this.keyInto(i)
+    return decoder.decode(bytes.subarray(0, length))
+  }
+
+  /** The first row in [0, rows] whose key passes `test` (false then true along key order). */
+  private firstRow(test: (key: Uint8Array, length: number) => boolean): number {
+    // Binary search over the full keys of the restart rows, then a walk inside one block.
+    const blocks = Math.ceil(this.rows / RESTART_EVERY)
+    let lo = 0
+    let hi = blocks
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      const { bytes, length } = this.keyInto(mid * RESTART_EVERY)
+      if (test(bytes, length)) hi = mid
+      else lo = mid + 1
+    }
+    // Block lo starts with a passing key (or lo is past the end): the answer is in block lo - 1 or at its end.
+    const from = Math.max(0, (lo - 1) * RESTART_EVERY)
+    const to = Math.min(this.rows, lo * RESTART_EVERY)
+    for (let i = from; i < to; i++) {
+      const { bytes, length } = this.keyInto(i)
+      if (test(bytes, length)) return i
+    }
+    return to
   }
 
   /** Rows [from, to) whose keys start with `prefix` (all rows scanned when the table is not sorted). */
@@ -124,34 +210,32 @@ export class ObjectTable {
     if (prefix === '') return { from: 0, to: this.rows, contiguous: true }
     if (!this.sorted) return { from: 0, to: this.rows, contiguous: false }
     const p = encoder.encode(prefix)
-    // First row whose key ≥ prefix, then first row whose key does not start with it.
-    const lower = (test: (i: number) => boolean) => {
-      let lo = 0
-      let hi = this.rows
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1
-        if (test(mid)) hi = mid
-        else lo = mid + 1
-      }
-      return lo
-    }
-    const from = lower((i) => compareBytes(this.keyBytes, this.keyStart(i), this.keyEnd[i]!, p, 0, p.length) >= 0)
-    const to = lower((i) => i >= from && !this.hasPrefix(i, p))
+    const from = this.firstRow((key, length) => compareBytes(key, 0, length, p, 0, p.length) >= 0)
+    // After the keys that start with the prefix: the first whose first |p| bytes sort after it.
+    const to = this.firstRow((key, length) => compareBytes(key, 0, Math.min(length, p.length), p, 0, p.length) > 0)
     return { from, to: Math.max(from, to), contiguous: true }
   }
 
   hasPrefix(i: number, prefix: Uint8Array): boolean {
-    const start = this.keyStart(i)
-    if (this.keyEnd[i]! - start < prefix.length) return false
-    for (let j = 0; j < prefix.length; j++) if (this.keyBytes[start + j] !== prefix[j]) return false
+    const { bytes, length } = this.keyInto(i)
+    if (length < prefix.length) return false
+    for (let j = 0; j < prefix.length; j++) if (bytes[j] !== prefix[j]) return false
     return true
   }
 
   /** Retained bytes of the columns (for the memory figures). */
   byteSize(): number {
-    return (
-      this.keyBytes.byteLength + this.keyEnd.byteLength + this.size.byteLength * 3 + this.classCode.byteLength * 2 + this.tagSet.byteLength
-    )
+    return [
+      this.keyBytes,
+      this.keyEnd,
+      this.keyShared,
+      this.size,
+      this.lastModifiedS,
+      this.sinceS,
+      this.classCode,
+      this.flags,
+      this.tagSet,
+    ].reduce((sum, column) => sum + column.byteLength, 0)
   }
 }
 

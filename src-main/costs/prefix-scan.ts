@@ -12,6 +12,8 @@ import {
   ListPartsCommand,
   type S3Client,
 } from '@aws-sdk/client-s3'
+import type { ScanOrigin } from '../api/costs'
+import { findInventoryReport, readInventoryReport, type InventoryChoice } from './inventory'
 import { ObjectTable } from './object-table'
 import type { PriceBook } from './prices'
 import { ScanAggregator, type ScannedObject } from './scan-aggregator'
@@ -42,6 +44,8 @@ export interface PrefixScan {
   listed: { objects: number; bytes: number }
   /** Why the scan stopped before the end, while it has. */
   stopped?: string
+  /** Where the objects came from (the listing unless an inventory report was read). */
+  from: ScanOrigin
 }
 
 export interface ScanOptions {
@@ -54,10 +58,11 @@ export interface ScanOptions {
 /** Byte order of UTF-8, as S3 lists keys. */
 const keyOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b))
 
-export function newScan(fields: Omit<PrefixScan, 'aggregator' | 'table' | 'position' | 'listed'>, tableRows?: number): PrefixScan {
+export function newScan(fields: Omit<PrefixScan, 'aggregator' | 'table' | 'position' | 'listed' | 'from'>, tableRows?: number): PrefixScan {
   const table = new ObjectTable(tableRows)
   return {
     ...fields,
+    from: { kind: 'listing' },
     table,
     aggregator: new ScanAggregator({ book: fields.book, nowMs: fields.nowMs, prefix: fields.prefix, table }),
     position: { phase: 'objects' },
@@ -172,6 +177,54 @@ export async function runScan(client: S3Client, scan: PrefixScan, options: ScanO
     } else position.phase = 'done'
   }
 }
+
+/**
+ * Reads the objects from the bucket's latest S3 Inventory report instead of listing them, when one covers
+ * the prefix (`required`: or fails saying why). On success the scan goes on to the uploads phase; a
+ * failure while reading leaves nothing half-folded that a resume could count twice (the caller drops it).
+ */
+export async function scanFromInventory(
+  client: S3Client,
+  scan: PrefixScan,
+  options: { required: boolean; signal?: AbortSignal; onPage(objects: number, bytes: number): void },
+): Promise<void> {
+  const choice: InventoryChoice = await findInventoryReport(client, scan.bucket, scan.prefix, scan.versions, options.signal).catch(
+    (error: unknown) => {
+      // Denied or unreadable: the listing still works (the reason is shown).
+      if ((error as { name?: string }).name === 'AbortError' || options.signal?.aborted) throw error
+      return { why: `the inventory could not be read: ${error instanceof Error ? error.message : String(error)}` }
+    },
+  )
+  if (!choice.report) {
+    if (options.required) throw new InventoryUnavailable(choice.why)
+    scan.from = { kind: 'listing', inventoryNote: choice.why }
+    return
+  }
+  const { report } = choice
+  const { listed } = scan
+  await readInventoryReport(client, report, {
+    prefix: scan.prefix,
+    versions: scan.versions,
+    ...(options.signal ? { signal: options.signal } : {}),
+    fold: (object) => {
+      scan.aggregator.add(object)
+      listed.objects++
+      listed.bytes += object.size
+      scan.position.afterKey = object.key
+    },
+    onFile: () => options.onPage(listed.objects, listed.bytes),
+  })
+  scan.position.phase = 'uploads'
+  scan.from = {
+    kind: 'inventory',
+    configurationId: report.configurationId,
+    destinationBucket: report.destinationBucket,
+    manifestKey: report.manifestKey,
+    reportMs: report.createdMs,
+  }
+}
+
+export class InventoryUnavailable extends Error {}
 
 /** The last few scans by id (oldest dropped first): their tables are what whatIf evaluates. */
 export class ScanStore {

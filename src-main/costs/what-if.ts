@@ -23,6 +23,7 @@ import { monitoringMonthlyUsd, MINIMUM_DAYS_PER_MONTH, newRateVector, priceRateV
 import type { ScannedUpload } from './scan-aggregator'
 
 const DAY_MS = 86_400_000
+const DAY_S = 86_400
 
 /** The classes a lifecycle Transition may name. */
 export const TRANSITION_TARGETS = ['STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE'] as const
@@ -205,6 +206,8 @@ export function evaluatePlan(table: ObjectTable, book: PriceBook, plan: Plan, op
   const lt = plan.filter.objectSizeLessThan ?? Infinity
   const wantNoncurrent = plan.versions === 'noncurrent'
   const minMonitored = book.intelligentTiering.minMonitoredBytes
+  // The table keeps dates in seconds.
+  const nowS = nowMs / 1000
 
   const delta = newRateVector()
   let monitoredDelta = 0
@@ -228,7 +231,7 @@ export function evaluatePlan(table: ObjectTable, book: PriceBook, plan: Plan, op
     if (!range.contiguous && !table.hasPrefix(i, prefixBytes)) continue
     const size = table.size[i]!
     if (!(size > gt && size < lt)) continue
-    if (!tagMatch[table.tagSet[i]!]) continue
+    if (!tagMatch[table.tagSet[i] ?? 0]) continue
     r.matched.objects++
     r.matched.bytes += size
     const info = infos[table.classCode[i]!]!
@@ -236,7 +239,7 @@ export function evaluatePlan(table: ObjectTable, book: PriceBook, plan: Plan, op
       r.skipped.unpriced++
       continue
     }
-    const ageDays = (nowMs - table.sinceMs[i]!) / DAY_MS
+    const ageDays = (nowS - table.sinceS[i]!) / DAY_S
     let step: (typeof compiled)[number] | undefined
     for (let s = 0; s < compiled.length; s++)
       if (compiled[s]!.dueDays <= ageDays) {
@@ -269,7 +272,7 @@ export function evaluatePlan(table: ObjectTable, book: PriceBook, plan: Plan, op
     delta[info.slot]! -= (size > info.minBillable ? size : info.minBillable) + (info.archived ? ARCHIVE_CLASS_OVERHEAD_BYTES : 0)
     if (info.archived) delta[STANDARD_SLOT]! -= ARCHIVE_STANDARD_OVERHEAD_BYTES
     if (info.it && size >= minMonitored) monitoredDelta--
-    const storedDays = (nowMs - table.lastModifiedMs[i]!) / DAY_MS
+    const storedDays = (nowS - table.lastModifiedS[i]!) / DAY_S
     if (info.minDays > 0 && storedDays < info.minDays) {
       const billable = (size > info.minBillable ? size : info.minBillable) + (info.archived ? ARCHIVE_CLASS_OVERHEAD_BYTES : 0)
       r.oneTime.earlyDeletion.objects++

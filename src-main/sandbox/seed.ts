@@ -3,14 +3,16 @@
  * log bucket. Deterministic (a fixed pseudo-random sequence), so screenshots and tests see the same data.
  * Runs only when the store has no buckets, so a user's changes to the sandbox survive restarts.
  */
-import { createHash } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
+import { gzipSync } from 'node:zlib'
 import { contentTypeFor } from '../core/content-types'
 import { logFilesFor } from './cloudfront/log-files'
 import { seededRandom, TrafficModel } from './cloudfront/traffic'
 import { SANDBOX_ACCOUNT_ID } from './credentials'
 import type { S3Store } from './s3/index'
+import { parseOrdered } from './s3/xml'
 
 export const SITE_BUCKET = 'haneul-demo-site'
 export const LOG_BUCKET = 'haneul-demo-logs'
@@ -156,6 +158,8 @@ export async function seedSandbox(store: S3Store, assetsDir: string, nowMs: () =
   for (const [key, body] of odd)
     await store.putObject(SITE_BUCKET, key, body, { contentType: typeOf(key), lastModified: new Date(now - 3 * day) })
 
+  await seedInventoryReport(store, now)
+
   // CloudFront standard logs: 30 days of the demo distribution's traffic, from the model the
   // sandbox's CloudWatch metrics come from too.
   // Written a few at a time: each is its own blob file, and the start-up time is mostly these opens.
@@ -170,4 +174,69 @@ export async function seedSandbox(store: S3Store, assetsDir: string, nowMs: () =
     )
   }
   return true
+}
+
+/** The site bucket's daily S3 Inventory (CSV, into the log bucket) and its report of today 01:00 UTC. */
+export const SITE_INVENTORY_ID = 'site-daily'
+export const INVENTORY_PREFIX = 'inventory'
+/** Inventory CSV keys are URL-encoded as HTML forms are (a space is `+`), as costs/inventory.ts decodes them. */
+const encodeInventoryKey = (key: string): string => encodeURIComponent(key).replace(/%20/g, '+')
+const INVENTORY_SCHEMA = ['Bucket', 'Key', 'Size', 'LastModifiedDate', 'ETag', 'StorageClass', 'IntelligentTieringAccessTier']
+
+/**
+ * The configuration as PutBucketInventoryConfiguration stores it, and the report S3 would have written:
+ * `inventory/haneul-demo-site/site-daily/<date>T01-00Z/manifest.json` (+ manifest.checksum) naming one
+ * gzipped CSV data file of every current object, laid out as the S3 User Guide's "Inventory manifest".
+ */
+async function seedInventoryReport(store: S3Store, now: number): Promise<void> {
+  const state = store.requireBucket(SITE_BUCKET)
+  const configuration = `<InventoryConfiguration><Destination><S3BucketDestination><Bucket>arn:aws:s3:::${LOG_BUCKET}</Bucket><Format>CSV</Format><Prefix>${INVENTORY_PREFIX}</Prefix></S3BucketDestination></Destination><IsEnabled>true</IsEnabled><Id>${SITE_INVENTORY_ID}</Id><IncludedObjectVersions>Current</IncludedObjectVersions><OptionalFields>${INVENTORY_SCHEMA.slice(
+    2,
+  )
+    .map((field) => `<Field>${field}</Field>`)
+    .join('')}</OptionalFields><Schedule><Frequency>Daily</Frequency></Schedule></InventoryConfiguration>`
+  store.updateBucket(state, {
+    inventoryConfigurations: { [SITE_INVENTORY_ID]: parseOrdered(Buffer.from(configuration), 'InventoryConfiguration') },
+  })
+
+  // Today's report at 01:00 UTC (yesterday's before then), of the objects older than it.
+  const dayMs = 86_400_000
+  let reportMs = Math.floor(now / dayMs) * dayMs + 3_600_000
+  if (reportMs > now) reportMs -= dayMs
+  const quote = (value: string) => `"${value.replace(/"/g, '""')}"`
+  const rows: string[] = []
+  for (const [key, versions] of state.objects) {
+    const current = versions[0]
+    if (!current || current.deleteMarker || current.lastModifiedMs > reportMs) continue
+    rows.push(
+      [
+        SITE_BUCKET,
+        encodeInventoryKey(key),
+        String(current.size),
+        new Date(current.lastModifiedMs).toISOString(),
+        current.etag,
+        current.storageClass,
+        '',
+      ]
+        .map(quote)
+        .join(','),
+    )
+  }
+  const base = `${INVENTORY_PREFIX}/${SITE_BUCKET}/${SITE_INVENTORY_ID}`
+  const data = gzipSync(rows.join('\n') + '\n')
+  const dataKey = `${base}/data/${randomUUID()}.csv.gz`
+  const written = { lastModified: new Date(reportMs + 20 * 60_000) }
+  await store.putObject(LOG_BUCKET, dataKey, data, { contentType: 'application/gzip', ...written })
+  const folder = new Date(reportMs).toISOString().slice(0, 16).replace(':', '-') + 'Z'
+  const manifest = JSON.stringify({
+    sourceBucket: SITE_BUCKET,
+    destinationBucket: `arn:aws:s3:::${LOG_BUCKET}`,
+    version: '2016-11-30',
+    creationTimestamp: String(reportMs),
+    fileFormat: 'CSV',
+    fileSchema: INVENTORY_SCHEMA.join(', '),
+    files: [{ key: dataKey, size: data.length, MD5checksum: createHash('md5').update(data).digest('hex') }],
+  })
+  await store.putObject(LOG_BUCKET, `${base}/${folder}/manifest.json`, manifest, { contentType: 'application/json', ...written })
+  await store.putObject(LOG_BUCKET, `${base}/${folder}/manifest.checksum`, createHash('md5').update(manifest).digest('hex'), written)
 }

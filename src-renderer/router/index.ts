@@ -21,6 +21,7 @@ declare module 'vue-router' {
 export interface Views {
   storage: () => Promise<RouteComponent>
   cloudfront: () => Promise<RouteComponent>
+  costs: () => Promise<RouteComponent>
   coming: () => Promise<RouteComponent>
   dns: () => Promise<RouteComponent>
   site: () => Promise<RouteComponent>
@@ -28,6 +29,7 @@ export interface Views {
 const lazyViews: Views = {
   storage: () => import('../views/StorageView.vue'),
   cloudfront: () => import('../views/CloudFrontView.vue'),
+  costs: () => import('../views/CostsView.vue'),
   coming: () => import('../views/ComingView.vue'),
   dns: () => import('../views/DnsView.vue'),
   site: () => import('../views/SiteView.vue'),
@@ -39,6 +41,7 @@ export function createAppRouter(history: AppHistory = createAppHistory(), views:
   const StorageView = views.storage
   const CloudFrontView = views.cloudfront
   const ComingView = views.coming
+  const CostsView = views.costs
   const DnsView = views.dns
   const SiteView = views.site
   const router = createRouter({
@@ -47,7 +50,7 @@ export function createAppRouter(history: AppHistory = createAppHistory(), views:
       { path: '/', redirect: '/storage' },
       { path: '/storage', name: 'buckets', component: StorageView, meta: { section: 'storage' } },
       { path: '/storage/:bucket/:prefix(.*)?', name: 'folder', component: StorageView, meta: { section: 'storage' } },
-      { path: '/costs', name: 'costs', component: ComingView, meta: { section: 'costs' } },
+      { path: '/costs', name: 'costs', component: CostsView, meta: { section: 'costs' } },
       { path: '/cloudfront/:id?', name: 'cloudfront', component: CloudFrontView, meta: { section: 'cloudfront' } },
       { path: '/dns/:zoneId?', name: 'dns', component: DnsView, meta: { section: 'dns' } },
       { path: '/pipelines/:name?', name: 'pipelines', component: ComingView, meta: { section: 'pipelines' } },
@@ -61,6 +64,11 @@ export function createAppRouter(history: AppHistory = createAppHistory(), views:
 /** A distribution's page, or the list of distributions. */
 export function distributionLocation(id?: string): RouteLocationRaw {
   return { name: 'cloudfront', params: { id: id || null } }
+}
+
+/** Costs of a bucket (and a prefix of it), or the bucket picker: `/costs?bucket=…&prefix=…`. */
+export function costsLocation(bucket?: string, prefix = ''): RouteLocationRaw {
+  return { name: 'costs', query: bucket ? { bucket, ...(prefix ? { prefix } : {}) } : {} }
 }
 
 /** Where a storage place lives: the bucket list, or a folder ('' is the bucket's top). */

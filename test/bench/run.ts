@@ -490,6 +490,7 @@ const others: Record<string, () => Promise<void>> = {
   'cloudfront-logs': () => import('./cloudfront-logs').then((m) => m.runCloudFrontLogsBench(flags)),
   dns: () => import('./dns').then((m) => m.runDnsBench()),
   publish: () => import('./publish').then((m) => m.runPublishBench(flags)),
+  costs: () => import('./costs').then((m) => m.runCostsBench(flags)),
 }
 const chosen = process.argv[2] && !process.argv[2].startsWith('--') ? others[process.argv[2]] : undefined
 if (process.argv[2] && !process.argv[2].startsWith('--') && !chosen) {

@@ -162,6 +162,7 @@ export function sampleInputs(profileId: string, s3Endpoint: string, run: number)
     'costs.scanPrefix': [
       { ...bucket, prefix: 'css/' },
       { ...bucket, versions: true },
+      { ...bucket, prefix: 'media/', method: 'inventory' },
     ],
     'costs.whatIf': [{ scanId: noExecution, rule: { prefix: 'css/', olderThanDays: 90, target: 'GLACIER' } }],
     'costs.planLifecycle': [{ ...bucket, ruleId: `sweep-${run}`, rule: { prefix: 'archive/', olderThanDays: 30, target: 'STANDARD_IA' } }],

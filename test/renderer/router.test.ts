@@ -11,6 +11,7 @@ const newRouter = async () => {
   const router = createAppRouter(undefined, {
     storage: async () => stub,
     cloudfront: async () => stub,
+    costs: async () => stub,
     dns: async () => stub,
     site: async () => stub,
     coming: async () => stub,

@@ -102,6 +102,8 @@ export interface BucketRecord {
   versioning: VersioningStatus
   /** Lifecycle rules in fast-xml-parser's preserveOrder form, so GET returns what PUT stored. */
   lifecycleRules?: unknown[]
+  /** Inventory configurations by id, each in preserveOrder form as PUT sent it. */
+  inventoryConfigurations?: Record<string, unknown[]>
   /** The PUT's x-amz-transition-default-minimum-object-size (S3's default: all_storage_classes_128K). */
   transitionDefaultMinimumObjectSize?: string
   tags?: Record<string, string>

@@ -9,6 +9,7 @@ import { RequestContext, hostId, type EmulatorEnv } from './context'
 import { invalidRequest, S3Error } from './errors'
 import { percentDecode } from './keys'
 import * as bucketOps from './ops-bucket'
+import * as inventoryOps from './ops-inventory'
 import * as listOps from './ops-list'
 import * as multipartOps from './ops-multipart'
 import * as objectOps from './ops-object'
@@ -25,6 +26,10 @@ export type OperationName =
   | 'GetBucketLifecycleConfiguration'
   | 'PutBucketLifecycleConfiguration'
   | 'DeleteBucketLifecycle'
+  | 'GetBucketInventoryConfiguration'
+  | 'PutBucketInventoryConfiguration'
+  | 'ListBucketInventoryConfigurations'
+  | 'DeleteBucketInventoryConfiguration'
   | 'GetBucketTagging'
   | 'PutBucketTagging'
   | 'DeleteBucketTagging'
@@ -84,6 +89,10 @@ const OPERATIONS: Record<OperationName, Operation> = {
   GetBucketLifecycleConfiguration: { action: 's3:GetLifecycleConfiguration', run: bucketOps.getBucketLifecycle },
   PutBucketLifecycleConfiguration: { action: 's3:PutLifecycleConfiguration', run: bucketOps.putBucketLifecycle },
   DeleteBucketLifecycle: { action: 's3:PutLifecycleConfiguration', run: bucketOps.deleteBucketLifecycle },
+  GetBucketInventoryConfiguration: { action: 's3:GetInventoryConfiguration', run: inventoryOps.getBucketInventory },
+  PutBucketInventoryConfiguration: { action: 's3:PutInventoryConfiguration', run: inventoryOps.putBucketInventory },
+  ListBucketInventoryConfigurations: { action: 's3:GetInventoryConfiguration', run: inventoryOps.listBucketInventories },
+  DeleteBucketInventoryConfiguration: { action: 's3:PutInventoryConfiguration', run: inventoryOps.deleteBucketInventory },
   GetBucketTagging: { action: 's3:GetBucketTagging', run: bucketOps.getBucketTagging },
   PutBucketTagging: { action: 's3:PutBucketTagging', run: bucketOps.putBucketTagging },
   DeleteBucketTagging: { action: 's3:PutBucketTagging', run: bucketOps.deleteBucketTagging },
@@ -122,7 +131,6 @@ const UNSUPPORTED_SUBRESOURCES = new Set([
   'cors',
   'encryption',
   'intelligent-tiering',
-  'inventory',
   'legal-hold',
   'logging',
   'metrics',
@@ -167,6 +175,7 @@ function route(ctx: RequestContext): OperationName {
         if (has('location')) return 'GetBucketLocation'
         if (has('versioning')) return 'GetBucketVersioning'
         if (has('lifecycle')) return 'GetBucketLifecycleConfiguration'
+        if (has('inventory')) return has('id') ? 'GetBucketInventoryConfiguration' : 'ListBucketInventoryConfigurations'
         if (has('tagging')) return 'GetBucketTagging'
         if (has('policy')) return 'GetBucketPolicy'
         if (has('versions')) return 'ListObjectVersions'
@@ -175,11 +184,13 @@ function route(ctx: RequestContext): OperationName {
       case 'PUT':
         if (has('versioning')) return 'PutBucketVersioning'
         if (has('lifecycle')) return 'PutBucketLifecycleConfiguration'
+        if (has('inventory')) return 'PutBucketInventoryConfiguration'
         if (has('tagging')) return 'PutBucketTagging'
         if (has('policy')) return 'PutBucketPolicy'
         return 'CreateBucket'
       case 'DELETE':
         if (has('lifecycle')) return 'DeleteBucketLifecycle'
+        if (has('inventory')) return 'DeleteBucketInventoryConfiguration'
         if (has('tagging')) return 'DeleteBucketTagging'
         if (has('policy')) return 'DeleteBucketPolicy'
         return 'DeleteBucket'

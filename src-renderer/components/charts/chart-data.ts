@@ -8,7 +8,7 @@ import { formatBytes } from '../../format'
 /** Colours come from the app's CSS variables, so a chart follows the light and dark themes. */
 export type ChartColor = 'accent' | 'ok' | 'warn' | 'danger' | 'muted' | 'violet' | 'teal'
 
-export type ChartUnit = 'count' | 'bytes' | 'percent' | 'milliseconds'
+export type ChartUnit = 'count' | 'bytes' | 'percent' | 'milliseconds' | 'money'
 
 export interface ChartSeries {
   /** Shown in the legend, the tooltip and as the CSV column header. */
@@ -29,6 +29,17 @@ export interface ChartAxis {
   /** A label for the axis ("Requests"). */
   name?: string
   max?: number
+  /** For 'money': the ISO 4217 currency of the values (default USD). */
+  currency?: string
+}
+
+/** One rectangle of a treemap: its value sets its area; `id` is what a click selects. */
+export interface ChartTreeNode {
+  id: string
+  name: string
+  value: number
+  /** What the tooltip says under the value ("1,234 objects · 5 GiB"). */
+  detail?: string
 }
 
 /** A spreadsheet cell that starts like a formula would run in Excel or LibreOffice; prefix it so it stays text. */
@@ -80,9 +91,20 @@ export function exportFileName(title: string, extension: 'png' | 'csv'): string 
 }
 
 /** A value as the axis and tooltip show it: bytes in binary units, percentages, milliseconds, compact counts. */
-export function formatValue(value: number, unit: ChartUnit, locale: string): string {
+export function formatValue(value: number, unit: ChartUnit, locale: string, currency = 'USD'): string {
+  if (unit === 'money') return formatMoney(value, currency, locale)
   if (unit === 'bytes') return formatBytes(value, locale)
   if (unit === 'percent') return `${value.toLocaleString(locale, { maximumFractionDigits: 1 })}%`
   if (unit === 'milliseconds') return `${value.toLocaleString(locale, { maximumFractionDigits: 0 })} ms`
   return value.toLocaleString(locale, { notation: Math.abs(value) >= 10_000 ? 'compact' : 'standard', maximumFractionDigits: 1 })
+}
+
+/** A sum of money: cents for ordinary sums, four significant digits for fractions of a cent. */
+export function formatMoney(value: number, currency: string, locale: string): string {
+  const small = value !== 0 && Math.abs(value) < 0.01
+  return new Intl.NumberFormat(locale, {
+    style: 'currency',
+    currency,
+    ...(small ? { maximumSignificantDigits: 4 } : {}),
+  }).format(value)
 }

@@ -71,7 +71,7 @@ describe('scan aggregator', () => {
     expect(totals).toMatchObject({ objects: 2, bytes: 150 })
     expect(table.rows).toBe(3)
     // The noncurrent version became noncurrent when its successor was written, a day ago.
-    expect(table.sinceMs[1]).toBe(NOW - DAY)
+    expect(table.sinceS[1]).toBe((NOW - DAY) / 1000)
   })
 
   it('marks a partial scan and refuses bad input', () => {
