@@ -21,6 +21,6 @@ export const sections: readonly Section[] = [
   { id: 'costs', icon: Coins, route: '/costs', ready: false },
   { id: 'cloudfront', icon: Globe, route: '/cloudfront', ready: true },
   { id: 'dns', icon: Signpost, route: '/dns', ready: true },
-  { id: 'pipelines', icon: Workflow, route: '/pipelines', ready: false },
+  { id: 'pipelines', icon: Workflow, route: '/pipelines', ready: true },
   { id: 'site', icon: AppWindow, route: '/site', ready: false },
 ]

@@ -32,7 +32,8 @@ function parentPort(): Port {
  */
 function delaysFromEnv(env: NodeJS.ProcessEnv): SandboxDelays {
   const ms = (value: string | undefined) => (value && /^\d{1,7}$/.test(value) ? Number(value) : undefined)
-  const speed = env.HANEUL_SANDBOX_PIPELINE_SPEED && /^\d{1,4}$/.test(env.HANEUL_SANDBOX_PIPELINE_SPEED) ? Number(env.HANEUL_SANDBOX_PIPELINE_SPEED) : 0
+  const speed =
+    env.HANEUL_SANDBOX_PIPELINE_SPEED && /^\d{1,4}$/.test(env.HANEUL_SANDBOX_PIPELINE_SPEED) ? Number(env.HANEUL_SANDBOX_PIPELINE_SPEED) : 0
   return {
     invalidationMs: ms(env.HANEUL_SANDBOX_INVALIDATION_DELAY_MS),
     deploymentMs: ms(env.HANEUL_SANDBOX_DEPLOYMENT_DELAY_MS),

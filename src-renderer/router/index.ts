@@ -23,12 +23,14 @@ export interface Views {
   cloudfront: () => Promise<RouteComponent>
   coming: () => Promise<RouteComponent>
   dns: () => Promise<RouteComponent>
+  pipelines: () => Promise<RouteComponent>
 }
 const lazyViews: Views = {
   storage: () => import('../views/StorageView.vue'),
   cloudfront: () => import('../views/CloudFrontView.vue'),
   coming: () => import('../views/ComingView.vue'),
   dns: () => import('../views/DnsView.vue'),
+  pipelines: () => import('../views/PipelinesView.vue'),
 }
 
 export type AppRouter = Router & { appHistory: AppHistory }
@@ -38,6 +40,7 @@ export function createAppRouter(history: AppHistory = createAppHistory(), views:
   const CloudFrontView = views.cloudfront
   const ComingView = views.coming
   const DnsView = views.dns
+  const PipelinesView = views.pipelines
   const router = createRouter({
     history,
     routes: [
@@ -47,7 +50,7 @@ export function createAppRouter(history: AppHistory = createAppHistory(), views:
       { path: '/costs', name: 'costs', component: ComingView, meta: { section: 'costs' } },
       { path: '/cloudfront/:id?', name: 'cloudfront', component: CloudFrontView, meta: { section: 'cloudfront' } },
       { path: '/dns/:zoneId?', name: 'dns', component: DnsView, meta: { section: 'dns' } },
-      { path: '/pipelines/:name?', name: 'pipelines', component: ComingView, meta: { section: 'pipelines' } },
+      { path: '/pipelines/:name?', name: 'pipelines', component: PipelinesView, meta: { section: 'pipelines' } },
       { path: '/site/:domain?', name: 'site', component: ComingView, meta: { section: 'site' } },
       { path: '/:unknown(.*)', redirect: '/storage' },
     ],

@@ -52,7 +52,7 @@ describe('app shell in Chromium', () => {
 
   it('says plainly which sections are coming, and what each will show', async () => {
     const { page } = app
-    for (const section of ['costs', 'pipelines', 'site']) {
+    for (const section of ['costs', 'site']) {
       await page.locator(`nav button[data-section="${section}"]`).click()
       const coming = page.locator(`[data-coming="${section}"]`)
       await expect(coming.locator('h2').textContent()).resolves.toContain('준비 중입니다')
