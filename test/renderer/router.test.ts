@@ -12,6 +12,7 @@ const newRouter = async () => {
     storage: async () => stub,
     cloudfront: async () => stub,
     dns: async () => stub,
+    pipelines: async () => stub,
     coming: async () => stub,
   })
   await router.push('/')
