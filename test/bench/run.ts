@@ -489,6 +489,7 @@ async function idleLagP99Ms(): Promise<number> {
 const others: Record<string, () => Promise<void>> = {
   'cloudfront-logs': () => import('./cloudfront-logs').then((m) => m.runCloudFrontLogsBench(flags)),
   dns: () => import('./dns').then((m) => m.runDnsBench()),
+  pipelines: () => import('./pipelines').then((m) => m.runPipelinesBench()),
 }
 const chosen = process.argv[2] && !process.argv[2].startsWith('--') ? others[process.argv[2]] : undefined
 if (process.argv[2] && !process.argv[2].startsWith('--') && !chosen) {

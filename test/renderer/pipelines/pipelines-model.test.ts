@@ -145,7 +145,7 @@ describe('the Gantt rows of a timeline', () => {
 })
 
 describe('the stage-duration trend', () => {
-  const runs = [
+  const runs: Array<{ startMs: number; stages: Record<string, number> }> = [
     { startMs: t0 + 2, stages: { Build: 200_000, Deploy: 30_000, Approval: 9_000_000 } },
     { startMs: t0 + 1, stages: { Build: 180_000 } },
   ]
