@@ -158,4 +158,20 @@ describe('Pipelines in Chromium', () => {
     await app.screenshot('pipelines-timeline')
     expect(app.consoleErrors).toEqual([])
   })
+
+  it('reads in Korean and in the dark theme: the timeline, then the flow', async () => {
+    const { page } = app
+    await page.locator('[data-testid="theme"]').selectOption('dark')
+    await page.locator('[data-testid="language"]').selectOption('ko')
+    await page.locator('[data-tab="history"]', { hasText: '실행 기록' }).waitFor()
+    await page.locator('[data-testid="pipeline-timeline"] [data-timeline] canvas').waitFor()
+    expect(await page.locator('[data-testid="pipeline-timeline"] figcaption').first().textContent()).toContain('타임라인')
+    await app.screenshot('pipelines-timeline-ko-dark')
+    await page.locator('[data-tab="flow"]').click()
+    const flow = page.locator('[data-testid="pipeline-flow"]')
+    await flow.waitFor()
+    expect(await flow.locator('[data-stage="Production"] [data-status="Succeeded"]').first().textContent()).toBe('성공')
+    await app.screenshot('pipelines-flow-ko-dark')
+    expect(app.consoleErrors).toEqual([])
+  })
 })
