@@ -159,11 +159,33 @@ describe('Pipelines in Chromium', () => {
     expect(app.consoleErrors).toEqual([])
   })
 
+  it('disables a transition with a reason (required), shows it, and enables it again', async () => {
+    const { page } = app
+    await page.locator('[data-tab="flow"]').click()
+    const transition = page.locator('[data-transition="Production"]')
+    await transition.locator('[data-testid="transition-disable"]').click()
+    const dialog = page.locator('[data-testid="pipeline-disable-dialog"]')
+    expect(await dialog.textContent()).toContain('! @ ( ) . * ? - only')
+    expect(await dialog.locator('[data-testid="pipeline-dialog-send"]').isDisabled()).toBe(true)
+    // CodePipeline's pattern for a reason refuses a comma; main says which characters it takes.
+    await dialog.locator('[data-field="reason"]').fill('Freeze, release week')
+    await dialog.locator('[data-testid="pipeline-dialog-send"]').click()
+    expect(await dialog.locator('[data-testid="pipeline-dialog-error"]').textContent()).toContain('may contain only letters')
+    await dialog.locator('[data-field="reason"]').fill('Release freeze (week 49)')
+    await dialog.locator('[data-testid="pipeline-dialog-send"]').click()
+    await dialog.waitFor({ state: 'detached' })
+    await page.locator('[data-transition="Production"][data-enabled="false"]').waitFor()
+    expect(await transition.locator('[data-testid="transition-reason"]').textContent()).toContain('Release freeze (week 49)')
+    await app.screenshot('pipelines-transition-disabled')
+    await transition.locator('[data-testid="transition-enable"]').click()
+    await page.locator('[data-transition="Production"][data-enabled="true"]').waitFor()
+  })
+
   it('reads in Korean and in the dark theme: the timeline, then the flow', async () => {
     const { page } = app
     await page.locator('[data-testid="theme"]').selectOption('dark')
     await page.locator('[data-testid="language"]').selectOption('ko')
-    await page.locator('[data-tab="history"]', { hasText: '실행 기록' }).waitFor()
+    await page.locator('[data-tab="history"]', { hasText: '실행 기록' }).click()
     await page.locator('[data-testid="pipeline-timeline"] [data-timeline] canvas').waitFor()
     expect(await page.locator('[data-testid="pipeline-timeline"] figcaption').first().textContent()).toContain('타임라인')
     await app.screenshot('pipelines-timeline-ko-dark')

@@ -74,7 +74,7 @@ export default {
       title: 'Disable the transition into {stage}',
       body: 'Runs stop before {stage} until the transition is enabled again.',
       reason: 'Reason (required)',
-      reasonHint: 'Letters, digits, spaces and ! @ ( ) . * ? - only, up to 300 characters',
+      reasonHint: "Letters, digits, spaces and ! {'@'} ( ) . * ? - only, up to 300 characters",
       send: 'Disable',
     },
     approval: {

@@ -76,7 +76,7 @@ const ko: typeof en = {
       title: '{stage}(으)로 들어가는 전환 사용 중지',
       body: '전환을 다시 사용할 때까지 실행이 {stage} 앞에서 멈춥니다.',
       reason: '이유 (필수)',
-      reasonHint: '영문자, 숫자, 공백과 ! @ ( ) . * ? - 만, 300자까지',
+      reasonHint: "영문자, 숫자, 공백과 ! {'@'} ( ) . * ? - 만, 300자까지",
       send: '사용 중지',
     },
     approval: {
