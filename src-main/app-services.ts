@@ -66,6 +66,8 @@ export interface AppServicesOptions {
   log?: (message: string) => void
   /** First delay of a watch's polling backoff (default 2 s); the Chromium tests shorten it. */
   watchInitialDelayMs?: number
+  /** How often the approval watcher looks at the watched pipelines (default 30 s); the Chromium tests shorten it. */
+  approvalPollMs?: number
   /** The CloudFront standard-log engine (cloudfront.analyzeLogs); by default cloudfront/log-analysis over the profile's S3 client. */
   analyzeLogs?: AnalyzeLogs
 }
@@ -227,6 +229,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       notify: options.notify,
       emit,
       log,
+      approvalPollMs: options.approvalPollMs,
     }),
     route53: createRoute53Module({
       clients,

@@ -1,7 +1,4 @@
-/**
- * The window's sections, in navigation order (Alt+1 … Alt+6). A section whose issue has not landed
- * shows its "coming" view, which says what it will show.
- */
+/** The window's sections, in navigation order (Alt+1 … Alt+6). */
 import type { Component } from 'vue'
 import { AppWindow, Coins, Globe, HardDrive, Signpost, Workflow } from '@lucide/vue'
 
@@ -12,15 +9,13 @@ export interface Section {
   icon: Component
   /** The route its navigation entry opens. */
   route: string
-  /** Built and working; the others show what they will do. */
-  ready: boolean
 }
 
 export const sections: readonly Section[] = [
-  { id: 'storage', icon: HardDrive, route: '/storage', ready: true },
-  { id: 'costs', icon: Coins, route: '/costs', ready: true },
-  { id: 'cloudfront', icon: Globe, route: '/cloudfront', ready: true },
-  { id: 'dns', icon: Signpost, route: '/dns', ready: true },
-  { id: 'pipelines', icon: Workflow, route: '/pipelines', ready: false },
-  { id: 'site', icon: AppWindow, route: '/site', ready: true },
+  { id: 'storage', icon: HardDrive, route: '/storage' },
+  { id: 'costs', icon: Coins, route: '/costs' },
+  { id: 'cloudfront', icon: Globe, route: '/cloudfront' },
+  { id: 'dns', icon: Signpost, route: '/dns' },
+  { id: 'pipelines', icon: Workflow, route: '/pipelines' },
+  { id: 'site', icon: AppWindow, route: '/site' },
 ]

@@ -45,6 +45,8 @@ export interface CodePipelineModuleDeps {
   log: (message: string) => void
   /** The watcher's timers (tests fire them by hand). */
   setTimer?: (fn: () => void, ms: number) => { cancel(): void }
+  /** How often the watcher looks (default 30 s). */
+  approvalPollMs?: number
 }
 
 const HISTORY_PAGE = 25
@@ -127,6 +129,7 @@ export async function createCodePipelineModule(deps: CodePipelineModuleDeps): Pr
     emit: deps.emit,
     log: deps.log,
     setTimer: deps.setTimer,
+    intervalMs: deps.approvalPollMs,
   })
   await approvals.load()
 

@@ -26,10 +26,19 @@ function parentPort(): Port {
   return { postMessage: (m) => process.send!(m), on: (_e, listener) => process.on('message', listener) }
 }
 
-/** Test-only knobs: HANEUL_SANDBOX_INVALIDATION_DELAY_MS / HANEUL_SANDBOX_DEPLOYMENT_DELAY_MS (whole milliseconds). */
+/**
+ * Test-only knobs: HANEUL_SANDBOX_INVALIDATION_DELAY_MS / HANEUL_SANDBOX_DEPLOYMENT_DELAY_MS (whole
+ * milliseconds), HANEUL_SANDBOX_PIPELINE_SPEED (a whole factor, 1–1000).
+ */
 function delaysFromEnv(env: NodeJS.ProcessEnv): SandboxDelays {
   const ms = (value: string | undefined) => (value && /^\d{1,7}$/.test(value) ? Number(value) : undefined)
-  return { invalidationMs: ms(env.HANEUL_SANDBOX_INVALIDATION_DELAY_MS), deploymentMs: ms(env.HANEUL_SANDBOX_DEPLOYMENT_DELAY_MS) }
+  const speed =
+    env.HANEUL_SANDBOX_PIPELINE_SPEED && /^\d{1,4}$/.test(env.HANEUL_SANDBOX_PIPELINE_SPEED) ? Number(env.HANEUL_SANDBOX_PIPELINE_SPEED) : 0
+  return {
+    invalidationMs: ms(env.HANEUL_SANDBOX_INVALIDATION_DELAY_MS),
+    deploymentMs: ms(env.HANEUL_SANDBOX_DEPLOYMENT_DELAY_MS),
+    ...(speed >= 1 && speed <= 1000 && { pipelineSpeed: speed }),
+  }
 }
 
 async function main(): Promise<void> {

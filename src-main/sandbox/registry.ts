@@ -44,6 +44,8 @@ export interface EmulatorContext {
 export interface SandboxDelays {
   invalidationMs?: number
   deploymentMs?: number
+  /** How many times faster than nominal pipeline actions run (CodePipeline's default, 3, when unset). */
+  pipelineSpeed?: number
 }
 
 /** The emulator factory shape: a request handler, an optional close, and whatever test hooks it has. */
@@ -101,6 +103,7 @@ export const emulators = {
       credentials: context.credentials,
       nowMs: context.nowMs,
       region: context.region,
+      speed: context.delays.pipelineSpeed,
       stateFile: join(dataDirOf(context, 'codepipeline'), 'state.json'),
     }),
   // Metrics of the S3 store's real contents and of the CloudFront traffic model (the same one the seeded logs come from).

@@ -22,17 +22,17 @@ export interface Views {
   storage: () => Promise<RouteComponent>
   cloudfront: () => Promise<RouteComponent>
   costs: () => Promise<RouteComponent>
-  coming: () => Promise<RouteComponent>
   dns: () => Promise<RouteComponent>
   site: () => Promise<RouteComponent>
+  pipelines: () => Promise<RouteComponent>
 }
 const lazyViews: Views = {
   storage: () => import('../views/StorageView.vue'),
   cloudfront: () => import('../views/CloudFrontView.vue'),
   costs: () => import('../views/CostsView.vue'),
-  coming: () => import('../views/ComingView.vue'),
   dns: () => import('../views/DnsView.vue'),
   site: () => import('../views/SiteView.vue'),
+  pipelines: () => import('../views/PipelinesView.vue'),
 }
 
 export type AppRouter = Router & { appHistory: AppHistory }
@@ -40,10 +40,10 @@ export type AppRouter = Router & { appHistory: AppHistory }
 export function createAppRouter(history: AppHistory = createAppHistory(), views: Views = lazyViews): AppRouter {
   const StorageView = views.storage
   const CloudFrontView = views.cloudfront
-  const ComingView = views.coming
   const CostsView = views.costs
   const DnsView = views.dns
   const SiteView = views.site
+  const PipelinesView = views.pipelines
   const router = createRouter({
     history,
     routes: [
@@ -53,7 +53,7 @@ export function createAppRouter(history: AppHistory = createAppHistory(), views:
       { path: '/costs', name: 'costs', component: CostsView, meta: { section: 'costs' } },
       { path: '/cloudfront/:id?', name: 'cloudfront', component: CloudFrontView, meta: { section: 'cloudfront' } },
       { path: '/dns/:zoneId?', name: 'dns', component: DnsView, meta: { section: 'dns' } },
-      { path: '/pipelines/:name?', name: 'pipelines', component: ComingView, meta: { section: 'pipelines' } },
+      { path: '/pipelines/:name?', name: 'pipelines', component: PipelinesView, meta: { section: 'pipelines' } },
       { path: '/site/:domain?', name: 'site', component: SiteView, meta: { section: 'site' } },
       { path: '/:unknown(.*)', redirect: '/storage' },
     ],

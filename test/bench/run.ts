@@ -491,6 +491,7 @@ const others: Record<string, () => Promise<void>> = {
   dns: () => import('./dns').then((m) => m.runDnsBench()),
   publish: () => import('./publish').then((m) => m.runPublishBench(flags)),
   costs: () => import('./costs').then((m) => m.runCostsBench(flags)),
+  pipelines: () => import('./pipelines').then((m) => m.runPipelinesBench()),
 }
 const chosen = process.argv[2] && !process.argv[2].startsWith('--') ? others[process.argv[2]] : undefined
 if (process.argv[2] && !process.argv[2].startsWith('--') && !chosen) {

@@ -66,7 +66,16 @@ export interface AppPage {
   close(): Promise<void>
 }
 
-export async function openApp(options: HarnessOptions & { locale?: string } = {}): Promise<AppPage> {
+export interface OpenAppOptions extends HarnessOptions {
+  locale?: string
+  /**
+   * Answers some of the page's calls instead of the harness's router (the pipelines benchmark serves
+   * `codepipeline.*` from a pipeline with 1,000 runs); undefined leaves the call to the harness.
+   */
+  invoke?: (operation: string, payload: unknown, context: { senderUrl: string; signal: AbortSignal }) => Promise<unknown> | undefined
+}
+
+export async function openApp(options: OpenAppOptions = {}): Promise<AppPage> {
   const server = await serveRenderer()
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   // Events from main go to the page once it exists.
@@ -76,7 +85,7 @@ export async function openApp(options: HarnessOptions & { locale?: string } = {}
     trustedOrigin: origin,
     onEvent: (event) =>
       void target.page
-        ?.evaluate((e) => (window as unknown as { __haneulEmit?: (e: unknown) => void }).__haneulEmit?.(e), event)
+        ?.evaluate((e) => (globalThis as unknown as { __haneulEmit?: (e: unknown) => void }).__haneulEmit?.(e), event)
         .catch(() => {}),
   })
   const browser: Browser = await chromium.launch({
@@ -97,6 +106,8 @@ export async function openApp(options: HarnessOptions & { locale?: string } = {}
   await context.exposeBinding('__haneulInvoke', async (source, operation: string, payload: unknown, requestId: string | undefined) => {
     const { signal, end } = calls.begin('page', requestId ?? undefined)
     try {
+      const answered = options.invoke?.(operation, payload, { senderUrl: source.frame.url(), signal })
+      if (answered) return await answered
       return await harness.services.router.handle(operation, payload, {
         senderUrl: source.frame.url(),
         signal,

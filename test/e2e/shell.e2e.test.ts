@@ -50,24 +50,12 @@ describe('app shell in Chromium', () => {
     await app.screenshot('shell-ko-korean-folder')
   })
 
-  it('says plainly which sections are coming, and what each will show', async () => {
-    const { page } = app
-    for (const section of ['pipelines']) {
-      await page.locator(`nav button[data-section="${section}"]`).click()
-      const coming = page.locator(`[data-coming="${section}"]`)
-      await expect(coming.locator('h2').textContent()).resolves.toContain('준비 중입니다')
-      expect(await coming.locator('li').count()).toBeGreaterThanOrEqual(3)
-      expect(await page.locator(`nav button[data-section="${section}"]`).getAttribute('aria-current')).toBe('page')
-    }
-    await app.screenshot('shell-ko-coming-pipelines')
-    await page.locator('nav button[data-section="storage"]').click()
-    await page.locator('[data-bucket="haneul-demo-site"]').waitFor()
-  })
-
   it('walks back and forward across sections and folders with Alt+arrows', async () => {
     const { page } = app
     const addressIs = (value: string) =>
       page.waitForFunction((v) => (document.querySelector('[data-testid="address"]') as HTMLInputElement | null)?.value === v, value)
+    // From the bucket list (the test before ends inside a folder).
+    await page.locator('nav button[data-section="storage"]').click()
     await page.locator('[data-bucket="haneul-demo-site"]').click()
     await page.locator('[data-folder="blog/"]').click()
     await addressIs('s3://haneul-demo-site/blog/')

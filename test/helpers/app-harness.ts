@@ -46,8 +46,10 @@ export interface HarnessOptions {
   /** Reuse a data folder (to restart "the app" on the same state). */
   dataDir?: string
   /** The sandbox's simulated durations (see SandboxDelays) and the watches' first poll, for tests that follow work to its end. */
-  sandboxDelays?: { invalidationMs?: number; deploymentMs?: number }
+  sandboxDelays?: { invalidationMs?: number; deploymentMs?: number; pipelineSpeed?: number }
   watchInitialDelayMs?: number
+  /** How often the approval watcher polls (default 30 s). */
+  approvalPollMs?: number
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -69,8 +71,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       ...(options.sandboxDelays?.deploymentMs !== undefined && {
         HANEUL_SANDBOX_DEPLOYMENT_DELAY_MS: String(options.sandboxDelays.deploymentMs),
       }),
+      ...(options.sandboxDelays?.pipelineSpeed !== undefined && {
+        HANEUL_SANDBOX_PIPELINE_SPEED: String(options.sandboxDelays.pipelineSpeed),
+      }),
     }),
     watchInitialDelayMs: options.watchInitialDelayMs,
+    approvalPollMs: options.approvalPollMs,
     vault: options.vault ?? testVault(),
     env: { HOME: homeDir, ...options.env },
     homeDir,

@@ -14,7 +14,7 @@ const newRouter = async () => {
     costs: async () => stub,
     dns: async () => stub,
     site: async () => stub,
-    coming: async () => stub,
+    pipelines: async () => stub,
   })
   await router.push('/')
   return router

@@ -8,7 +8,7 @@ import { formatBytes } from '../../format'
 /** Colours come from the app's CSS variables, so a chart follows the light and dark themes. */
 export type ChartColor = 'accent' | 'ok' | 'warn' | 'danger' | 'muted' | 'violet' | 'teal'
 
-export type ChartUnit = 'count' | 'bytes' | 'percent' | 'milliseconds' | 'money'
+export type ChartUnit = 'count' | 'bytes' | 'percent' | 'milliseconds' | 'money' | 'duration'
 
 export interface ChartSeries {
   /** Shown in the legend, the tooltip and as the CSV column header. */
@@ -22,6 +22,54 @@ export interface ChartSeries {
   color?: ChartColor
   /** Which value axis (0 = left, 1 = right). */
   axis?: 0 | 1
+}
+
+/**
+ * A bar of a Gantt chart (AppChart's `bars`): one row of the category axis from start to end on a time
+ * axis. Rows keep their first-seen order; `heading` rows (a stage's span) are drawn bold and lighter.
+ */
+export interface GanttBar {
+  row: string
+  /** Rows of one group (a pipeline stage) sit together. */
+  group: string
+  startMs: number
+  endMs: number
+  /** Still going: `endMs` is "now". */
+  running?: boolean
+  color: ChartColor
+  /** The status, shown in the tooltip and the CSV. */
+  label: string
+  /** More tooltip lines (a summary, an error). */
+  details: string[]
+  heading?: boolean
+}
+
+/** Gantt bars as CSV: row, start and end (ISO 8601 UTC), duration in seconds, status. */
+export function barsToCsv(bars: readonly GanttBar[]): string {
+  const lines = [['row', 'start', 'end', 'seconds', 'status'].join(',')]
+  for (const bar of bars) {
+    lines.push(
+      [
+        cell(bar.row),
+        cell(new Date(bar.startMs).toISOString()),
+        cell(bar.running ? '' : new Date(bar.endMs).toISOString()),
+        cell(bar.running ? null : Math.round((bar.endMs - bar.startMs) / 100) / 10),
+        cell(bar.label),
+      ].join(','),
+    )
+  }
+  return lines.join('\r\n') + '\r\n'
+}
+
+/** "48 s", "2 min 05 s", "1 h 03 min", "3 d 4 h". */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000))
+  if (s < 60) return `${s} s`
+  const m = Math.floor(s / 60)
+  if (m < 60) return `${m} min ${String(s % 60).padStart(2, '0')} s`
+  const h = Math.floor(m / 60)
+  if (h < 24) return `${h} h ${String(m % 60).padStart(2, '0')} min`
+  return `${Math.floor(h / 24)} d ${h % 24} h`
 }
 
 export interface ChartAxis {
@@ -95,6 +143,7 @@ export function formatValue(value: number, unit: ChartUnit, locale: string, curr
   if (unit === 'money') return formatMoney(value, currency, locale)
   if (unit === 'bytes') return formatBytes(value, locale)
   if (unit === 'percent') return `${value.toLocaleString(locale, { maximumFractionDigits: 1 })}%`
+  if (unit === 'duration') return formatDuration(value)
   if (unit === 'milliseconds') return `${value.toLocaleString(locale, { maximumFractionDigits: 0 })} ms`
   return value.toLocaleString(locale, { notation: Math.abs(value) >= 10_000 ? 'compact' : 'standard', maximumFractionDigits: 1 })
 }

@@ -191,5 +191,8 @@ export default {
     pngOf: 'Save {title} as PNG',
     csvOf: 'Save the data of {title} as CSV',
     noData: 'No data in this range.',
+    zoomIn: 'Zoom in',
+    zoomOut: 'Zoom out',
+    zoomReset: 'Show all',
   },
 }

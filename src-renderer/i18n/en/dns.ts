@@ -1,14 +1,6 @@
 /** DNS (Route 53): hosted zones, records, drafts, the review, BIND import and export. */
 export default {
   dns: {
-    coming: {
-      shows: [
-        'Hosted zones and their records; an alias opens its distribution',
-        'Record edits as change batches, with the difference shown before sending and followed until INSYNC',
-        'BIND zone-file import and export',
-      ],
-      linked: 'hosted zone {id}',
-    },
     zones: 'Hosted zones',
     loadingZones: 'Loading zones…',
     noZones: 'This profile has no hosted zones.',

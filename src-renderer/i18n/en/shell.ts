@@ -61,11 +61,4 @@ export default {
     },
   },
   confirm: { typeToConfirm: 'Type {text} to confirm' },
-  coming: {
-    badge: 'Coming',
-    title: '{section} is coming',
-    lead: 'This section arrives with its own issue. It will show:',
-    honest: 'Nothing here pretends to work until then. Storage works today.',
-    linked: 'You followed a link to {what}: it opens here once this section is built.',
-  },
 }

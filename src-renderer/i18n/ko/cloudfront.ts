@@ -193,6 +193,9 @@ const ko: typeof en = {
     pngOf: '{title}을(를) PNG로 저장',
     csvOf: '{title}의 데이터를 CSV로 저장',
     noData: '이 기간에는 데이터가 없습니다.',
+    zoomIn: '확대',
+    zoomOut: '축소',
+    zoomReset: '전체 보기',
   },
 }
 

@@ -3,14 +3,6 @@ import type en from '../en/dns'
 
 const ko: typeof en = {
   dns: {
-    coming: {
-      shows: [
-        '호스팅 영역과 레코드 — 별칭을 누르면 해당 배포가 열림',
-        '레코드 변경은 변경 배치로 보내며, 보내기 전에 차이를 보여 주고 INSYNC가 될 때까지 추적',
-        'BIND 영역 파일 가져오기와 내보내기',
-      ],
-      linked: '호스팅 영역 {id}',
-    },
     zones: '호스팅 영역',
     loadingZones: '영역을 불러오는 중…',
     noZones: '이 프로필에는 호스팅 영역이 없습니다.',

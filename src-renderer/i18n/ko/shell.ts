@@ -47,13 +47,6 @@ const ko: typeof en = {
     },
   },
   confirm: { typeToConfirm: '확인하려면 {text}을(를) 입력하세요' },
-  coming: {
-    badge: '준비 중',
-    title: '{section} 화면은 준비 중입니다',
-    lead: '이 화면은 별도 이슈로 만들어집니다. 보여 줄 내용:',
-    honest: '그때까지 여기서는 아무것도 동작하는 척하지 않습니다. 스토리지는 지금 사용할 수 있습니다.',
-    linked: '{what}(으)로 가는 링크를 따라왔습니다. 이 화면이 만들어지면 여기서 열립니다.',
-  },
 }
 
 export default ko
