@@ -1,7 +1,7 @@
 /**
  * Transfer benchmark: the same data through Haneul's engine, the aws CLI v2, rclone and lib-storage's Upload,
  * against one local S3 emulator running in its own process.
- * `npm run bench [-- --runs=3 --rss-4g --workload=download,4 KiB]` (--workload: comma-separated parts of names).
+ * `npm run bench [-- --runs=3 --rss-4g "--workload=download,upload 20000"]` (--workload: comma-separated parts of names).
  *
  * Every tool runs in its own child process under GNU time, so throughput (bytes / wall time of the whole
  * process, startup included), CPU seconds (user + sys) and peak RSS are measured the same way for all.
@@ -342,9 +342,10 @@ async function main(): Promise<void> {
   try {
     await client.send(new CreateBucketCommand({ Bucket: BUCKET }))
     const tools: ToolName[] = ['Haneul', 'aws CLI v2', 'rclone', 'lib-storage']
-    // --workload=download,4 KiB (any parts of workloads' names, comma-separated) runs a subset.
+    // --workload="1 GiB,download 2000" (parts of workloads' names, comma-separated, numbers without their
+    // thousands commas) runs a subset.
     const wanted = (flags.get('workload') ?? flags.get('only') ?? '').split(',')
-    const workloads: Workload[] = WORKLOADS.filter((w) => wanted.some((part) => w.includes(part.trim())))
+    const workloads: Workload[] = WORKLOADS.filter((w) => wanted.some((part) => w.replaceAll(',', '').includes(part.trim())))
     if (workloads.length === 0) throw new Error(`--workload matches none of: ${WORKLOADS.join('; ')}`)
     // What every tool downloads, uploaded by Haneul so each object carries a full-object CRC32 to verify against.
     const seeds: BenchJob[] = [
