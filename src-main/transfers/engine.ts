@@ -225,7 +225,7 @@ export class TransferEngine {
       for (const object of page.Contents ?? []) {
         const key = object.Key
         if (key === undefined || (key.endsWith('/') && !object.Size)) continue // a "folder" marker
-        await plan.add(key, destinationDir, key.slice(base))
+        await plan.add(key, destinationDir, key.slice(base), object.Size)
       }
       onPage()
       token = page.IsTruncated ? page.NextContinuationToken : undefined
@@ -235,7 +235,9 @@ export class TransferEngine {
   /** Starts a job for each download planned since the last call; returns their ids. */
   startPlanned(plan: DownloadPlan, request: { profileId: string; bucket: string; withinDir: string }): string[] {
     const { profileId, bucket, withinDir } = request
-    return plan.take().map(({ key, destinationPath }) => this.download({ profileId, bucket, key, destinationPath, withinDir }))
+    return plan
+      .take()
+      .map(({ key, destinationPath, sizeBytes }) => this.download({ profileId, bucket, key, destinationPath, withinDir, sizeBytes }))
   }
 
   /** Downloads everything under a prefix into destinationDir: one batch of planPrefix + startPlanned. */
