@@ -7,7 +7,7 @@
  * process, startup included), CPU seconds (user + sys) and peak RSS are measured the same way for all.
  * Each figure is the median of --runs runs (default 3). Results: bench-results/ (markdown, JSON, PNG).
  */
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { randomFillSync } from 'node:crypto'
 import http from 'node:http'
 import { mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises'
@@ -53,7 +53,8 @@ const WORKLOADS = [
   'download 20,000 × 4 KiB',
 ] as const
 type Workload = (typeof WORKLOADS)[number] | 'upload 4 GiB' | 'download 4 GiB'
-type ToolName = 'Haneul' | 'aws CLI v2' | 'rclone' | 'lib-storage'
+/** 'Haneul (base)' is the engine as of --baseline=<git ref>, measured in the same runs as the worktree's. */
+type ToolName = 'Haneul' | 'Haneul (base)' | 'aws CLI v2' | 'rclone' | 'lib-storage'
 
 interface Measurement {
   wallSeconds: number
@@ -72,7 +73,7 @@ interface Context {
   workdir: string
   endpoint: string
   bigFile: string
-  bin: { haneul: string; libStorage: string }
+  bin: { haneul: string; haneulBase: string; libStorage: string }
   awsConfig: string
 }
 
@@ -106,6 +107,7 @@ function command(
   const cleanup = upload ? key : downloadTo
   switch (tool) {
     case 'Haneul':
+    case 'Haneul (base)':
     case 'lib-storage': {
       const job: BenchJob = {
         endpoint: ctx.endpoint,
@@ -115,7 +117,8 @@ function command(
         key: upload ? key : remote,
         localPath: upload ? source : downloadTo,
       }
-      return { cmd: process.execPath, args: [tool === 'Haneul' ? ctx.bin.haneul : ctx.bin.libStorage, JSON.stringify(job)], cleanup }
+      const bin = { Haneul: ctx.bin.haneul, 'Haneul (base)': ctx.bin.haneulBase, 'lib-storage': ctx.bin.libStorage }[tool]
+      return { cmd: process.execPath, args: [bin, JSON.stringify(job)], cleanup }
     }
     case 'aws CLI v2': {
       const env = {
@@ -292,7 +295,11 @@ async function main(): Promise<void> {
   const workdir = await mkdtemp(path.join(tmpdir(), 'haneul-bench-'))
   const resultsDir = path.join(repoRoot, 'bench-results')
   await mkdir(resultsDir, { recursive: true })
-  const bin = { haneul: path.join(workdir, 'bin', 'haneul-child.cjs'), libStorage: path.join(workdir, 'bin', 'lib-storage-child.cjs') }
+  const bin = {
+    haneul: path.join(workdir, 'bin', 'haneul-child.cjs'),
+    haneulBase: path.join(workdir, 'base-bin', 'haneul-child.cjs'),
+    libStorage: path.join(workdir, 'bin', 'lib-storage-child.cjs'),
+  }
   // Bundled like the app ships its main process, so no tool pays for compiling TypeScript at startup.
   await build({
     entryPoints: [path.join(repoRoot, 'test/bench/haneul-child.ts'), path.join(repoRoot, 'test/bench/lib-storage-child.ts')],
@@ -304,6 +311,29 @@ async function main(): Promise<void> {
     outExtension: { '.js': '.cjs' },
     logLevel: 'warning',
   })
+  const baseline = flags.get('baseline')
+  if (baseline) {
+    // The engine and this benchmark's child as of the ref, bundled against this worktree's node_modules.
+    const tree = path.join(workdir, 'base-src')
+    await mkdir(tree)
+    execFileSync('sh', ['-c', `git archive ${JSON.stringify(baseline)} src-main test/bench | tar -x -C ${JSON.stringify(tree)}`], {
+      cwd: repoRoot,
+    })
+    // This worktree's child, so both sides are driven the same way (it only uses the engine's public API).
+    await writeFile(path.join(tree, 'test/bench/haneul-child.ts'), await readFile(path.join(repoRoot, 'test/bench/haneul-child.ts')))
+    await writeFile(path.join(tree, 'test/bench/bench-job.ts'), await readFile(path.join(repoRoot, 'test/bench/bench-job.ts')))
+    await build({
+      entryPoints: [path.join(tree, 'test/bench/haneul-child.ts')],
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      outdir: path.join(workdir, 'base-bin'),
+      outExtension: { '.js': '.cjs' },
+      nodePaths: [path.join(repoRoot, 'node_modules')],
+      logLevel: 'warning',
+    })
+  }
   const awsConfig = path.join(workdir, 'aws-config')
   // The aws CLI's documented defaults, written out so nothing on this machine changes them.
   await writeFile(
@@ -341,7 +371,7 @@ async function main(): Promise<void> {
   const ctx: Context = { workdir, endpoint: server.endpoint, bigFile, bin, awsConfig }
   try {
     await client.send(new CreateBucketCommand({ Bucket: BUCKET }))
-    const tools: ToolName[] = ['Haneul', 'aws CLI v2', 'rclone', 'lib-storage']
+    const tools: ToolName[] = ['Haneul', ...(baseline ? (['Haneul (base)'] as const) : []), 'aws CLI v2', 'rclone', 'lib-storage']
     // --workload="1 GiB,download 2000" (parts of workloads' names, comma-separated, numbers without their
     // thousands commas) runs a subset.
     const wanted = (flags.get('workload') ?? flags.get('only') ?? '').split(',')
@@ -474,7 +504,7 @@ function renderReport(
         `| ${workload} | ${tool} | ${s.throughputMiBps.toFixed(0)} | ${ratio} | ${s.cpuSecondsPerGiB.toFixed(2)} | ${s.serverCpuSecondsPerGiB.toFixed(2)} | ${s.peakRssMiB.toFixed(0)} | ${s.lagP99Ms === undefined ? '' : s.lagP99Ms.toFixed(1)} | ${s.load1.toFixed(1)} |`,
       )
     }
-    const peers = tools.filter((t) => t !== 'Haneul').map((t) => ({ tool: t, ...(summaries.get(`${workload}|${t}`) as Summary) }))
+    const peers = tools.filter((t) => !t.startsWith('Haneul')).map((t) => ({ tool: t, ...(summaries.get(`${workload}|${t}`) as Summary) }))
     const best = peers.reduce((a, b) => (b.throughputMiBps > a.throughputMiBps ? b : a))
     const lib = summaries.get(`${workload}|lib-storage`) as Summary
     const aws = summaries.get(`${workload}|aws CLI v2`) as Summary
@@ -504,6 +534,9 @@ function renderReport(
     '',
     "## Settings (each tool's defaults)",
     '',
+    ...(flags.get('baseline')
+      ? [`- Haneul (base): the engine as of \`${flags.get('baseline')}\`, same child, same settings, in the same runs.`]
+      : []),
     `- Haneul: concurrency ${config.concurrency}, part size ${config.partSizeBytes / MiB} MiB, multipart threshold ${config.multipartThresholdBytes / MiB} MiB, ${config.checksumAlgorithm} per part + full-object check; downloads verify the full-object CRC32.`,
     '- aws CLI v2 (/usr/bin/aws, 2.9): max_concurrent_requests 10, multipart_threshold 8MB, multipart_chunksize 8MB, --only-show-errors.',
     '- rclone (1.60): provider Other, path style, defaults (--transfers 4, --s3-upload-concurrency 4, --s3-chunk-size 5Mi, --multi-thread-streams 4).',
