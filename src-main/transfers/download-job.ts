@@ -175,7 +175,7 @@ export class DownloadJob extends TransferJob {
       await log.close()
     }
     await this.ctx.fs.rename(this.partialPath, this.request.destinationPath)
-    await this.ctx.fs.syncDir(path.dirname(this.request.destinationPath))
+    await this.ctx.folderSyncs.sync(path.dirname(this.request.destinationPath))
   }
 
   /**
@@ -232,7 +232,7 @@ export class DownloadJob extends TransferJob {
     this.meter.confirm(done.sizeBytes)
     this.checksum = done.report
     await this.ctx.fs.rename(this.partialPath, this.request.destinationPath)
-    await this.ctx.fs.syncDir(path.dirname(this.request.destinationPath))
+    await this.ctx.folderSyncs.sync(path.dirname(this.request.destinationPath))
     return true
   }
 

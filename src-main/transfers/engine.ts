@@ -19,7 +19,7 @@ import { resolveTransferConfig, type TransferConfig } from './config'
 import { nodeFileSystem, systemClock, type Clock, type Connectivity, type S3ClientSource, type TransferFileSystem } from './deps'
 import { DownloadJob, PARTIAL_SUFFIX } from './download-job'
 import type { JobContext, TransferJob } from './job'
-import { AppendLog, createLog, readLog } from './journal'
+import { AppendLog, FolderSyncs, createLog, readLog } from './journal'
 import { DownloadPlan } from './download-plan'
 import { numberedPath } from './local-paths'
 import {
@@ -103,6 +103,7 @@ export class TransferEngine {
       scheduler: this.scheduler,
       bandwidth: this.bandwidth,
       buffers: this.buffers,
+      folderSyncs: new FolderSyncs(this.fs),
       journalDir: deps.journalDir,
       changed: (job) => this.emit('onProgress', job),
       retried: (job, info) => {
