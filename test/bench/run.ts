@@ -423,7 +423,7 @@ async function main(): Promise<void> {
           result.serverCpuSeconds = (await processCpuSeconds(server.pid)) - serverBefore
           raw.set(`${workload}|${tool}`, [...(raw.get(`${workload}|${tool}`) ?? []), result])
           console.log(
-            `run ${run} ${workload.padEnd(24)} ${tool.padEnd(12)} ${(workloadBytes(workload) / MiB / result.wallSeconds).toFixed(0).padStart(5)} MiB/s  ` +
+            `run ${run} ${workload.padEnd(24)} ${tool.padEnd(12)} ${(workloadBytes(workload) / MiB / result.wallSeconds).toFixed(1).padStart(6)} MiB/s (${result.wallSeconds.toFixed(1)} s)  ` +
               `cpu ${result.cpuSeconds.toFixed(2)} s (sys ${result.systemSeconds.toFixed(2)})  server cpu ${result.serverCpuSeconds.toFixed(2)} s  rss ${result.peakRssMiB.toFixed(0)} MiB` +
               (result.lagP99Ms === undefined ? '' : `  lag p99 ${result.lagP99Ms.toFixed(1)} ms`) +
               `  load ${result.load1?.toFixed(2)}`,
