@@ -18,6 +18,7 @@ import type { Readable } from 'node:stream'
 import {
   GetObjectAttributesCommand,
   GetObjectCommand,
+  type GetObjectCommandOutput,
   HeadObjectCommand,
   type HeadObjectCommandOutput,
   type S3Client,
@@ -30,7 +31,7 @@ import { TransferJob, runPool, type JobContext, type JobIdentity } from './job'
 import { AppendLog, GroupCommit, createLog, readLog } from './journal'
 import type { ChecksumReport, DownloadRecord, DownloadRequest, DownloadVerification } from './model'
 import { downloadRangeBytes, planRanges, type Range } from './range-plan'
-import { IntegrityError, withRetries, type RetryContext } from './retry'
+import { IntegrityError, withRetries, type Attempt, type RetryContext } from './retry'
 import { errorName, unquoteEtag } from './s3-io'
 
 type Header = Extract<DownloadRecord, { t: 'download' }>
@@ -113,6 +114,8 @@ export class DownloadJob extends TransferJob {
 
   private async download(client: S3Client, retry: RetryContext, signal: AbortSignal): Promise<void> {
     const { bucket, key } = this.identity
+    const small = this.request.sizeBytes !== undefined && this.request.sizeBytes <= this.ctx.config().partSizeBytes
+    if (!this.header && small && (await this.downloadWhole(client, retry, signal))) return
     const head = await this.scheduled(retry, signal, ({ signal: abortSignal }) =>
       client.send(new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: this.request.versionId, ChecksumMode: 'ENABLED' }), {
         abortSignal,
@@ -172,7 +175,65 @@ export class DownloadJob extends TransferJob {
       await log.close()
     }
     await this.ctx.fs.rename(this.partialPath, this.request.destinationPath)
-    await this.ctx.fs.syncDir(path.dirname(this.request.destinationPath))
+    await this.ctx.folderSyncs.sync(path.dirname(this.request.destinationPath))
+  }
+
+  /**
+   * A small object in one GET, without HeadObject or a journal (like a small upload: after a kill it is
+   * fetched again, one request). A whole-object GET is one version, so nothing needs pinning; its bytes are
+   * checked against the full-object checksum or plain MD5 ETag it answers with, and a mismatch is sent
+   * again. False when the answer cannot be verified that way (a composite checksum, a multipart or KMS
+   * ETag) or the object has grown past one part: the ranged path then takes over.
+   */
+  private async downloadWhole(client: S3Client, retry: RetryContext, signal: AbortSignal): Promise<boolean> {
+    const { bucket, key } = this.identity
+    const limitBytes = this.ctx.config().partSizeBytes
+    this.bytesTotal = this.request.sizeBytes ?? 0
+    this.partsTotal = 1
+    await this.ctx.fs.mkdir(path.dirname(this.request.destinationPath))
+    await this.checkStaysInside()
+    await this.registered
+    const handle = await this.ctx.fs.open(this.partialPath, 'w', { shared: true })
+    let done: { report: ChecksumReport; sizeBytes: number } | undefined
+    try {
+      done = await this.scheduled(retry, signal, async (attempt) => {
+        const out = await client.send(
+          new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: this.request.versionId, ChecksumMode: 'ENABLED' }),
+          { abortSignal: attempt.signal },
+        )
+        const sizeBytes = out.ContentLength ?? 0
+        const expected = wholeObjectCheck(out)
+        const body = out.Body as Readable
+        if (!expected || sizeBytes > limitBytes) {
+          body.destroy()
+          return undefined
+        }
+        const hasher = createHasher(expected.algorithm)
+        const received = await this.writeBody(body, handle, 0, sizeBytes, hasher, attempt)
+        if (received !== sizeBytes) throw new IntegrityError(`the object ended after ${received} of ${sizeBytes} bytes`)
+        // An earlier attempt may have met a longer version of the object.
+        await handle.truncate(sizeBytes)
+        const actual = (await hasher.digest()).toString(expected.algorithm === 'MD5' ? 'hex' : 'base64')
+        if (actual !== expected.value)
+          throw new IntegrityError(`S3 reports ${expected.algorithm} ${expected.value}, the bytes give ${actual}`)
+        const report: ChecksumReport =
+          expected.algorithm === 'MD5'
+            ? { algorithm: 'MD5', value: actual, verified: true }
+            : { algorithm: expected.algorithm, type: 'FULL_OBJECT', value: actual, verified: true }
+        return { report, sizeBytes }
+      })
+      if (done) await handle.sync()
+    } finally {
+      await handle.close()
+    }
+    if (!done) return false
+    this.bytesTotal = done.sizeBytes
+    this.partsDone = 1
+    this.meter.confirm(done.sizeBytes)
+    this.checksum = done.report
+    await this.ctx.fs.rename(this.partialPath, this.request.destinationPath)
+    await this.ctx.folderSyncs.sync(path.dirname(this.request.destinationPath))
+    return true
   }
 
   /**
@@ -269,45 +330,60 @@ export class DownloadJob extends TransferJob {
         throw error
       }
       const hasher: Hasher | undefined = algorithm && createHasher(algorithm)
-      // Socket chunks are copied into one pooled block and written 1 MiB at a time: they die young that way,
-      // which costs far less garbage collection than keeping 16 of them alive until a writev.
-      const block = this.ctx.buffers.acquire(WRITE_BLOCK_BYTES)
-      let position = range.offsetBytes
-      let filled = 0
-      let received = 0
-      const progress = this.meter.track()
-      const flush = async () => {
-        if (filled === 0) return
-        await handle.writev([block.subarray(0, filled)], position)
-        position += filled
-        filled = 0
-      }
-      try {
-        for await (const chunk of out.Body as Readable as AsyncIterable<Buffer>) {
-          attempt.alive()
-          progress.moved(chunk.length)
-          received += chunk.length
-          if (received > range.lengthBytes)
-            throw new IntegrityError(`S3 sent more than the ${range.lengthBytes} bytes asked for at ${range.offsetBytes}`)
-          hasher?.update(chunk)
-          for (let offset = 0; offset < chunk.length;) {
-            const copied = chunk.copy(block, filled, offset)
-            filled += copied
-            offset += copied
-            if (filled === block.length) await flush()
-          }
-          await this.ctx.bandwidth.take(chunk.length, attempt.signal)
-        }
-        await flush()
-      } finally {
-        // Received bytes count as progress until the range is confirmed (or given up and fetched again).
-        progress.end()
-        this.ctx.buffers.release(block)
-      }
+      const received = await this.writeBody(out.Body as Readable, handle, range.offsetBytes, range.lengthBytes, hasher, attempt)
       if (received !== range.lengthBytes)
         throw new IntegrityError(`the range at ${range.offsetBytes} ended after ${received} of ${range.lengthBytes} bytes`)
       return hasher && (await hasher.digest()).toString('base64')
     }, retry)
+  }
+
+  /**
+   * Streams a response body into the file at `offsetBytes`, hashing it on the way; more than `lengthBytes`
+   * is an error. Socket chunks are copied into one pooled block and written 1 MiB at a time: they die young
+   * that way, which costs far less garbage collection than keeping 16 of them alive until a writev.
+   * Returns the bytes received.
+   */
+  private async writeBody(
+    body: Readable,
+    handle: TransferFileHandle,
+    offsetBytes: number,
+    lengthBytes: number,
+    hasher: Hasher | undefined,
+    attempt: Attempt,
+  ): Promise<number> {
+    const block = this.ctx.buffers.acquire(WRITE_BLOCK_BYTES)
+    let position = offsetBytes
+    let filled = 0
+    let received = 0
+    const progress = this.meter.track()
+    const flush = async () => {
+      if (filled === 0) return
+      await handle.writev([block.subarray(0, filled)], position)
+      position += filled
+      filled = 0
+    }
+    try {
+      for await (const chunk of body as AsyncIterable<Buffer>) {
+        attempt.alive()
+        progress.moved(chunk.length)
+        received += chunk.length
+        if (received > lengthBytes) throw new IntegrityError(`S3 sent more than the ${lengthBytes} bytes asked for at ${offsetBytes}`)
+        hasher?.update(chunk)
+        for (let offset = 0; offset < chunk.length;) {
+          const copied = chunk.copy(block, filled, offset)
+          filled += copied
+          offset += copied
+          if (filled === block.length) await flush()
+        }
+        await this.ctx.bandwidth.take(chunk.length, attempt.signal)
+      }
+      await flush()
+    } finally {
+      // Received bytes count as progress until the range is confirmed (or given up and fetched again).
+      progress.end()
+      this.ctx.buffers.release(block)
+    }
+    return received
   }
 
   private async planVerification(
@@ -447,6 +523,17 @@ export class DownloadJob extends TransferJob {
     await this.forgetProgress()
     return error
   }
+}
+
+/** What a whole-object GET can be checked against: a full-object checksum, else a plain (non-KMS) MD5 ETag. */
+function wholeObjectCheck(out: GetObjectCommandOutput): { algorithm: ChecksumAlgorithm | 'MD5'; value: string } | undefined {
+  for (const algorithm of CHECKSUM_ALGORITHMS) {
+    const value = out[`Checksum${algorithm}`]
+    if (value) return out.ChecksumType === 'COMPOSITE' || value.includes('-') ? undefined : { algorithm, value }
+  }
+  const etag = unquoteEtag(out.ETag)
+  if (String(out.ServerSideEncryption).startsWith('aws:kms') || !/^[0-9a-f]{32}$/.test(etag)) return undefined
+  return { algorithm: 'MD5', value: etag }
 }
 
 function rangeAlgorithm(verification: DownloadVerification): ChecksumAlgorithm | undefined {

@@ -14,6 +14,8 @@ import { destinationFor, mapKeyToSegments, nameFolder } from './local-paths'
 export interface PlannedDownload {
   key: string
   destinationPath: string
+  /** The size the listing reported, if any. */
+  sizeBytes?: number
 }
 
 export interface DownloadPlanOptions {
@@ -42,7 +44,7 @@ export class DownloadPlan {
   }
 
   /** Plans `key` at the "/"-separated `relative` path under `dir` (withinDir or a folder inside it). */
-  async add(key: string, dir: string, relative: string): Promise<void> {
+  async add(key: string, dir: string, relative: string, sizeBytes?: number): Promise<void> {
     if (this.keys.has(key)) return
     this.keys.add(key)
     const mapping = mapKeyToSegments(relative, this.options.platform)
@@ -62,7 +64,7 @@ export class DownloadPlan {
     const free = await this.options.freeLocalPath(destination, (p) => this.files.has(fold(p)))
     if (free !== destination) this.renamed++
     this.files.set(fold(free), key)
-    this.downloads.push({ key, destinationPath: free })
+    this.downloads.push({ key, destinationPath: free, sizeBytes })
   }
 
   /** The downloads planned since the last call (so jobs can start while a long listing goes on). */

@@ -19,7 +19,7 @@ import { resolveTransferConfig, type TransferConfig } from './config'
 import { nodeFileSystem, systemClock, type Clock, type Connectivity, type S3ClientSource, type TransferFileSystem } from './deps'
 import { DownloadJob, PARTIAL_SUFFIX } from './download-job'
 import type { JobContext, TransferJob } from './job'
-import { AppendLog, createLog, readLog } from './journal'
+import { AppendLog, FolderSyncs, createLog, readLog } from './journal'
 import { DownloadPlan } from './download-plan'
 import { numberedPath } from './local-paths'
 import {
@@ -103,6 +103,7 @@ export class TransferEngine {
       scheduler: this.scheduler,
       bandwidth: this.bandwidth,
       buffers: this.buffers,
+      folderSyncs: new FolderSyncs(this.fs),
       journalDir: deps.journalDir,
       changed: (job) => this.emit('onProgress', job),
       retried: (job, info) => {
@@ -225,7 +226,7 @@ export class TransferEngine {
       for (const object of page.Contents ?? []) {
         const key = object.Key
         if (key === undefined || (key.endsWith('/') && !object.Size)) continue // a "folder" marker
-        await plan.add(key, destinationDir, key.slice(base))
+        await plan.add(key, destinationDir, key.slice(base), object.Size)
       }
       onPage()
       token = page.IsTruncated ? page.NextContinuationToken : undefined
@@ -235,7 +236,9 @@ export class TransferEngine {
   /** Starts a job for each download planned since the last call; returns their ids. */
   startPlanned(plan: DownloadPlan, request: { profileId: string; bucket: string; withinDir: string }): string[] {
     const { profileId, bucket, withinDir } = request
-    return plan.take().map(({ key, destinationPath }) => this.download({ profileId, bucket, key, destinationPath, withinDir }))
+    return plan
+      .take()
+      .map(({ key, destinationPath, sizeBytes }) => this.download({ profileId, bucket, key, destinationPath, withinDir, sizeBytes }))
   }
 
   /** Downloads everything under a prefix into destinationDir: one batch of planPrefix + startPlanned. */

@@ -7,6 +7,7 @@ import type { S3Client } from '@aws-sdk/client-s3'
 import type { ApiError } from '../api/contract'
 import { forEachLimit } from '../core/pool'
 import type { BufferPool } from './buffers'
+import type { FolderSyncs } from './journal'
 import type { TransferConfig } from './config'
 import type { Clock, Connectivity, S3ClientSource, TransferFileSystem } from './deps'
 import type { ChecksumReport, TransferKind, TransferSnapshot, TransferState } from './model'
@@ -24,6 +25,8 @@ export interface JobContext {
   scheduler: RequestScheduler
   bandwidth: BandwidthLimiter
   buffers: BufferPool
+  /** fsyncs of a folder after a rename into it, shared by renames that land together. */
+  folderSyncs: FolderSyncs
   journalDir: string
   /** Something subscribers should hear about now (a state change, a restart). */
   changed(job: TransferJob): void

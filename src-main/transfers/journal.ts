@@ -51,6 +51,25 @@ export class GroupCommit<T> {
   }
 }
 
+/**
+ * Folder fsyncs shared: renames landing in one folder together (a folder of small downloads) wait for one
+ * fsync of it instead of one each. sync() resolves once an fsync that started after the call succeeded.
+ */
+export class FolderSyncs {
+  private readonly commits = new Map<string, GroupCommit<void>>()
+
+  constructor(private readonly fs: Pick<TransferFileSystem, 'syncDir'>) {}
+
+  sync(folder: string): Promise<void> {
+    let commit = this.commits.get(folder)
+    if (!commit) {
+      commit = new GroupCommit<void>(() => this.fs.syncDir(folder))
+      this.commits.set(folder, commit)
+    }
+    return commit.add(undefined)
+  }
+}
+
 export class AppendLog {
   private readonly commits: GroupCommit<{ line: string; durable: boolean }>
   private closed = false

@@ -55,6 +55,11 @@ export const DownloadRequestSchema = z
     destinationPath: absolutePath,
     /** The folder the user chose: the file must land inside it even after symbolic links are followed. */
     withinDir: absolutePath.optional(),
+    /**
+     * The object's size as a listing reported it. A small object (at most one part) then skips HeadObject
+     * and the journal: one GET, verified by the checksum or ETag it answers with.
+     */
+    sizeBytes: z.number().int().min(0).optional(),
   })
   .strict()
 export type DownloadRequest = z.input<typeof DownloadRequestSchema>

@@ -27,9 +27,22 @@ async function main(): Promise<void> {
   })
   const journalDir = await mkdtemp(path.join(tmpdir(), 'haneul-bench-journal-'))
   const engine = new TransferEngine({ clients: { s3: async () => client }, journalDir, config: job.config })
+  // A job may end before its id is known here (downloadPrefix starts jobs while it lists), so endings are kept.
   const pending = new Map<string, (snapshot: TransferSnapshot) => void>()
-  engine.subscribe({ onDone: (snapshot) => pending.get(snapshot.jobId)?.(snapshot) })
-  const wait = (jobId: string) => new Promise<TransferSnapshot>((resolve) => pending.set(jobId, resolve))
+  const ended = new Map<string, TransferSnapshot>()
+  engine.subscribe({
+    onDone: (snapshot) => {
+      const resolve = pending.get(snapshot.jobId)
+      if (resolve) resolve(snapshot)
+      else ended.set(snapshot.jobId, snapshot)
+    },
+  })
+  const wait = (jobId: string) =>
+    new Promise<TransferSnapshot>((resolve) => {
+      const snapshot = ended.get(jobId)
+      if (snapshot) resolve(snapshot)
+      else pending.set(jobId, resolve)
+    })
 
   const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS })
   lag.enable()
@@ -47,6 +60,10 @@ async function main(): Promise<void> {
     jobIds = [engine.upload({ profileId: 'bench', bucket: job.bucket, key: job.key, filePath: job.localPath })]
   } else if (job.mode === 'download-file') {
     jobIds = [engine.download({ profileId: 'bench', bucket: job.bucket, key: job.key, destinationPath: job.localPath })]
+  } else if (job.mode === 'download-prefix') {
+    const started = await engine.downloadPrefix({ profileId: 'bench', bucket: job.bucket, prefix: job.key, destinationDir: job.localPath })
+    if (started.refused.length > 0) throw new Error(`refused: ${started.refused[0]?.reason}`)
+    jobIds = started.jobIds
   } else {
     const names = await readdir(job.localPath)
     jobIds = names.map((name) =>

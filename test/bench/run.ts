@@ -1,16 +1,17 @@
 /**
  * Transfer benchmark: the same data through Haneul's engine, the aws CLI v2, rclone and lib-storage's Upload,
- * against one local S3 emulator running in its own process. `npm run bench [-- --runs=3 --rss-4g]`.
+ * against one local S3 emulator running in its own process.
+ * `npm run bench [-- --runs=3 --rss-4g "--workload=download,upload 20000"]` (--workload: comma-separated parts of names).
  *
  * Every tool runs in its own child process under GNU time, so throughput (bytes / wall time of the whole
  * process, startup included), CPU seconds (user + sys) and peak RSS are measured the same way for all.
  * Each figure is the median of --runs runs (default 3). Results: bench-results/ (markdown, JSON, PNG).
  */
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { randomFillSync } from 'node:crypto'
 import http from 'node:http'
 import { mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
 import { build } from 'esbuild'
@@ -36,11 +37,24 @@ const RUNS = Number(flags.get('runs') ?? 3)
  * HTTP, and rclone refuses to start with it ("unable to load custom CA bundle").
  */
 const toolEnv: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'AWS_CA_BUNDLE'))
-const SMALL_FILES = 2_000
-const SMALL_FILE_BYTES = 64 * KiB
+/** The folders of small files: name → (count, size). Each is uploaded by every tool and downloaded from a seeded prefix. */
+const FOLDERS = {
+  '2,000 × 64 KiB': { dir: 'small', files: 2_000, fileBytes: 64 * KiB },
+  '20,000 × 4 KiB': { dir: 'tiny', files: 20_000, fileBytes: 4 * KiB },
+} as const
+type FolderName = keyof typeof FOLDERS
 
-type Workload = 'upload 1 GiB' | 'download 1 GiB' | 'upload 2,000 × 64 KiB' | 'upload 4 GiB'
-type ToolName = 'Haneul' | 'aws CLI v2' | 'rclone' | 'lib-storage'
+const WORKLOADS = [
+  'upload 1 GiB',
+  'download 1 GiB',
+  'upload 2,000 × 64 KiB',
+  'download 2,000 × 64 KiB',
+  'upload 20,000 × 4 KiB',
+  'download 20,000 × 4 KiB',
+] as const
+type Workload = (typeof WORKLOADS)[number] | 'upload 4 GiB' | 'download 4 GiB'
+/** 'Haneul (base)' is the engine as of --baseline=<git ref>, measured in the same runs as the worktree's. */
+type ToolName = 'Haneul' | 'Haneul (base)' | 'aws CLI v2' | 'rclone' | 'lib-storage'
 
 interface Measurement {
   wallSeconds: number
@@ -51,22 +65,24 @@ interface Measurement {
   serverCpuSeconds?: number
   /** Haneul only: the main event loop's lag while transferring. */
   lagP99Ms?: number
+  /** The machine's 1-minute load average when the run started (the machine is shared). */
+  load1?: number
 }
 
 interface Context {
   workdir: string
   endpoint: string
   bigFile: string
-  smallDir: string
-  bin: { haneul: string; libStorage: string }
+  bin: { haneul: string; haneulBase: string; libStorage: string }
   awsConfig: string
 }
 
-const WORKLOAD_BYTES: Record<Workload, number> = {
-  'upload 1 GiB': GiB,
-  'download 1 GiB': GiB,
-  'upload 2,000 × 64 KiB': SMALL_FILES * SMALL_FILE_BYTES,
-  'upload 4 GiB': 4 * GiB,
+const folderOf = (workload: Workload): (typeof FOLDERS)[FolderName] | undefined =>
+  FOLDERS[workload.replace(/^(upload|download) /, '') as FolderName]
+
+const workloadBytes = (workload: Workload): number => {
+  const folder = folderOf(workload)
+  return folder ? folder.files * folder.fileBytes : workload.endsWith('4 GiB') ? 4 * GiB : GiB
 }
 
 /** The command each tool runs for a workload, with the default settings of each (see the report's notes). */
@@ -77,24 +93,32 @@ function command(
   run: number,
 ): { cmd: string; args: string[]; env?: NodeJS.ProcessEnv; cleanup: string } {
   const tag = `${tool.replace(/\W+/g, '-').toLowerCase()}-${run}`
-  const downloadTo = path.join(ctx.workdir, `download-${tag}.bin`)
-  const upload = workload !== 'download 1 GiB'
-  const source =
-    workload === 'upload 2,000 × 64 KiB' ? ctx.smallDir : workload === 'upload 4 GiB' ? path.join(ctx.workdir, 'big-4g.bin') : ctx.bigFile
-  const key = workload === 'upload 2,000 × 64 KiB' ? `${tag}/small/` : `${tag}/big`
+  const folder = folderOf(workload)
+  const upload = workload.startsWith('upload')
+  const downloadTo = path.join(ctx.workdir, `download-${tag}${folder ? '' : '.bin'}`)
+  const source = folder
+    ? path.join(ctx.workdir, folder.dir)
+    : workload === 'upload 4 GiB'
+      ? path.join(ctx.workdir, 'big-4g.bin')
+      : ctx.bigFile
+  const key = folder ? `${tag}/${folder.dir}/` : `${tag}/big`
+  /** What is downloaded: the seeded object or prefix. */
+  const remote = folder ? `download/${folder.dir}/` : workload === 'download 4 GiB' ? 'download/4g' : 'download/1g'
   const cleanup = upload ? key : downloadTo
   switch (tool) {
     case 'Haneul':
+    case 'Haneul (base)':
     case 'lib-storage': {
       const job: BenchJob = {
         endpoint: ctx.endpoint,
         credentials,
-        mode: workload === 'upload 2,000 × 64 KiB' ? 'upload-dir' : upload ? 'upload-file' : 'download-file',
+        mode: upload ? (folder ? 'upload-dir' : 'upload-file') : folder ? 'download-prefix' : 'download-file',
         bucket: BUCKET,
-        key: upload ? key : 'download/1g',
+        key: upload ? key : remote,
         localPath: upload ? source : downloadTo,
       }
-      return { cmd: process.execPath, args: [tool === 'Haneul' ? ctx.bin.haneul : ctx.bin.libStorage, JSON.stringify(job)], cleanup }
+      const bin = { Haneul: ctx.bin.haneul, 'Haneul (base)': ctx.bin.haneulBase, 'lib-storage': ctx.bin.libStorage }[tool]
+      return { cmd: process.execPath, args: [bin, JSON.stringify(job)], cleanup }
     }
     case 'aws CLI v2': {
       const env = {
@@ -106,13 +130,12 @@ function command(
         AWS_EC2_METADATA_DISABLED: 'true',
       }
       const common = ['--endpoint-url', ctx.endpoint, '--only-show-errors']
-      if (workload === 'upload 2,000 × 64 KiB')
-        return { cmd: '/usr/bin/aws', args: ['s3', 'cp', source, `s3://${BUCKET}/${key}`, '--recursive', ...common], env, cleanup }
-      if (upload) return { cmd: '/usr/bin/aws', args: ['s3', 'cp', source, `s3://${BUCKET}/${key}`, ...common], env, cleanup }
-      return { cmd: '/usr/bin/aws', args: ['s3', 'cp', `s3://${BUCKET}/download/1g`, downloadTo, ...common], env, cleanup }
+      const recursive = folder ? ['--recursive'] : []
+      if (upload) return { cmd: '/usr/bin/aws', args: ['s3', 'cp', source, `s3://${BUCKET}/${key}`, ...recursive, ...common], env, cleanup }
+      return { cmd: '/usr/bin/aws', args: ['s3', 'cp', `s3://${BUCKET}/${remote}`, downloadTo, ...recursive, ...common], env, cleanup }
     }
     case 'rclone': {
-      const remote = [
+      const s3Flags = [
         '--s3-provider',
         'Other',
         '--s3-endpoint',
@@ -128,10 +151,9 @@ function command(
         '/dev/null',
         '-q',
       ]
-      if (workload === 'upload 2,000 × 64 KiB')
-        return { cmd: '/usr/bin/rclone', args: ['copy', source, `:s3:${BUCKET}/${key}`, ...remote], cleanup }
-      if (upload) return { cmd: '/usr/bin/rclone', args: ['copyto', source, `:s3:${BUCKET}/${key}`, ...remote], cleanup }
-      return { cmd: '/usr/bin/rclone', args: ['copyto', `:s3:${BUCKET}/download/1g`, downloadTo, ...remote], cleanup }
+      const verb = folder ? 'copy' : 'copyto'
+      if (upload) return { cmd: '/usr/bin/rclone', args: [verb, source, `:s3:${BUCKET}/${key}`, ...s3Flags], cleanup }
+      return { cmd: '/usr/bin/rclone', args: [verb, `:s3:${BUCKET}/${remote}`, downloadTo, ...s3Flags], cleanup }
     }
   }
 }
@@ -144,6 +166,7 @@ async function measure(
   workdir: string,
 ): Promise<Measurement & { stdout: string }> {
   const timeFile = path.join(workdir, 'time.txt')
+  const load1 = loadavg()[0]
   const started = performance.now()
   const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const child = spawn('/usr/bin/time', ['-f', '%U %S %M', '-o', timeFile, cmd, ...args], {
@@ -166,6 +189,7 @@ async function measure(
     systemSeconds: system ?? 0,
     peakRssMiB: (maxRssKiB ?? 0) / 1024,
     lagP99Ms: lag.lagP99Ms,
+    load1,
     stdout,
   }
 }
@@ -262,6 +286,7 @@ function summarize(measurements: Measurement[], bytes: number) {
     serverCpuSecondsPerGiB: median(measurements.map((m) => m.serverCpuSeconds ?? 0)) / (bytes / GiB),
     peakRssMiB: median(measurements.map((m) => m.peakRssMiB)),
     lagP99Ms: measurements[0]?.lagP99Ms === undefined ? undefined : median(measurements.map((m) => m.lagP99Ms ?? 0)),
+    load1: median(measurements.map((m) => m.load1 ?? 0)),
   }
 }
 type Summary = ReturnType<typeof summarize>
@@ -270,7 +295,11 @@ async function main(): Promise<void> {
   const workdir = await mkdtemp(path.join(tmpdir(), 'haneul-bench-'))
   const resultsDir = path.join(repoRoot, 'bench-results')
   await mkdir(resultsDir, { recursive: true })
-  const bin = { haneul: path.join(workdir, 'bin', 'haneul-child.cjs'), libStorage: path.join(workdir, 'bin', 'lib-storage-child.cjs') }
+  const bin = {
+    haneul: path.join(workdir, 'bin', 'haneul-child.cjs'),
+    haneulBase: path.join(workdir, 'base-bin', 'haneul-child.cjs'),
+    libStorage: path.join(workdir, 'bin', 'lib-storage-child.cjs'),
+  }
   // Bundled like the app ships its main process, so no tool pays for compiling TypeScript at startup.
   await build({
     entryPoints: [path.join(repoRoot, 'test/bench/haneul-child.ts'), path.join(repoRoot, 'test/bench/lib-storage-child.ts')],
@@ -282,6 +311,29 @@ async function main(): Promise<void> {
     outExtension: { '.js': '.cjs' },
     logLevel: 'warning',
   })
+  const baseline = flags.get('baseline')
+  if (baseline) {
+    // The engine and this benchmark's child as of the ref, bundled against this worktree's node_modules.
+    const tree = path.join(workdir, 'base-src')
+    await mkdir(tree)
+    execFileSync('sh', ['-c', `git archive ${JSON.stringify(baseline)} src-main test/bench | tar -x -C ${JSON.stringify(tree)}`], {
+      cwd: repoRoot,
+    })
+    // This worktree's child, so both sides are driven the same way (it only uses the engine's public API).
+    await writeFile(path.join(tree, 'test/bench/haneul-child.ts'), await readFile(path.join(repoRoot, 'test/bench/haneul-child.ts')))
+    await writeFile(path.join(tree, 'test/bench/bench-job.ts'), await readFile(path.join(repoRoot, 'test/bench/bench-job.ts')))
+    await build({
+      entryPoints: [path.join(tree, 'test/bench/haneul-child.ts')],
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      outdir: path.join(workdir, 'base-bin'),
+      outExtension: { '.js': '.cjs' },
+      nodePaths: [path.join(repoRoot, 'node_modules')],
+      logLevel: 'warning',
+    })
+  }
   const awsConfig = path.join(workdir, 'aws-config')
   // The aws CLI's documented defaults, written out so nothing on this machine changes them.
   await writeFile(
@@ -302,10 +354,10 @@ async function main(): Promise<void> {
   console.log(`preparing data in ${workdir} …`)
   const bigFile = path.join(workdir, 'big-1g.bin')
   await writeRandomFile(bigFile, GiB)
-  const smallDir = path.join(workdir, 'small')
-  await mkdir(smallDir)
-  for (let i = 0; i < SMALL_FILES; i++)
-    await writeRandomFile(path.join(smallDir, `file-${String(i).padStart(4, '0')}.bin`), SMALL_FILE_BYTES)
+  for (const { dir, files, fileBytes } of Object.values(FOLDERS)) {
+    await mkdir(path.join(workdir, dir))
+    for (let i = 0; i < files; i++) await writeRandomFile(path.join(workdir, dir, `file-${String(i).padStart(5, '0')}.bin`), fileBytes)
+  }
   if (flags.has('rss-4g')) await writeRandomFile(path.join(workdir, 'big-4g.bin'), 4 * GiB)
 
   const server = await startServer(path.join(workdir, 's3-data'), path.join(workdir, 's3-server.log'))
@@ -316,25 +368,45 @@ async function main(): Promise<void> {
     credentials,
     requestHandler: new NodeHttpHandler({ httpAgent: new http.Agent({ keepAlive: true }) }),
   })
-  const ctx: Context = { workdir, endpoint: server.endpoint, bigFile, smallDir, bin, awsConfig }
+  const ctx: Context = { workdir, endpoint: server.endpoint, bigFile, bin, awsConfig }
   try {
     await client.send(new CreateBucketCommand({ Bucket: BUCKET }))
-    // The object every tool downloads, uploaded by Haneul so it carries a full-object CRC32 to verify against.
-    const seed: BenchJob = {
-      endpoint: ctx.endpoint,
-      credentials,
-      mode: 'upload-file',
-      bucket: BUCKET,
-      key: 'download/1g',
-      localPath: bigFile,
-    }
-    await measure(process.execPath, [bin.haneul, JSON.stringify(seed)], undefined, workdir)
-
-    const tools: ToolName[] = ['Haneul', 'aws CLI v2', 'rclone', 'lib-storage']
-    // --only=download (or any part of a workload's name) runs a subset, for iterating on one figure.
-    const workloads = (['upload 1 GiB', 'download 1 GiB', 'upload 2,000 × 64 KiB'] as Workload[]).filter((w) =>
-      w.includes(flags.get('only') ?? ''),
+    const tools: ToolName[] = ['Haneul', ...(baseline ? (['Haneul (base)'] as const) : []), 'aws CLI v2', 'rclone', 'lib-storage']
+    // --workload="1 GiB,download 2000" (parts of workloads' names, comma-separated, numbers without their
+    // thousands commas) runs a subset.
+    const wanted = (flags.get('workload') ?? flags.get('only') ?? '').split(',')
+    const workloads: Workload[] = WORKLOADS.filter((w) => wanted.some((part) => w.replaceAll(',', '').includes(part.trim())))
+    if (workloads.length === 0) throw new Error(`--workload matches none of: ${WORKLOADS.join('; ')}`)
+    // What every tool downloads, uploaded by Haneul so each object carries a full-object CRC32 to verify against.
+    const seeds: BenchJob[] = [
+      { endpoint: ctx.endpoint, credentials, mode: 'upload-file', bucket: BUCKET, key: 'download/1g', localPath: bigFile },
+      ...Object.entries(FOLDERS)
+        .filter(([name]) => workloads.includes(`download ${name}` as Workload))
+        .map(([, { dir }]): BenchJob => ({
+          endpoint: ctx.endpoint,
+          credentials,
+          mode: 'upload-dir',
+          bucket: BUCKET,
+          key: `download/${dir}/`,
+          localPath: path.join(workdir, dir),
+        })),
+    ]
+    if (flags.has('rss-4g'))
+      seeds.push({
+        endpoint: ctx.endpoint,
+        credentials,
+        mode: 'upload-file',
+        bucket: BUCKET,
+        key: 'download/4g',
+        localPath: path.join(workdir, 'big-4g.bin'),
+      })
+    for (const seed of seeds) await measure(process.execPath, [bin.haneul, JSON.stringify(seed)], undefined, workdir)
+    console.log(
+      `load at start: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')} (1, 5, 15 min)`,
     )
+
     const raw = new Map<string, Measurement[]>()
     const idleLag = await idleLagP99Ms()
     for (let run = 1; run <= RUNS; run++) {
@@ -351,23 +423,29 @@ async function main(): Promise<void> {
           result.serverCpuSeconds = (await processCpuSeconds(server.pid)) - serverBefore
           raw.set(`${workload}|${tool}`, [...(raw.get(`${workload}|${tool}`) ?? []), result])
           console.log(
-            `run ${run} ${workload.padEnd(24)} ${tool.padEnd(12)} ${(WORKLOAD_BYTES[workload] / MiB / result.wallSeconds).toFixed(0).padStart(5)} MiB/s  ` +
+            `run ${run} ${workload.padEnd(24)} ${tool.padEnd(12)} ${(workloadBytes(workload) / MiB / result.wallSeconds).toFixed(1).padStart(6)} MiB/s (${result.wallSeconds.toFixed(1)} s)  ` +
               `cpu ${result.cpuSeconds.toFixed(2)} s (sys ${result.systemSeconds.toFixed(2)})  server cpu ${result.serverCpuSeconds.toFixed(2)} s  rss ${result.peakRssMiB.toFixed(0)} MiB` +
-              (result.lagP99Ms === undefined ? '' : `  lag p99 ${result.lagP99Ms.toFixed(1)} ms`),
+              (result.lagP99Ms === undefined ? '' : `  lag p99 ${result.lagP99Ms.toFixed(1)} ms`) +
+              `  load ${result.load1?.toFixed(2)}`,
           )
-          if (cleanup.startsWith('/')) await rm(cleanup, { force: true })
+          if (cleanup.startsWith('/')) await rm(cleanup, { recursive: true, force: true })
           else await deleteTree(client, cleanup)
         }
       }
     }
     const summaries = new Map<string, Summary>()
-    for (const [id, measurements] of raw) summaries.set(id, summarize(measurements, WORKLOAD_BYTES[id.split('|')[0] as Workload]))
+    for (const [id, measurements] of raw) summaries.set(id, summarize(measurements, workloadBytes(id.split('|')[0] as Workload)))
 
-    let rss4g: Summary | undefined
+    let rss4g: { upload: Summary; download: Summary } | undefined
     if (flags.has('rss-4g')) {
-      const { cmd, args, cleanup } = command('Haneul', 'upload 4 GiB', ctx, 99)
-      rss4g = summarize([await measure(cmd, args, undefined, workdir)], 4 * GiB)
-      await deleteTree(client, cleanup)
+      const once = async (workload: Workload) => {
+        const { cmd, args, cleanup } = command('Haneul', workload, ctx, 99)
+        const summary = summarize([await measure(cmd, args, undefined, workdir)], 4 * GiB)
+        if (cleanup.startsWith('/')) await rm(cleanup, { force: true })
+        else await deleteTree(client, cleanup)
+        return summary
+      }
+      rss4g = { upload: await once('upload 4 GiB'), download: await once('download 4 GiB') }
     }
     const ceiling = await serverCeiling(ctx)
     const report = renderReport(workloads, tools, summaries, ceiling, idleLag, rss4g)
@@ -400,7 +478,7 @@ function renderReport(
   summaries: Map<string, Summary>,
   ceiling: { putMiBps: number; getMiBps: number },
   idleLagMs: number,
-  rss4g?: Summary,
+  rss4g?: { upload: Summary; download: Summary },
 ): string {
   const config = resolveTransferConfig()
   const rssLimitMiB = 100 + (config.concurrency * config.partSizeBytes) / MiB
@@ -411,8 +489,10 @@ function renderReport(
     '',
     `Event-loop lag = p99 of monitorEventLoopDelay beyond its 10 ms timer, in Haneul's main loop; an idle Node process on this machine shows ${idleLagMs.toFixed(1)} ms at the same time (the machine's own scheduling noise).`,
     '',
-    '| Workload | Tool | Throughput (MiB/s) | Haneul ÷ tool | CPU s per GiB | Server CPU s per GiB | Peak RSS (MiB) | Event-loop lag p99 (ms) |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `Load = the machine's 1-minute load average as each run started (median); at the end: ${loadavg()[0]?.toFixed(2)}.`,
+    '',
+    '| Workload | Tool | Throughput (MiB/s) | Haneul ÷ tool | CPU s per GiB | Server CPU s per GiB | Peak RSS (MiB) | Event-loop lag p99 (ms) | Load |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ]
   const checks: string[] = []
   for (const workload of workloads) {
@@ -421,10 +501,10 @@ function renderReport(
       const s = summaries.get(`${workload}|${tool}`) as Summary
       const ratio = tool === 'Haneul' ? '—' : `${(haneul.throughputMiBps / s.throughputMiBps).toFixed(2)}×`
       lines.push(
-        `| ${workload} | ${tool} | ${s.throughputMiBps.toFixed(0)} | ${ratio} | ${s.cpuSecondsPerGiB.toFixed(2)} | ${s.serverCpuSecondsPerGiB.toFixed(2)} | ${s.peakRssMiB.toFixed(0)} | ${s.lagP99Ms === undefined ? '' : s.lagP99Ms.toFixed(1)} |`,
+        `| ${workload} | ${tool} | ${s.throughputMiBps.toFixed(0)} | ${ratio} | ${s.cpuSecondsPerGiB.toFixed(2)} | ${s.serverCpuSecondsPerGiB.toFixed(2)} | ${s.peakRssMiB.toFixed(0)} | ${s.lagP99Ms === undefined ? '' : s.lagP99Ms.toFixed(1)} | ${s.load1.toFixed(1)} |`,
       )
     }
-    const peers = tools.filter((t) => t !== 'Haneul').map((t) => ({ tool: t, ...(summaries.get(`${workload}|${t}`) as Summary) }))
+    const peers = tools.filter((t) => !t.startsWith('Haneul')).map((t) => ({ tool: t, ...(summaries.get(`${workload}|${t}`) as Summary) }))
     const best = peers.reduce((a, b) => (b.throughputMiBps > a.throughputMiBps ? b : a))
     const lib = summaries.get(`${workload}|lib-storage`) as Summary
     const aws = summaries.get(`${workload}|aws CLI v2`) as Summary
@@ -438,10 +518,13 @@ function renderReport(
   }
   lines.push('', '## Targets', '', ...checks)
   if (rss4g) {
-    const oneGiB = summaries.get('upload 1 GiB|Haneul') as Summary
-    lines.push(
-      `- Peak RSS flat from 1 to 4 GiB: ${oneGiB.peakRssMiB.toFixed(0)} MiB (1 GiB) → ${rss4g.peakRssMiB.toFixed(0)} MiB (4 GiB, ${rss4g.throughputMiBps.toFixed(0)} MiB/s); limit ${rssLimitMiB} MiB: ${rss4g.peakRssMiB <= rssLimitMiB ? 'met' : 'MISSED'}`,
-    )
+    for (const direction of ['upload', 'download'] as const) {
+      const oneGiB = summaries.get(`${direction} 1 GiB|Haneul`)
+      const four = rss4g[direction]
+      lines.push(
+        `- ${direction}: peak RSS flat from 1 to 4 GiB: ${oneGiB?.peakRssMiB.toFixed(0) ?? '?'} MiB (1 GiB) → ${four.peakRssMiB.toFixed(0)} MiB (4 GiB, ${four.throughputMiBps.toFixed(0)} MiB/s, lag p99 ${four.lagP99Ms?.toFixed(1)} ms); limit ${rssLimitMiB} MiB: ${four.peakRssMiB <= rssLimitMiB ? 'met' : 'MISSED'}`,
+      )
+    }
   }
   lines.push(
     '',
@@ -451,10 +534,13 @@ function renderReport(
     '',
     "## Settings (each tool's defaults)",
     '',
+    ...(flags.get('baseline')
+      ? [`- Haneul (base): the engine as of \`${flags.get('baseline')}\`, same child, same settings, in the same runs.`]
+      : []),
     `- Haneul: concurrency ${config.concurrency}, part size ${config.partSizeBytes / MiB} MiB, multipart threshold ${config.multipartThresholdBytes / MiB} MiB, ${config.checksumAlgorithm} per part + full-object check; downloads verify the full-object CRC32.`,
     '- aws CLI v2 (/usr/bin/aws, 2.9): max_concurrent_requests 10, multipart_threshold 8MB, multipart_chunksize 8MB, --only-show-errors.',
     '- rclone (1.60): provider Other, path style, defaults (--transfers 4, --s3-upload-concurrency 4, --s3-chunk-size 5Mi, --multi-thread-streams 4).',
-    '- lib-storage: `new Upload({ client, params })` with defaults (queueSize 4, partSize 5 MiB) on a default S3Client; the folder runs 4 Uploads at a time; its download row is a plain GetObject streamed to a file.',
+    '- lib-storage: `new Upload({ client, params })` with defaults (queueSize 4, partSize 5 MiB) on a default S3Client; a folder runs 4 Uploads at a time; its download rows are plain GetObjects streamed to files (4 at a time for a prefix).',
     '',
   )
   return lines.join('\n')

@@ -3,7 +3,17 @@ import { readFile, readdir } from 'node:fs/promises'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MiB } from '../../../src-main/transfers/config'
-import { BUCKET, finished, sha256File, startTestS3, testEngine, writeRandomFile, type TestS3 } from '../../helpers/transfer-s3'
+import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3'
+import {
+  BUCKET,
+  finished,
+  requestSequence,
+  sha256File,
+  startTestS3,
+  testEngine,
+  writeRandomFile,
+  type TestS3,
+} from '../../helpers/transfer-s3'
 
 let s3: TestS3
 beforeAll(async () => {
@@ -65,6 +75,45 @@ describe('downloadPrefix', () => {
     expect(names).toContain('CON_.txt')
     expect(names).not.toContain('CON.txt')
     expect(await readFile(path.join(destinationDir, 'CON_.txt'), 'utf8')).toBe('contents of CON.txt')
+    await engine.close()
+  })
+})
+
+describe('small objects of a listing', () => {
+  it('take one GET each (no HeadObject, no journal), verified by the checksum or MD5 ETag they answer with', async () => {
+    const client = s3.client()
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'few/crc.bin', Body: 'with a CRC32', ChecksumAlgorithm: 'CRC32' }))
+    await s3.emulator.store.putObject(BUCKET, 'few/plain.txt', 'no checksum, MD5 ETag')
+    const engine = testEngine(s3)
+    s3.emulator.clearRequestLog()
+    const destinationDir = path.join(s3.dir, 'few')
+    const { jobIds } = await engine.downloadPrefix({ profileId: 'p', bucket: BUCKET, prefix: 'few/', destinationDir })
+    const done = await Promise.all(jobIds.map((id) => finished(engine, id)))
+    expect(done.map((d) => [d.key, d.state, d.checksum?.algorithm, d.checksum?.verified]).sort()).toEqual([
+      ['few/crc.bin', 'done', 'CRC32', true],
+      ['few/plain.txt', 'done', 'MD5', true],
+    ])
+    expect(requestSequence(s3).sort()).toEqual(['GetObject:200', 'GetObject:200', 'ListObjectsV2:200'])
+    expect(await readFile(path.join(destinationDir, 'crc.bin'), 'utf8')).toBe('with a CRC32')
+    expect(await readFile(path.join(destinationDir, 'plain.txt'), 'utf8')).toBe('no checksum, MD5 ETag')
+    expect((await readdir(path.join(s3.dir, 'journal'))).filter((name) => name !== 'jobs.jsonl')).toEqual([])
+    await engine.close()
+  })
+
+  it('fall back to the ranged, verified path when the answer cannot be checked whole (a multipart ETag)', async () => {
+    const client = s3.client()
+    const key = 'few-multipart/object'
+    const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: key }))
+    const { ETag } = await client.send(new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: 1, Body: 'one part' }))
+    await client.send(
+      new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag }] } }),
+    )
+    const engine = testEngine(s3)
+    const destinationDir = path.join(s3.dir, 'few-multipart')
+    const { jobIds } = await engine.downloadPrefix({ profileId: 'p', bucket: BUCKET, prefix: 'few-multipart/', destinationDir })
+    const [snapshot] = await Promise.all(jobIds.map((id) => finished(engine, id)))
+    expect(snapshot).toMatchObject({ state: 'done', checksum: { algorithm: 'MD5', verified: true } })
+    expect(await readFile(path.join(destinationDir, 'object'), 'utf8')).toBe('one part')
     await engine.close()
   })
 })

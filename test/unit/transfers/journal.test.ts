@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { nodeFileSystem, type TransferFileHandle, type TransferFileSystem } from '../../../src-main/transfers/deps'
-import { AppendLog, createLog, readLog } from '../../../src-main/transfers/journal'
+import { AppendLog, FolderSyncs, createLog, readLog } from '../../../src-main/transfers/journal'
 
 let dir: string
 beforeEach(async () => {
@@ -86,5 +86,39 @@ describe('journal logs', () => {
     await (await createLog(nodeFileSystem, file, [{ v: 1 }, { v: 2 }])).close()
     await (await createLog(nodeFileSystem, file, [{ v: 3 }])).close()
     expect(await readFile(file, 'utf8')).toBe('{"v":3}\n')
+  })
+})
+
+describe('FolderSyncs', () => {
+  it('shares one fsync among the renames that land in a folder while one is running, and none across folders', async () => {
+    const calls: string[] = []
+    const releases: Array<() => void> = []
+    const syncs = new FolderSyncs({
+      syncDir: (folder) => {
+        calls.push(folder)
+        return new Promise<void>((resolve) => releases.push(resolve))
+      },
+    })
+    const first = syncs.sync('/a')
+    // Arriving while /a's first fsync runs: they wait for one more, which must start after them.
+    const waiting = [syncs.sync('/a'), syncs.sync('/a'), syncs.sync('/a')]
+    const other = syncs.sync('/b')
+    expect(calls).toEqual(['/a', '/b'])
+    let settled = 0
+    for (const promise of waiting) void promise.then(() => settled++)
+    releases.shift()?.()
+    await first
+    expect(settled).toBe(0)
+    expect(calls).toEqual(['/a', '/b', '/a'])
+    releases.shift()?.()
+    await other
+    releases.shift()?.()
+    await Promise.all(waiting)
+    expect(calls).toEqual(['/a', '/b', '/a'])
+  })
+
+  it('passes a failed fsync on to every rename that waited for it', async () => {
+    const syncs = new FolderSyncs({ syncDir: () => Promise.reject(new Error('EIO')) })
+    await expect(Promise.all([syncs.sync('/a'), syncs.sync('/a')])).rejects.toThrow('EIO')
   })
 })
