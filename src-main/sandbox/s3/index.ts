@@ -28,6 +28,8 @@ export interface S3Emulator {
   /** Every request received, in order (bounded ring, newest 10,000). */
   requestLog: ReadonlyArray<LoggedRequest>
   clearRequestLog(): void
+  /** Resolves once every request received so far has been answered (or dropped) and logged. */
+  whenIdle(): Promise<void>
   /** Test hooks for faults only a server can produce. */
   faults: { completeMultipartUploadErrorIn200: number }
   /** Flushes metadata and releases files. */
@@ -54,6 +56,7 @@ export async function createS3Emulator(options: S3EmulatorOptions): Promise<S3Em
       server.requestLog.length = 0
     },
     faults: env.faults,
+    whenIdle: () => server.whenIdle(),
     close: () => store.close(),
   }
 }

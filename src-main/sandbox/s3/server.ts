@@ -259,11 +259,21 @@ const MAX_LOG = 10_000
 
 export class S3Server {
   readonly requestLog: LoggedRequest[] = []
+  private inFlight = 0
+  private idleWaiters: Array<() => void> = []
 
   constructor(private readonly env: EmulatorEnv) {}
 
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
-    void this.serve(req, res)
+    this.inFlight++
+    void this.serve(req, res).finally(() => {
+      if (--this.inFlight === 0) for (const wake of this.idleWaiters.splice(0)) wake()
+    })
+  }
+
+  /** Resolves once every request received so far has been answered (or dropped) and logged. */
+  whenIdle(): Promise<void> {
+    return this.inFlight === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve))
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -104,8 +104,8 @@ describe('resume after kill -9', () => {
       },
       (progress) => progress.partsDone >= totalParts / 2,
     )
-    // Let the server finish with the requests the kill cut off (it logs them with an error once the socket closes).
-    await new Promise((resolve) => setTimeout(resolve, 200))
+    // The server logs the requests the kill cut off once their sockets close: wait until it has all of them.
+    await s3.emulator.whenIdle()
     const beforeKill = [...s3.emulator.requestLog]
     const acknowledged = new Set(beforeKill.filter((r) => r.operation === 'UploadPart' && r.status === 200).map((r) => r.partNumber))
     const cutOff = new Set(beforeKill.filter((r) => r.operation === 'UploadPart' && r.status !== 200).map((r) => r.partNumber))
