@@ -310,21 +310,17 @@ export const useCostsStore = defineStore('costs', () => {
     }
   }
 
-  async function apply(): Promise<void> {
+  /** Writes the planned configuration (apply) or the one it started from (restore), then re-evaluates. */
+  async function writePlanned(write: 'applyLifecycle' | 'restoreLifecycle', done: (rules: number) => void): Promise<void> {
     const made = plan.value
     if (!made || !bucket.value) return
     const current = ticket('plan')
     planBusy.value = true
     planError.value = undefined
     try {
-      const done = await api.costs.applyLifecycle({
-        profileId: profiles.activeId,
-        bucket: bucket.value,
-        planId: made.planId,
-        confirm: true,
-      })
+      const written = await api.costs[write]({ profileId: profiles.activeId, bucket: bucket.value, planId: made.planId, confirm: true })
       if (!current()) return
-      applied.value = { rules: done.rules }
+      done(written.rules)
       void evaluate()
     } catch (error) {
       if (current()) planError.value = toError(error)
@@ -333,28 +329,8 @@ export const useCostsStore = defineStore('costs', () => {
     }
   }
 
-  async function restore(): Promise<void> {
-    const made = plan.value
-    if (!made || !bucket.value) return
-    const current = ticket('plan')
-    planBusy.value = true
-    planError.value = undefined
-    try {
-      const done = await api.costs.restoreLifecycle({
-        profileId: profiles.activeId,
-        bucket: bucket.value,
-        planId: made.planId,
-        confirm: true,
-      })
-      if (!current()) return
-      restored.value = { rules: done.rules }
-      void evaluate()
-    } catch (error) {
-      if (current()) planError.value = toError(error)
-    } finally {
-      if (current()) planBusy.value = false
-    }
-  }
+  const apply = () => writePlanned('applyLifecycle', (rules) => (applied.value = { rules }))
+  const restore = () => writePlanned('restoreLifecycle', (rules) => (restored.value = { rules }))
 
   function closeLifecycle(): void {
     ticket('plan')
