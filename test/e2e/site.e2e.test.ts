@@ -130,6 +130,17 @@ describe('Site in Chromium', () => {
     await page.locator('[data-testid="language"]').selectOption('en')
   })
 
+  it('opens the publish dialog from the site, on its bucket through the default origin and its distribution', async () => {
+    const { page } = app
+    await page.locator('[data-testid="site-publish"]').click()
+    const target = page.locator('[data-testid="publish-dialog"] [data-testid="publish-target"]')
+    await target.waitFor()
+    expect(await target.textContent()).toContain('haneul-demo-site')
+    expect(await target.textContent()).toContain(DIST)
+    await page.keyboard.press('Escape')
+    await page.locator('[data-testid="publish-dialog"]').waitFor({ state: 'detached' })
+  })
+
   it('offline, shows the map from its snapshot with its age', async () => {
     const { page } = app
     await app.harness.services.snapshots.flush()
