@@ -141,6 +141,8 @@ export const ScanOrigin = z.discriminatedUnion('kind', [
     configurationId: z.string(),
     destinationBucket: z.string(),
     manifestKey: z.string(),
+    /** The report's format; absent in summaries saved before Parquet reports were read (those were CSV). */
+    format: z.enum(['CSV', 'Parquet']).optional(),
     /** When S3 made the report: the figures are as of then. */
     reportMs: TimestampMs,
   }),
@@ -248,7 +250,7 @@ export const costsApi = {
    * Lists every object (or version) under a prefix and its incomplete uploads, exactly: bytes, objects and
    * monthly cost per class, the prefix tree, the largest objects. Progress as `costs.scanProgress` events.
    * `resumeScanId` continues a scan the network stopped; `source: 'cache'` returns the last summary.
-   * Where the bucket has an S3 Inventory configuration covering the prefix, its latest CSV report is read
+   * Where the bucket has an S3 Inventory configuration covering the prefix, its latest CSV or Parquet report is read
    * instead of listing (`method`), and `from` says which report and of when.
    */
   scanPrefix: operation({

@@ -220,6 +220,7 @@ export async function scanFromInventory(
     configurationId: report.configurationId,
     destinationBucket: report.destinationBucket,
     manifestKey: report.manifestKey,
+    format: report.fileFormat,
     reportMs: report.createdMs,
   }
 }

@@ -65,6 +65,8 @@ export interface LoggedRequest {
   key?: string
   partNumber?: number
   uploadId?: string
+  /** The Range header of a GET, as sent. */
+  range?: string
   status: number
   bytesIn: number
   errorCode?: string
@@ -315,6 +317,7 @@ export class S3Server {
       key: ctx?.key,
       partNumber: ctx?.param('partNumber') !== undefined ? Number(ctx.param('partNumber')) : undefined,
       uploadId: ctx?.param('uploadId'),
+      range: ctx?.header('range'),
       status: res.statusCode,
       bytesIn: ctx?.bytesIn ?? 0,
       errorCode,
