@@ -44,11 +44,11 @@ describe('Costs in Chromium', () => {
     const { page } = app
     await page.locator('[data-testid="scan-start"]').click()
     await page.locator('[data-testid="scan-finished"]').waitFor()
-    // The demo site has a daily S3 Inventory: its latest report is read instead of listing, and the page says which and of when.
+    // The demo site has a daily S3 Inventory: its latest report is read instead of listing, and the page says which, of when, in what format.
     const source = page.locator('[data-testid="scan-source"]')
     expect(await source.getAttribute('data-source')).toBe('inventory')
     expect(await source.textContent()).toMatch(
-      /From the S3 Inventory report site-daily in haneul-demo-logs of .+: the figures are as of then/,
+      /From the S3 Inventory report site-daily in haneul-demo-logs of .+, CSV\): the figures are as of then/,
     )
     const fromInventory = await page.locator('[data-testid="scan-total"]').textContent()
     await app.screenshot('costs-scan-inventory')

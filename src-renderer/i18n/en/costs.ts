@@ -50,7 +50,8 @@ export default {
     scan: {
       method: 'Source',
       methods: { auto: 'Inventory report if any, else listing', listing: 'List every object', inventory: 'Inventory report only' },
-      fromInventory: 'From the S3 Inventory report {id} in {bucket} of {date} ({age}): the figures are as of then, without listing.',
+      fromInventory:
+        'From the S3 Inventory report {id} in {bucket} of {date} ({age}, {format}): the figures are as of then, without listing.',
       fromListing: 'From listing every object.',
       noInventory: '(No inventory report used: {why}.)',
       title: 'Exact scan of a prefix',

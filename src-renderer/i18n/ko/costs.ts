@@ -51,7 +51,8 @@ const ko: typeof en = {
     scan: {
       method: '출처',
       methods: { auto: '인벤토리 보고서가 있으면 그것, 없으면 목록', listing: '모든 객체 목록 읽기', inventory: '인벤토리 보고서만' },
-      fromInventory: '{bucket}에 있는 S3 인벤토리 보고서 {id}({date}, {age}) 기준입니다. 목록을 읽지 않았으며 수치는 그 시점의 것입니다.',
+      fromInventory:
+        '{bucket}에 있는 S3 인벤토리 보고서 {id}({date}, {age}, {format}) 기준입니다. 목록을 읽지 않았으며 수치는 그 시점의 것입니다.',
       fromListing: '모든 객체의 목록을 읽은 결과입니다.',
       noInventory: '(인벤토리 보고서를 쓰지 않은 이유: {why}.)',
       title: '접두사 정확히 스캔',
