@@ -2,8 +2,11 @@
  * The exact scan from the seeded S3 Inventory report of the demo site bucket (a CSV report in the log
  * bucket, laid out as S3 writes it), through the router against the sandbox: it says which report and
  * of when, its figures equal the listing's, a versioned scan or a bucket without an inventory lists
- * instead and says why, and `method: 'inventory'` without a usable report is refused with the reason.
+ * instead and says why, and `method: 'inventory'` without a usable report is refused with the reason; a
+ * damaged data file is named, with what to do.
  */
+import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3'
+import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ScanResult } from '../../../src-main/api/costs'
 import { INVENTORY_PREFIX, LOG_BUCKET, SITE_BUCKET, SITE_INVENTORY_ID } from '../../../src-main/sandbox/seed'
@@ -77,5 +80,46 @@ describe('scan from S3 Inventory', () => {
         message: 'No inventory report can be used: the bucket has no inventory configuration.',
       }),
     })
+  })
+
+  it('a damaged CSV file is named, with what to do, and the listing still answers', async () => {
+    const base = `${INVENTORY_PREFIX}/${SITE_BUCKET}/${SITE_INVENTORY_ID}`
+    const later = new Date(world.nowMs() + 86_400_000).toISOString().slice(0, 16).replace(':', '-') + 'Z'
+    const app = world.open()
+    // Not gzip at all; then gzip of a record whose quote never closes.
+    for (const [n, body] of [Buffer.from('plain text, not gzip'), gzipSync('"haneul-demo-site","a.txt","12\n')].entries()) {
+      const dataKey = `${base}/data/damaged-${n}.csv.gz`
+      const manifestKey = `${base}/${later}/manifest.json`
+      const manifest = JSON.stringify({
+        sourceBucket: SITE_BUCKET,
+        destinationBucket: `arn:aws:s3:::${LOG_BUCKET}`,
+        version: '2016-11-30',
+        creationTimestamp: String(world.nowMs()),
+        fileFormat: 'CSV',
+        fileSchema: 'Bucket, Key, Size, LastModifiedDate, ETag, StorageClass',
+        files: [{ key: dataKey, size: body.length, MD5checksum: '0' }],
+      })
+      await world.raw.send(new PutObjectCommand({ Bucket: LOG_BUCKET, Key: dataKey, Body: body }))
+      await world.raw.send(new PutObjectCommand({ Bucket: LOG_BUCKET, Key: manifestKey, Body: manifest }))
+      try {
+        const refused = await app.call('scanPrefix', { profileId: PROFILE, bucket: SITE_BUCKET })
+        expect(refused).toEqual({
+          ok: false,
+          error: expect.objectContaining({
+            code: 'unsupported',
+            message: expect.stringMatching(
+              new RegExp(
+                `^The inventory report ${manifestKey} could not be read: ${dataKey} is not a valid gzipped CSV file \\(.+\\)\\. ` +
+                  'Scan with "List every object" instead, or wait for the next report\\.$',
+              ),
+            ),
+          }),
+        })
+        const listed = await app.ok<ScanResult>('scanPrefix', { profileId: PROFILE, bucket: SITE_BUCKET, method: 'listing' })
+        expect(listed.summary.totals.objects).toBeGreaterThan(0)
+      } finally {
+        for (const Key of [manifestKey, dataKey]) await world.raw.send(new DeleteObjectCommand({ Bucket: LOG_BUCKET, Key }))
+      }
+    }
   })
 })
