@@ -18,7 +18,16 @@ import type { Handlers, ModuleOf } from '../router'
 import * as distributions from './distributions'
 import { rethrowExplained } from './errors'
 import { planPaths } from './invalidation-paths'
-import { buildPlan, InvalidationQueue, usage, type FullPlan, type PathCountCache } from './invalidations'
+import {
+  buildPlan,
+  InvalidationQueue,
+  pathCountsOf,
+  usage,
+  UsageCache,
+  type FullPlan,
+  type PathCountCache,
+  type Usage,
+} from './invalidations'
 import { distributionMetrics } from './metrics'
 import { additionalMetricsEnabled, monitoring, setAdditionalMetrics } from './monitoring'
 
@@ -71,6 +80,7 @@ export async function createCloudFrontModule(deps: CloudFrontModuleDeps): Promis
   const nowMs = deps.nowMs ?? Date.now
   const log = deps.log ?? (() => {})
   const pathCounts: PathCountCache = new Map()
+  const usageCache = new UsageCache(nowMs)
 
   /** A CloudFront call of the profile, its refusals explained, its endpoint's connectivity kept. */
   const call = <T>(profileId: string, work: (client: CloudFrontClient) => Promise<T>): Promise<T> =>
@@ -86,6 +96,13 @@ export async function createCloudFrontModule(deps: CloudFrontModuleDeps): Promis
     nowMs,
     log,
     retryDelayMs: deps.retryDelayMs,
+    onSent: ({ profileId, distributionId, invalidationId, paths }) => {
+      // Haneul's own invalidation: its counts are known, neither it nor the month need reading again.
+      const counts = pathCountsOf(paths)
+      pathCounts.set(`${profileId}\n${invalidationId}`, counts)
+      usageCache.sent(profileId, distributionId, counts)
+    },
+    onCompleted: ({ profileId, distributionId, paths }) => usageCache.completed(profileId, distributionId, pathCountsOf(paths)),
   })
 
   const details = (profileId: string, distributionId: string, source: 'network' | 'cache', signal?: AbortSignal) =>
@@ -93,18 +110,33 @@ export async function createCloudFrontModule(deps: CloudFrontModuleDeps): Promis
       distribution: await distributions.distributionDetails(await cloudfront(profileId), distributionId, signal),
     }))
 
-  async function plan(input: Parameters<Handlers['cloudfront']['planInvalidation']>[0]): Promise<FullPlan> {
-    const { profileId, distributionId } = input
-    const { distribution } = await details(profileId, distributionId, 'network')
-    const objects = input.objects && {
-      ...input.objects,
-      originPath: distribution.origins.find((origin) => origin.bucket === input.objects!.bucket)?.originPath,
-    }
-    const planned = planPaths({ paths: input.paths, objects })
-    const facts = await call(profileId, async (client) => {
+  /** This month's usage, read from CloudFront: every distribution's ids, then their invalidations. */
+  async function readUsage(profileId: string, distributionId: string): Promise<Usage> {
+    const read = await call(profileId, async (client) => {
       const all = await distributions.listDistributions(client)
       return usage(client, pathCounts, { profileId, distributionId, distributionIds: all.map((d) => d.id), nowMs: nowMs() })
     })
+    usageCache.set(profileId, distributionId, read)
+    return read
+  }
+
+  /**
+   * The plan of an invalidation. `reuseUsage`: the send after a dry run batches from the dry run's reading
+   * when it is recent (UsageCache); the dry run itself always reads, so the cost it shows is current.
+   */
+  async function plan(input: Parameters<Handlers['cloudfront']['planInvalidation']>[0], reuseUsage: boolean): Promise<FullPlan> {
+    const { profileId, distributionId } = input
+    // The distribution is read only for its origin path, which only objects need (paths are given as they are).
+    let objects: Parameters<typeof planPaths>[0]['objects']
+    if (input.objects) {
+      const { distribution } = await details(profileId, distributionId, 'network')
+      objects = {
+        ...input.objects,
+        originPath: distribution.origins.find((origin) => origin.bucket === input.objects!.bucket)?.originPath,
+      }
+    }
+    const planned = planPaths({ paths: input.paths, objects })
+    const facts = (reuseUsage ? usageCache.recent(profileId, distributionId) : undefined) ?? (await readUsage(profileId, distributionId))
     return buildPlan(planned, { ...facts, queuedAhead: queue.queuedFor(profileId, distributionId) })
   }
 
@@ -152,11 +184,11 @@ export async function createCloudFrontModule(deps: CloudFrontModuleDeps): Promis
         }
       }),
     planInvalidation: async (input) => {
-      const { batchPaths: _batches, sendFirstNow: _now, ...visible } = await plan(input)
+      const { batchPaths: _batches, sendFirstNow: _now, ...visible } = await plan(input, false)
       return visible
     },
     createInvalidation: async (input) => {
-      const planned = await plan(input)
+      const planned = await plan(input, true)
       const problems = planned.paths.filter((path) => path.problem)
       if (problems.length) {
         const first = problems[0]!

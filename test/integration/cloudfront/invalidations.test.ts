@@ -266,6 +266,56 @@ describe('createInvalidation', () => {
   })
 })
 
+describe('requests sent', () => {
+  const calls = () => ({ ...world.cloudfront.calls })
+  const since = (before: Partial<Record<string, number>>) =>
+    Object.fromEntries(
+      Object.entries(world.cloudfront.calls)
+        .map(([name, n]) => [name, (n ?? 0) - (before[name] ?? 0)] as const)
+        .filter(([, n]) => n > 0),
+    )
+
+  it('sends after its plan without listing again, counting its own invalidations in, until the reading is old', async () => {
+    const cf = await world.openModule()
+    const distributionCount = world.cloudfront.state.distributions.length
+    const start = calls()
+    let before = calls()
+    await cf.ok('cloudfront.planInvalidation', request(many(2990, 'own')))
+    // The plan reads the account's month: the distributions, then each one's invalidations (one page each here).
+    expect(since(before)).toMatchObject({ ListDistributions: 1, ListInvalidations: distributionCount })
+    expect(since(before).GetDistribution).toBeUndefined()
+
+    before = calls()
+    const first = await cf.ok<Created>('cloudfront.createInvalidation', request(many(2990, 'own')))
+    expect(first).toMatchObject({ invalidations: [{ paths: 2990 }], queuedBatches: 0 })
+    expect(since(before)).toEqual({ CreateInvalidation: 1 })
+
+    // Its own 2,990 paths are in progress in the reading it keeps: 20 more fit 10 now, 10 later, still without listing.
+    before = calls()
+    const second = await cf.ok<Created>('cloudfront.createInvalidation', request(many(20, 'more')))
+    expect(second).toMatchObject({ invalidations: [{ paths: 10 }], queuedBatches: 1, queuedPaths: 10 })
+    expect(since(before)).toEqual({ CreateInvalidation: 1 })
+
+    // The dry run always reads afresh, and finds the month as the emulator holds it.
+    before = calls()
+    const fresh = await cf.ok<InvalidationPlan>('cloudfront.planInvalidation', request(['/x.html']))
+    expect(fresh.cost.pathsThisMonth).toBe(pathsThisMonthInEmulator())
+    expect(since(before)).toMatchObject({ ListDistributions: 1, ListInvalidations: distributionCount })
+
+    // Past its validity (or into another month) a reading is not used: the send lists again.
+    world.clock.offsetMs += 121_000
+    const mine = ours().length
+    await cf.drive(() => ours().length === mine + 1, 'the queued 10 to be sent')
+    before = calls()
+    await cf.ok<Created>('cloudfront.createInvalidation', request(['/late.html']))
+    expect(since(before)).toMatchObject({ ListDistributions: 1, ListInvalidations: distributionCount, CreateInvalidation: 1 })
+    await cf.close()
+    // Four invalidations, four CreateInvalidation requests: the two completions above each started a pump,
+    // and only one of them sent the queued batch.
+    expect(since(start).CreateInvalidation).toBe(4)
+  })
+})
+
 describe('listInvalidations', () => {
   it('pages newest first with nextMarker', async () => {
     const cf = await world.openModule()
