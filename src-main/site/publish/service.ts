@@ -494,6 +494,8 @@ export class PublishService {
     const profileId = publish.profileId
     const distributionId = publish.distributionId!
     const ctx = { senderUrl: 'main', signal }
+    // What CloudFront said just now needs no poll to confirm; a status from before a restart does.
+    let justAnswered = false
     if (!publish.invalidation?.ids.length) {
       // A crash after sending but before saving: find the invalidation instead of paying for it twice.
       const found = publish.invalidationRequested ? await this.findSent(publish, signal) : undefined
@@ -502,7 +504,12 @@ export class PublishService {
         publish.invalidationRequested = true
         await this.save(publish)
         const sent = await this.deps.cloudfront.createInvalidation({ profileId, distributionId, paths: publish.invalidationPaths }, ctx)
-        publish.invalidation = { ids: sent.invalidations.map((i) => i.id), status: sent.invalidations.length ? 'InProgress' : 'Queued' }
+        const done = sent.invalidations.length > 0 && sent.invalidations.every((i) => i.status === 'Completed')
+        publish.invalidation = {
+          ids: sent.invalidations.map((i) => i.id),
+          status: done ? 'Completed' : sent.invalidations.length ? 'InProgress' : 'Queued',
+        }
+        justAnswered = true
         if (!sent.invalidations.length) {
           publish.message = `The invalidation waits in Haneul behind CloudFront's limits (${plural(sent.queuedPaths, 'path')}); the CloudFront view follows it.`
           await this.save(publish)
@@ -511,8 +518,15 @@ export class PublishService {
       }
       await this.save(publish)
     }
-    const pollDelay = this.deps.pollDelayMs ?? { initial: 2_000, max: 30_000 }
+    if (publish.invalidation!.status === 'Completed') return
+    // Polls back off (1 s, 2 s, 4 s … up to 30 s): a small invalidation is seen done soon, a long one costs few requests.
+    const pollDelay = this.deps.pollDelayMs ?? { initial: 1_000, max: 30_000 }
     let delayMs = pollDelay.initial
+    const wait = async () => {
+      await this.sleep(delayMs, signal)
+      delayMs = Math.min(delayMs * 2, pollDelay.max)
+    }
+    if (justAnswered) await wait()
     for (const id of publish.invalidation!.ids) {
       for (;;) {
         const { invalidation } = await this.deps.cloudfront.invalidation({ profileId, distributionId, invalidationId: id }, ctx)
@@ -521,8 +535,7 @@ export class PublishService {
           this.changed(publish.publishId)
         }
         if (invalidation.status === 'Completed') break
-        await this.sleep(delayMs, signal)
-        delayMs = Math.min(delayMs * 2, pollDelay.max)
+        await wait()
       }
     }
     publish.invalidation!.status = 'Completed'
