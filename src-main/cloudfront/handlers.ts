@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path'
 import { GetInvalidationCommand, ListInvalidationsCommand, type CloudFrontClient } from '@aws-sdk/client-cloudfront'
-import type { DistributionDetails, LogAnalysis } from '../api/cloudfront'
+import type { DistributionDetails, DistributionSummary, LogAnalysis } from '../api/cloudfront'
 import type { AppEvent } from '../api/events'
 import { cloudWatchRegion } from '../api/services'
 import { HaneulError } from '../core/errors'
@@ -72,6 +72,9 @@ export interface CloudFrontModuleDeps {
   retryDelayMs?: number
 }
 
+/** How long a distribution list read for one call serves the usage reading of the next (a dry run makes both). */
+const LIST_REUSE_MS = 30_000
+
 /** Progress events of one analysis: at most about five a second, and always the last one. */
 const PROGRESS_INTERVAL_MS = 200
 
@@ -105,6 +108,21 @@ export async function createCloudFrontModule(deps: CloudFrontModuleDeps): Promis
     onCompleted: ({ profileId, distributionId, paths }) => usageCache.completed(profileId, distributionId, pathCountsOf(paths)),
   })
 
+  /**
+   * Every distribution of the profile, all pages, kept a short while: a dry run checks the origin from this
+   * list and its usage reading needs the same ids, so the two share one ListDistributions.
+   */
+  const lists = new Map<string, { readAtMs: number; list: DistributionSummary[] }>()
+  const listAll = async (profileId: string, client: CloudFrontClient, signal?: AbortSignal) => {
+    const list = await distributions.listDistributions(client, signal)
+    lists.set(profileId, { readAtMs: nowMs(), list })
+    return list
+  }
+  const recentList = (profileId: string) => {
+    const kept = lists.get(profileId)
+    return kept && nowMs() - kept.readAtMs <= LIST_REUSE_MS ? kept.list : undefined
+  }
+
   const details = (profileId: string, distributionId: string, source: 'network' | 'cache', signal?: AbortSignal) =>
     offline.listing(profileId, `distribution\n${distributionId}`, source, async () => ({
       distribution: await distributions.distributionDetails(await cloudfront(profileId), distributionId, signal),
@@ -113,7 +131,7 @@ export async function createCloudFrontModule(deps: CloudFrontModuleDeps): Promis
   /** This month's usage, read from CloudFront: every distribution's ids, then their invalidations. */
   async function readUsage(profileId: string, distributionId: string): Promise<Usage> {
     const read = await call(profileId, async (client) => {
-      const all = await distributions.listDistributions(client)
+      const all = recentList(profileId) ?? (await listAll(profileId, client))
       return usage(client, pathCounts, { profileId, distributionId, distributionIds: all.map((d) => d.id), nowMs: nowMs() })
     })
     usageCache.set(profileId, distributionId, read)
@@ -143,11 +161,11 @@ export async function createCloudFrontModule(deps: CloudFrontModuleDeps): Promis
   const handlers: Handlers['cloudfront'] = {
     listDistributions: async ({ profileId, source }, { signal }) =>
       offline.listing(profileId, 'distributions', source, async () => ({
-        distributions: await distributions.listDistributions(await cloudfront(profileId), signal),
+        distributions: await listAll(profileId, await cloudfront(profileId), signal),
       })),
     distribution: async ({ profileId, distributionId, source }, { signal }) => details(profileId, distributionId, source, signal),
     distributionsForBucket: async ({ profileId, bucket }, { signal }) => {
-      const all = await call(profileId, (client) => distributions.listDistributions(client, signal))
+      const all = await call(profileId, (client) => listAll(profileId, client, signal))
       return { distributions: distributions.distributionsForBucket(all, bucket) }
     },
     listInvalidations: async ({ profileId, distributionId, marker, source }, { signal }) =>

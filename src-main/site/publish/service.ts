@@ -24,7 +24,7 @@ import { siteKey, type PublishStore, type StoredPublish } from './store'
 
 type CloudFrontHandlers = Pick<
   Handlers['cloudfront'],
-  'distribution' | 'planInvalidation' | 'createInvalidation' | 'invalidation' | 'listInvalidations'
+  'listDistributions' | 'planInvalidation' | 'createInvalidation' | 'invalidation' | 'listInvalidations'
 >
 
 export interface PublishServiceDeps {
@@ -300,10 +300,10 @@ export class PublishService {
   // ---- the plan's pieces ----
 
   private async checkOrigin(profileId: string, distributionId: string, bucket: string, originPath: string, signal: AbortSignal) {
-    const { distribution } = await this.deps.cloudfront.distribution(
-      { profileId, distributionId, source: 'network' },
-      { senderUrl: 'main', signal },
-    )
+    // The list has every distribution's origins; the usage reading for the cost needs the same list, and reuses it.
+    const { distributions } = await this.deps.cloudfront.listDistributions({ profileId, source: 'network' }, { senderUrl: 'main', signal })
+    const distribution = distributions.find((d) => d.id === distributionId)
+    if (!distribution) throw new HaneulError('not-found', `There is no distribution ${distributionId} in this account.`)
     const serving = distribution.origins.filter((o) => o.bucket === bucket)
     if (!serving.length)
       throw new HaneulError(

@@ -296,11 +296,12 @@ describe('requests sent', () => {
     expect(second).toMatchObject({ invalidations: [{ paths: 10 }], queuedBatches: 1, queuedPaths: 10 })
     expect(since(before)).toEqual({ CreateInvalidation: 1 })
 
-    // The dry run always reads afresh, and finds the month as the emulator holds it.
+    // The dry run always reads the invalidations afresh, and finds the month as the emulator holds it (the
+    // list of distributions read moments ago serves again).
     before = calls()
     const fresh = await cf.ok<InvalidationPlan>('cloudfront.planInvalidation', request(['/x.html']))
     expect(fresh.cost.pathsThisMonth).toBe(pathsThisMonthInEmulator())
-    expect(since(before)).toMatchObject({ ListDistributions: 1, ListInvalidations: distributionCount })
+    expect(since(before)).toEqual({ ListInvalidations: distributionCount })
 
     // Past its validity (or into another month) a reading is not used: the send lists again.
     world.clock.offsetMs += 121_000

@@ -218,10 +218,9 @@ describe('publishing a changed folder', () => {
     rmSync(join(folder, 'img', 'logo.svg'))
     let callsBefore = cloudfrontCalls()
     const second = await plan(app, { deletions: true })
-    // The dry run reads the distribution (its origin path) and the month's usage: every distribution's
-    // invalidations (path counts of those already seen are kept, its own included).
+    // The dry run reads the distributions once (the origin check, and the ids for the month's usage) and
+    // each one's invalidations (path counts of those already seen are kept, its own included).
     expect(cloudfrontSince(callsBefore)).toEqual({
-      GetDistribution: 1,
       ListDistributions: 1,
       ListInvalidations: world.cloudfront.state.distributions.length,
     })
@@ -265,7 +264,7 @@ describe('publishing a changed folder', () => {
     await app.close()
   })
 
-  it('refuses an origin path the distribution does not serve, and a pattern that does not compile', async () => {
+  it('refuses an origin path the distribution does not serve, an unknown distribution, and a pattern that does not compile', async () => {
     const folder = tempDir('wrong')
     writeTree(folder, { 'a.html': 'a' })
     const app = await openApp(tempDir('data'), folder)
@@ -283,6 +282,17 @@ describe('publishing a changed folder', () => {
         code: 'bad-request',
         message: expect.stringMatching(/serves "haneul-demo-site" with origin path "\/staging", not "\/prod"/),
       },
+    })
+    const unknown = await app.call('publish.plan', {
+      profileId: PROFILE,
+      bucket: BUCKET,
+      originPath: ORIGIN,
+      folderId,
+      distributionId: 'ENOSUCHDIST001',
+    })
+    expect(unknown).toMatchObject({
+      ok: false,
+      error: { code: 'not-found', message: 'There is no distribution ENOSUCHDIST001 in this account.' },
     })
     const pattern = await app.call('publish.saveRules', {
       profileId: PROFILE,
