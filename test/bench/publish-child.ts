@@ -64,8 +64,7 @@ async function main(): Promise<void> {
       if (event.type === 'publish.changed' && ['completed', 'interrupted', 'failed'].includes(event.publish.state)) finished(event.publish)
     },
     notify: () => {},
-    // The emulator completes invalidations at once; the first poll should not wait 2 s for it.
-    pollDelayMs: { initial: 50, max: 1000 },
+    // The app's own poll delays (1 s, 2 s, 4 s …): the follow-up requests are the ones the app would send.
   })
   const ctx = { senderUrl: 'bench', signal: new AbortController().signal }
   const { folderId } = await publish.handlers.chooseFolder({}, ctx)
