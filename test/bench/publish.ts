@@ -344,7 +344,10 @@ export async function runPublishBench(flags: Map<string, string | undefined>): P
   const medianOf = (ms: Measured[], pick: (m: Measured) => number) => median(ms.map(pick))
   for (const scenario of SCENARIOS) {
     const aws = medianOf(results[scenario]['aws CLI v2'], (m) => m.wallSeconds)
-    const summary = {} as Record<Tool, { work: number; missed: number; s3List: number; s3Write: number; cloudfront: number }>
+    const summary = {} as Record<
+      Tool,
+      { work: number; missed: number; s3List: number; s3Write: number; cloudfront: number; cloudfrontRead: number }
+    >
     for (const tool of ['Haneul', 'aws CLI v2'] as Tool[]) {
       const ms = results[scenario][tool]
       const wall = medianOf(ms, (m) => m.wallSeconds)
@@ -358,6 +361,7 @@ export async function runPublishBench(flags: Map<string, string | undefined>): P
         s3List: req((r) => r.s3List),
         s3Write: req((r) => r.s3Write),
         cloudfront: req((r) => r.cloudfrontRead + r.cloudfrontCreate),
+        cloudfrontRead: req((r) => r.cloudfrontRead),
       }
       rows.push(
         `| ${scenario} | ${tool} | ${wall.toFixed(2)} | ${req((r) => r.s3List)} | ${req((r) => r.s3Read)} | ${req((r) => r.s3Write).toLocaleString('en-US')} | ${req((r) => r.cloudfrontRead)} | ${req((r) => r.cloudfrontCreate)} | ${work.toLocaleString('en-US')} | ${updated ? (work / updated).toFixed(2) : '–'} | ${req((r) => r.cloudfrontFollowUp)} | ${Math.round(medianOf(ms, (m) => m.bytesSent) / 1024).toLocaleString('en-US')} KiB | ${medianOf(ms, (m) => m.uploads).toLocaleString('en-US')} | ${missed} of 50 | ${medianOf(ms, (m) => m.invalidatedPaths).toLocaleString('en-US')} | ${(wall / aws).toFixed(2)}× |`,
@@ -366,13 +370,17 @@ export async function runPublishBench(flags: Map<string, string | undefined>): P
     }
     const h = summary.Haneul
     const c = summary['aws CLI v2']
-    const compare = h.work < c.work ? 'fewer than' : h.work === c.work ? 'as many as' : 'more than'
-    let note = `${scenario}: Haneul sends ${h.work} requests, ${compare} the aws CLI's ${c.work} (S3 listing ${h.s3List} pages against ${c.s3List}; S3 writes ${h.s3Write} against ${c.s3Write}; CloudFront ${h.cloudfront} against ${c.cloudfront}).`
+    const than = (a: number, b: number) => (a < b ? 'fewer than' : a === b ? 'as many as' : 'more than')
+    const n = (v: number) => v.toLocaleString('en-US')
+    // What both tools do: list, upload, create the invalidation. Haneul's CloudFront reads come on top.
+    const shared = (t: typeof h) => t.work - t.cloudfrontRead
+    let note = `${scenario}: Haneul sends ${n(h.work)} requests, ${than(h.work, c.work)} the aws CLI's ${n(c.work)} (S3 listing ${h.s3List} pages against ${c.s3List}; S3 writes ${n(h.s3Write)} against ${n(c.s3Write)}; CloudFront ${h.cloudfront} against ${c.cloudfront}).`
+    note += ` For what both do (list, upload, create the invalidation) Haneul sends ${than(shared(h), shared(c))} the CLI: ${n(shared(h))} against ${n(shared(c))}.`
     if (c.missed > h.missed) {
-      note += ` The CLI leaves ${c.missed} of the 50 changed files stale (and does not invalidate them)${c.work < h.work ? `: that is why it sends fewer requests — ${h.s3Write - c.s3Write} fewer PUTs for files it should have uploaded` : ''}.`
+      note += ` The CLI leaves ${c.missed} of the 50 changed files stale (and does not invalidate them)${c.work < h.work ? `: that is why it sends fewer requests — ${h.s3Write - c.s3Write} fewer PUTs, for files it should have uploaded` : ''}.`
     }
     if (h.cloudfront > c.cloudfront) {
-      note += ` Haneul's ${h.cloudfront - c.cloudfront} extra CloudFront requests are reads the CLI does not make: the distribution (is this bucket and origin path served by it?) and this month's invalidations across the account (the cost shown before sending).`
+      note += ` Haneul's ${h.cloudfront - c.cloudfront} further CloudFront requests are reads the CLI does not make: the account's distributions (is the bucket and origin path served by this one? and the ids for the next) and each distribution's invalidations this month (the cost shown before sending).`
     }
     notes.push(note)
   }
