@@ -84,6 +84,11 @@ export async function createCloudFrontModule(deps: CloudFrontModuleDeps): Promis
   const log = deps.log ?? (() => {})
   const pathCounts: PathCountCache = new Map()
   const usageCache = new UsageCache(nowMs)
+  /**
+   * The last status `invalidation` read per invalidation: while a publish follows its invalidation, the
+   * queue's watch of it uses these instead of polling CloudFront too.
+   */
+  const statusesRead = new Map<string, { status: string; atMs: number }>()
 
   /** A CloudFront call of the profile, its refusals explained, its endpoint's connectivity kept. */
   const call = <T>(profileId: string, work: (client: CloudFrontClient) => Promise<T>): Promise<T> =>
@@ -106,6 +111,10 @@ export async function createCloudFrontModule(deps: CloudFrontModuleDeps): Promis
       usageCache.sent(profileId, distributionId, counts)
     },
     onCompleted: ({ profileId, distributionId, paths }) => usageCache.completed(profileId, distributionId, pathCountsOf(paths)),
+    statusReadSince: (profileId, distributionId, invalidationId, sinceMs) => {
+      const read = statusesRead.get(`${profileId}\n${distributionId}\n${invalidationId}`)
+      return read && read.atMs >= sinceMs ? read.status : undefined
+    },
   })
 
   /**
@@ -191,6 +200,8 @@ export async function createCloudFrontModule(deps: CloudFrontModuleDeps): Promis
           abortSignal: signal,
         })
         const found = reply.Invalidation
+        if (statusesRead.size >= 1000) statusesRead.delete(statusesRead.keys().next().value!)
+        statusesRead.set(`${profileId}\n${distributionId}\n${invalidationId}`, { status: found?.Status ?? '', atMs: nowMs() })
         return {
           invalidation: {
             id: found?.Id ?? invalidationId,

@@ -339,6 +339,11 @@ export interface InvalidationQueueDeps {
   onSent?: (sent: { profileId: string; distributionId: string; invalidationId: string; paths: readonly string[] }) => void
   /** A sent batch was seen Completed. */
   onCompleted?: (done: { profileId: string; distributionId: string; paths: readonly string[] }) => void
+  /**
+   * The invalidation's status if someone else (a publish following it, the details view) read it at or
+   * after `sinceMs`: a watch poll then uses that instead of asking again.
+   */
+  statusReadSince?: (profileId: string, distributionId: string, invalidationId: string, sinceMs: number) => string | undefined
 }
 
 export interface SentBatch extends InvalidationSummary {
@@ -502,30 +507,37 @@ export class InvalidationQueue {
 
   private watch(request: StoredRequest, batch: StoredBatch): void {
     if (this.closed) return
+    let lastCheckMs = this.nowMs()
     const watchId = this.deps.watchers.start({
       kind: 'cloudfront.invalidation',
       profileId: request.profileId,
       subject: `${request.distributionId}/${batch.invalidationId}`,
       check: async (signal) => {
-        let status: string
-        try {
-          const reply = await this.deps.network(request.profileId, (client) =>
-            client
-              .send(new GetInvalidationCommand({ DistributionId: request.distributionId, Id: batch.invalidationId }), {
-                abortSignal: signal,
-              })
-              .catch(rethrowExplained),
-          )
-          status = reply.Invalidation?.Status ?? ''
-        } catch (error) {
-          if (codeOf(error) === 'not-found') await this.failed(request, batch, 'CloudFront no longer knows this invalidation.')
-          throw error
-        }
+        const since = lastCheckMs
+        lastCheckMs = this.nowMs()
+        // Read by someone else since this watch's last poll: as fresh as asking again.
+        const status =
+          this.deps.statusReadSince?.(request.profileId, request.distributionId, batch.invalidationId ?? '', since) ??
+          (await this.readStatus(request, batch, signal))
         if (status === 'Completed') await this.completed(request, batch)
         return { status, done: status === 'Completed' }
       },
     })
     this.watchIds.set(batch, watchId)
+  }
+
+  private async readStatus(request: StoredRequest, batch: StoredBatch, signal: AbortSignal): Promise<string> {
+    try {
+      const reply = await this.deps.network(request.profileId, (client) =>
+        client
+          .send(new GetInvalidationCommand({ DistributionId: request.distributionId, Id: batch.invalidationId }), { abortSignal: signal })
+          .catch(rethrowExplained),
+      )
+      return reply.Invalidation?.Status ?? ''
+    } catch (error) {
+      if (codeOf(error) === 'not-found') await this.failed(request, batch, 'CloudFront no longer knows this invalidation.')
+      throw error
+    }
   }
 
   private async completed(request: StoredRequest, batch: StoredBatch): Promise<void> {

@@ -315,6 +315,40 @@ describe('requests sent', () => {
     // and only one of them sent the queued batch.
     expect(since(start).CreateInvalidation).toBe(4)
   })
+
+  it('lets its watch use a status read since its last poll (a publish following it) instead of asking again', async () => {
+    const cf = await world.openModule()
+    const created = await cf.ok<Created>('cloudfront.createInvalidation', request(['/followed.html']))
+    const [sent] = created.invalidations
+    const gets = () => world.cloudfront.calls.GetInvalidation ?? 0
+    const follow = async () =>
+      (
+        await cf.ok<{ invalidation: { status: string } }>('cloudfront.invalidation', {
+          profileId: PROFILE,
+          distributionId: DEMO_DISTRIBUTION_ID,
+          invalidationId: sent!.id,
+        })
+      ).invalidation.status
+
+    expect(await follow()).toBe('InProgress')
+    let before = gets()
+    await cf.drive(() => watchOf(cf, sent!.watchId)?.status === 'InProgress', "the watch's first poll")
+    expect(gets() - before).toBe(0)
+
+    // Nothing read since: the next poll asks CloudFront.
+    before = gets()
+    await cf.drive(() => gets() > before, "the watch's own poll")
+    expect(watchOf(cf, sent!.watchId)?.state).toBe('watching')
+
+    // The follower sees it Completed: the watch ends on that, without a request of its own.
+    world.clock.offsetMs += 20_000
+    expect(await follow()).toBe('Completed')
+    before = gets()
+    await cf.drive(() => watchOf(cf, sent!.watchId)?.state === 'done', 'the watch to end')
+    expect(gets() - before).toBe(0)
+    expect(cf.notifications).toEqual([`CloudFront invalidation completed: ${DEMO_DISTRIBUTION_ID}: 1 path invalidated.`])
+    await cf.close()
+  })
 })
 
 describe('listInvalidations', () => {
