@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path'
 import { GetInvalidationCommand, ListInvalidationsCommand, type CloudFrontClient } from '@aws-sdk/client-cloudfront'
-import type { DistributionDetails, LogAnalysis } from '../api/cloudfront'
+import type { DistributionDetails, DistributionSummary, LogAnalysis } from '../api/cloudfront'
 import type { AppEvent } from '../api/events'
 import { cloudWatchRegion } from '../api/services'
 import { HaneulError } from '../core/errors'
@@ -18,7 +18,16 @@ import type { Handlers, ModuleOf } from '../router'
 import * as distributions from './distributions'
 import { rethrowExplained } from './errors'
 import { planPaths } from './invalidation-paths'
-import { buildPlan, InvalidationQueue, usage, type FullPlan, type PathCountCache } from './invalidations'
+import {
+  buildPlan,
+  InvalidationQueue,
+  pathCountsOf,
+  usage,
+  UsageCache,
+  type FullPlan,
+  type PathCountCache,
+  type Usage,
+} from './invalidations'
 import { distributionMetrics } from './metrics'
 import { additionalMetricsEnabled, monitoring, setAdditionalMetrics } from './monitoring'
 
@@ -63,6 +72,9 @@ export interface CloudFrontModuleDeps {
   retryDelayMs?: number
 }
 
+/** How long a distribution list read for one call serves the usage reading of the next (a dry run makes both). */
+const LIST_REUSE_MS = 30_000
+
 /** Progress events of one analysis: at most about five a second, and always the last one. */
 const PROGRESS_INTERVAL_MS = 200
 
@@ -71,6 +83,12 @@ export async function createCloudFrontModule(deps: CloudFrontModuleDeps): Promis
   const nowMs = deps.nowMs ?? Date.now
   const log = deps.log ?? (() => {})
   const pathCounts: PathCountCache = new Map()
+  const usageCache = new UsageCache(nowMs)
+  /**
+   * The last status `invalidation` read per invalidation: while a publish follows its invalidation, the
+   * queue's watch of it uses these instead of polling CloudFront too.
+   */
+  const statusesRead = new Map<string, { status: string; atMs: number }>()
 
   /** A CloudFront call of the profile, its refusals explained, its endpoint's connectivity kept. */
   const call = <T>(profileId: string, work: (client: CloudFrontClient) => Promise<T>): Promise<T> =>
@@ -86,36 +104,77 @@ export async function createCloudFrontModule(deps: CloudFrontModuleDeps): Promis
     nowMs,
     log,
     retryDelayMs: deps.retryDelayMs,
+    onSent: ({ profileId, distributionId, invalidationId, paths }) => {
+      // Haneul's own invalidation: its counts are known, neither it nor the month need reading again.
+      const counts = pathCountsOf(paths)
+      pathCounts.set(`${profileId}\n${invalidationId}`, counts)
+      usageCache.sent(profileId, distributionId, counts)
+    },
+    onCompleted: ({ profileId, distributionId, paths }) => usageCache.completed(profileId, distributionId, pathCountsOf(paths)),
+    statusReadSince: (profileId, distributionId, invalidationId, sinceMs) => {
+      const read = statusesRead.get(`${profileId}\n${distributionId}\n${invalidationId}`)
+      return read && read.atMs >= sinceMs ? read.status : undefined
+    },
   })
+
+  /**
+   * Every distribution of the profile, all pages, kept a short while: a dry run checks the origin from this
+   * list and its usage reading needs the same ids, so the two share one ListDistributions.
+   */
+  const lists = new Map<string, { readAtMs: number; list: DistributionSummary[] }>()
+  const listAll = async (profileId: string, client: CloudFrontClient, signal?: AbortSignal) => {
+    const list = await distributions.listDistributions(client, signal)
+    lists.set(profileId, { readAtMs: nowMs(), list })
+    return list
+  }
+  const recentList = (profileId: string) => {
+    const kept = lists.get(profileId)
+    return kept && nowMs() - kept.readAtMs <= LIST_REUSE_MS ? kept.list : undefined
+  }
 
   const details = (profileId: string, distributionId: string, source: 'network' | 'cache', signal?: AbortSignal) =>
     offline.listing(profileId, `distribution\n${distributionId}`, source, async () => ({
       distribution: await distributions.distributionDetails(await cloudfront(profileId), distributionId, signal),
     }))
 
-  async function plan(input: Parameters<Handlers['cloudfront']['planInvalidation']>[0]): Promise<FullPlan> {
-    const { profileId, distributionId } = input
-    const { distribution } = await details(profileId, distributionId, 'network')
-    const objects = input.objects && {
-      ...input.objects,
-      originPath: distribution.origins.find((origin) => origin.bucket === input.objects!.bucket)?.originPath,
-    }
-    const planned = planPaths({ paths: input.paths, objects })
-    const facts = await call(profileId, async (client) => {
-      const all = await distributions.listDistributions(client)
+  /** This month's usage, read from CloudFront: every distribution's ids, then their invalidations. */
+  async function readUsage(profileId: string, distributionId: string): Promise<Usage> {
+    const read = await call(profileId, async (client) => {
+      const all = recentList(profileId) ?? (await listAll(profileId, client))
       return usage(client, pathCounts, { profileId, distributionId, distributionIds: all.map((d) => d.id), nowMs: nowMs() })
     })
+    usageCache.set(profileId, distributionId, read)
+    return read
+  }
+
+  /**
+   * The plan of an invalidation. `reuseUsage`: the send after a dry run batches from the dry run's reading
+   * when it is recent (UsageCache); the dry run itself always reads, so the cost it shows is current.
+   */
+  async function plan(input: Parameters<Handlers['cloudfront']['planInvalidation']>[0], reuseUsage: boolean): Promise<FullPlan> {
+    const { profileId, distributionId } = input
+    // The distribution is read only for its origin path, which only objects need (paths are given as they are).
+    let objects: Parameters<typeof planPaths>[0]['objects']
+    if (input.objects) {
+      const { distribution } = await details(profileId, distributionId, 'network')
+      objects = {
+        ...input.objects,
+        originPath: distribution.origins.find((origin) => origin.bucket === input.objects!.bucket)?.originPath,
+      }
+    }
+    const planned = planPaths({ paths: input.paths, objects })
+    const facts = (reuseUsage ? usageCache.recent(profileId, distributionId) : undefined) ?? (await readUsage(profileId, distributionId))
     return buildPlan(planned, { ...facts, queuedAhead: queue.queuedFor(profileId, distributionId) })
   }
 
   const handlers: Handlers['cloudfront'] = {
     listDistributions: async ({ profileId, source }, { signal }) =>
       offline.listing(profileId, 'distributions', source, async () => ({
-        distributions: await distributions.listDistributions(await cloudfront(profileId), signal),
+        distributions: await listAll(profileId, await cloudfront(profileId), signal),
       })),
     distribution: async ({ profileId, distributionId, source }, { signal }) => details(profileId, distributionId, source, signal),
     distributionsForBucket: async ({ profileId, bucket }, { signal }) => {
-      const all = await call(profileId, (client) => distributions.listDistributions(client, signal))
+      const all = await call(profileId, (client) => listAll(profileId, client, signal))
       return { distributions: distributions.distributionsForBucket(all, bucket) }
     },
     listInvalidations: async ({ profileId, distributionId, marker, source }, { signal }) =>
@@ -141,6 +200,8 @@ export async function createCloudFrontModule(deps: CloudFrontModuleDeps): Promis
           abortSignal: signal,
         })
         const found = reply.Invalidation
+        if (statusesRead.size >= 1000) statusesRead.delete(statusesRead.keys().next().value!)
+        statusesRead.set(`${profileId}\n${distributionId}\n${invalidationId}`, { status: found?.Status ?? '', atMs: nowMs() })
         return {
           invalidation: {
             id: found?.Id ?? invalidationId,
@@ -152,11 +213,11 @@ export async function createCloudFrontModule(deps: CloudFrontModuleDeps): Promis
         }
       }),
     planInvalidation: async (input) => {
-      const { batchPaths: _batches, sendFirstNow: _now, ...visible } = await plan(input)
+      const { batchPaths: _batches, sendFirstNow: _now, ...visible } = await plan(input, false)
       return visible
     },
     createInvalidation: async (input) => {
-      const planned = await plan(input)
+      const planned = await plan(input, true)
       const problems = planned.paths.filter((path) => path.problem)
       if (problems.length) {
         const first = problems[0]!

@@ -56,8 +56,7 @@ async function countsOf(
   const reply = await client
     .send(new GetInvalidationCommand({ DistributionId: distributionId, Id: invalidationId }))
     .catch(rethrowExplained)
-  const paths = reply.Invalidation?.InvalidationBatch?.Paths?.Items ?? []
-  const counts = { paths: paths.length, wildcards: paths.filter(isWildcard).length }
+  const counts = pathCountsOf(reply.Invalidation?.InvalidationBatch?.Paths?.Items ?? [])
   cache.set(key, counts)
   return counts
 }
@@ -75,12 +74,13 @@ async function invalidationsSince(
       .send(new ListInvalidationsCommand({ DistributionId: distributionId, Marker: marker, MaxItems: 100 }))
       .catch(rethrowExplained)
     const list = page.InvalidationList
+    // Newest first: the first one older than `sinceMs` ends the listing (no further page is asked for).
     let older = false
     for (const item of list?.Items ?? []) {
       const createdMs = item.CreateTime?.getTime() ?? 0
       if (createdMs < sinceMs) {
         older = true
-        continue
+        break
       }
       out.push({ id: item.Id ?? '', status: item.Status ?? '', createdMs })
     }
@@ -139,6 +139,70 @@ export async function usage(
   }
   return { inProgress, pathsThisMonth, complete }
 }
+
+/** How long a usage reading made for a plan also serves the send that follows it. */
+export const USAGE_VALID_MS = 120_000
+
+/**
+ * The last usage reading per profile and distribution, so that a dry run and the send after it list the
+ * account's invalidations once. The dry run (planInvalidation) always reads afresh: the cost it shows is
+ * current. The send (createInvalidation) within USAGE_VALID_MS, in the same calendar month, batches from
+ * that reading, with the invalidations Haneul sent or saw complete since counted in instead of listed
+ * again. A reading that missed someone else's invalidation costs at worst a wait: CloudFront refuses a
+ * batch over its in-progress limits (TooManyInvalidationsInProgress) and the queue keeps it and retries.
+ */
+export class UsageCache {
+  private readonly entries = new Map<string, { readAtMs: number; usage: Usage }>()
+
+  constructor(
+    private readonly nowMs: () => number,
+    private readonly validMs = USAGE_VALID_MS,
+  ) {}
+
+  /** The reading for this distribution if it is recent enough, as a copy. */
+  recent(profileId: string, distributionId: string): Usage | undefined {
+    const key = `${profileId}\n${distributionId}`
+    const entry = this.entries.get(key)
+    if (!entry) return undefined
+    const now = this.nowMs()
+    if (now - entry.readAtMs > this.validMs || monthStartUtc(now) !== monthStartUtc(entry.readAtMs)) {
+      this.entries.delete(key)
+      return undefined
+    }
+    return { ...entry.usage, inProgress: { ...entry.usage.inProgress } }
+  }
+
+  set(profileId: string, distributionId: string, usage: Usage): void {
+    this.entries.set(`${profileId}\n${distributionId}`, {
+      readAtMs: this.nowMs(),
+      usage: { ...usage, inProgress: { ...usage.inProgress } },
+    })
+  }
+
+  /** Haneul sent an invalidation: it counts in the month of every reading of the profile, and is in progress on its distribution. */
+  sent(profileId: string, distributionId: string, counts: PathCounts): void {
+    this.adjust(profileId, distributionId, counts, 1)
+  }
+
+  /** An invalidation Haneul watched has completed: no longer in progress. */
+  completed(profileId: string, distributionId: string, counts: PathCounts): void {
+    this.adjust(profileId, distributionId, counts, -1)
+  }
+
+  private adjust(profileId: string, distributionId: string, counts: PathCounts, sign: 1 | -1): void {
+    for (const [key, { usage }] of this.entries) {
+      if (!key.startsWith(`${profileId}\n`)) continue
+      if (sign > 0) usage.pathsThisMonth += counts.paths
+      if (key === `${profileId}\n${distributionId}`) {
+        usage.inProgress.paths = Math.max(0, usage.inProgress.paths + sign * (counts.paths - counts.wildcards))
+        usage.inProgress.wildcards = Math.max(0, usage.inProgress.wildcards + sign * counts.wildcards)
+      }
+    }
+  }
+}
+
+/** Paths and wildcards of one invalidation's paths. */
+export const pathCountsOf = (paths: readonly string[]): PathCounts => ({ paths: paths.length, wildcards: paths.filter(isWildcard).length })
 
 // ---------------------------------------------------------------- the plan (pure)
 
@@ -271,6 +335,15 @@ export interface InvalidationQueueDeps {
   /** Backoff for sending queued batches: first delay and cap. */
   retryDelayMs?: number
   maxRetryDelayMs?: number
+  /** CloudFront accepted a batch (the usage cache counts it in). */
+  onSent?: (sent: { profileId: string; distributionId: string; invalidationId: string; paths: readonly string[] }) => void
+  /** A sent batch was seen Completed. */
+  onCompleted?: (done: { profileId: string; distributionId: string; paths: readonly string[] }) => void
+  /**
+   * The invalidation's status if someone else (a publish following it, the details view) read it at or
+   * after `sinceMs`: a watch poll then uses that instead of asking again.
+   */
+  statusReadSince?: (profileId: string, distributionId: string, invalidationId: string, sinceMs: number) => string | undefined
 }
 
 export interface SentBatch extends InvalidationSummary {
@@ -395,7 +468,8 @@ export class InvalidationQueue {
   private summaryOf(batch: StoredBatch): SentBatch {
     return {
       id: batch.invalidationId ?? '',
-      status: 'InProgress',
+      // CloudFront may answer Completed at once (a small distribution): then there is nothing to follow.
+      status: batch.state === 'completed' ? 'Completed' : 'InProgress',
       createdAtMs: batch.createdAtMs ?? this.nowMs(),
       paths: batch.paths.length,
       watchId: this.watchIds.get(batch) ?? '',
@@ -420,6 +494,12 @@ export class InvalidationQueue {
     batch.invalidationId = reply.Invalidation?.Id ?? ''
     batch.createdAtMs = reply.Invalidation?.CreateTime?.getTime() ?? this.nowMs()
     this.retryDelayMs = this.deps.retryDelayMs ?? 5_000
+    this.deps.onSent?.({
+      profileId: request.profileId,
+      distributionId: request.distributionId,
+      invalidationId: batch.invalidationId,
+      paths: batch.paths,
+    })
     await this.save()
     if (reply.Invalidation?.Status === 'Completed') await this.completed(request, batch)
     else this.watch(request, batch)
@@ -427,25 +507,18 @@ export class InvalidationQueue {
 
   private watch(request: StoredRequest, batch: StoredBatch): void {
     if (this.closed) return
+    let lastCheckMs = this.nowMs()
     const watchId = this.deps.watchers.start({
       kind: 'cloudfront.invalidation',
       profileId: request.profileId,
       subject: `${request.distributionId}/${batch.invalidationId}`,
       check: async (signal) => {
-        let status: string
-        try {
-          const reply = await this.deps.network(request.profileId, (client) =>
-            client
-              .send(new GetInvalidationCommand({ DistributionId: request.distributionId, Id: batch.invalidationId }), {
-                abortSignal: signal,
-              })
-              .catch(rethrowExplained),
-          )
-          status = reply.Invalidation?.Status ?? ''
-        } catch (error) {
-          if (codeOf(error) === 'not-found') await this.failed(request, batch, 'CloudFront no longer knows this invalidation.')
-          throw error
-        }
+        const since = lastCheckMs
+        lastCheckMs = this.nowMs()
+        // Read by someone else since this watch's last poll: as fresh as asking again.
+        const status =
+          this.deps.statusReadSince?.(request.profileId, request.distributionId, batch.invalidationId ?? '', since) ??
+          (await this.readStatus(request, batch, signal))
         if (status === 'Completed') await this.completed(request, batch)
         return { status, done: status === 'Completed' }
       },
@@ -453,10 +526,25 @@ export class InvalidationQueue {
     this.watchIds.set(batch, watchId)
   }
 
+  private async readStatus(request: StoredRequest, batch: StoredBatch, signal: AbortSignal): Promise<string> {
+    try {
+      const reply = await this.deps.network(request.profileId, (client) =>
+        client
+          .send(new GetInvalidationCommand({ DistributionId: request.distributionId, Id: batch.invalidationId }), { abortSignal: signal })
+          .catch(rethrowExplained),
+      )
+      return reply.Invalidation?.Status ?? ''
+    } catch (error) {
+      if (codeOf(error) === 'not-found') await this.failed(request, batch, 'CloudFront no longer knows this invalidation.')
+      throw error
+    }
+  }
+
   private async completed(request: StoredRequest, batch: StoredBatch): Promise<void> {
     if (this.closed) return
     batch.state = 'completed'
     this.watchIds.delete(batch)
+    this.deps.onCompleted?.({ profileId: request.profileId, distributionId: request.distributionId, paths: batch.paths })
     await this.finishIfDone(request)
     // Room has freed up on this distribution: try the next batch now.
     this.retryDelayMs = this.deps.retryDelayMs ?? 5_000
@@ -513,11 +601,14 @@ export class InvalidationQueue {
           if (this.closed) return
           if (batch.state !== 'queued' && batch.state !== 'sending') continue
           if (this.inFlight.has(batch)) break outer
+          // In flight from here, before the save: a second pump (a completion schedules one) must not send it too.
+          this.inFlight.add(batch)
           try {
             batch.state = 'sending'
             await this.save()
             await this.send(request, batch)
           } catch (error) {
+            this.inFlight.delete(batch)
             const code = codeOf(error)
             if (RETRY_LATER.has(code)) {
               batch.state = 'queued'

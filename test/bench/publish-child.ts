@@ -64,9 +64,10 @@ async function main(): Promise<void> {
       if (event.type === 'publish.changed' && ['completed', 'interrupted', 'failed'].includes(event.publish.state)) finished(event.publish)
     },
     notify: () => {},
-    // The emulator completes invalidations at once; the first poll should not wait 2 s for it.
-    pollDelayMs: { initial: 50, max: 1000 },
+    // The app's own poll delays (1 s, 2 s, 4 s …): the follow-up requests are the ones the app would send.
   })
+  // The app's poll and watch timers do not hold a process open (Electron's main does); this one must wait for them.
+  const keepAlive = setInterval(() => {}, 60_000)
   const ctx = { senderUrl: 'bench', signal: new AbortController().signal }
   const { folderId } = await publish.handlers.chooseFolder({}, ctx)
   const plan: PublishPlan = await publish.handlers.plan(
@@ -83,6 +84,7 @@ async function main(): Promise<void> {
   const planMs = performance.now() - started
   await publish.handlers.start({ planId: plan.planId }, ctx)
   const view = await done
+  clearInterval(keepAlive)
   const totalMs = performance.now() - started
   if (view.state !== 'completed') throw new Error(`publish ended ${view.state}: ${view.message}`)
   process.stdout.write(

@@ -1,8 +1,13 @@
 /**
  * The publish benchmark's servers, in their own process: the sandbox's S3 emulator and CloudFront emulator
- * (its two distributions, no invalidation history, invalidations complete at once) on two loopback ports.
- * Counts what each server received — requests by method, and bytes read off the sockets (request lines,
- * headers and bodies) — so every tool is measured on the server's side, the same way.
+ * (its two distributions, no invalidation history) on two loopback ports. Invalidations complete after
+ * argv[3] ms (default 0: CloudFront then answers Completed at once).
+ * Counts what each server received, on the server's side, so every tool is measured the same way: each
+ * HTTP request that reached the server (SDK and CLI retries included), by kind and by operation, and the
+ * bytes read off the sockets (request lines, headers and bodies).
+ * Kinds: S3 "list" (ListObjectsV2), "read" (other GET/HEAD), "write" (PUT/POST/DELETE); CloudFront "read"
+ * (distributions, invalidation listings, GetInvalidation before any create: what a plan reads), "create"
+ * (CreateInvalidation), "follow-up" (GetInvalidation after a create: following it to Completed).
  * Prints {"s3":port,"cloudfront":port}; reads commands on stdin: "reset" (counters, and the distributions'
  * invalidations, so each tool starts with the month's 1,000 free paths) and "stats"; each answers one JSON line.
  */
@@ -14,17 +19,43 @@ import { createCloudFrontEmulator, seedDistributions } from '../../src-main/sand
 import { createS3Emulator } from '../../src-main/sandbox/s3/index'
 
 interface Counter {
-  requests: Record<string, number>
+  kinds: Record<string, number>
+  operations: Record<string, number>
   sockets: Map<Socket, number>
   closedBytes: number
+  /** CloudFront: a CreateInvalidation has been received since the last reset. */
+  created: boolean
 }
 
-function counted(handle: (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>) {
-  const counter: Counter = { requests: {}, sockets: new Map(), closedBytes: 0 }
+type Classify = (req: http.IncomingMessage, counter: Counter) => { kind: string; operation: string }
+
+const classifyS3: Classify = (req) => {
+  const url = new URL(req.url ?? '/', 'http://x')
+  if (req.method === 'GET' && url.searchParams.get('list-type') === '2') return { kind: 'list', operation: 'ListObjectsV2' }
+  if (req.method === 'GET' || req.method === 'HEAD') return { kind: 'read', operation: `${req.method} object` }
+  return {
+    kind: 'write',
+    operation: `${req.method} ${url.searchParams.has('uploadId') || url.searchParams.has('uploads') ? 'multipart' : 'object'}`,
+  }
+}
+
+const classifyCloudFront: Classify = (req, counter) => {
+  const path = new URL(req.url ?? '/', 'http://x').pathname
+  if (/\/invalidation$/.test(path)) {
+    if (req.method === 'POST') return ((counter.created = true), { kind: 'create', operation: 'CreateInvalidation' })
+    return { kind: 'read', operation: 'ListInvalidations' }
+  }
+  if (/\/invalidation\/[^/]+$/.test(path)) return { kind: counter.created ? 'follow-up' : 'read', operation: 'GetInvalidation' }
+  if (/\/distribution$/.test(path)) return { kind: 'read', operation: 'ListDistributions' }
+  return { kind: req.method === 'GET' ? 'read' : 'write', operation: `${req.method} ${path.replace(/^\/[^/]+/, '')}` }
+}
+
+function counted(handle: (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>, classify: Classify) {
+  const counter: Counter = { kinds: {}, operations: {}, sockets: new Map(), closedBytes: 0, created: false }
   const server = http.createServer((req, res) => {
-    const kind =
-      `${req.method} ${req.url?.includes('list-type=2') ? 'list' : req.url?.includes('/invalidation') ? 'invalidation' : ''}`.trim()
-    counter.requests[kind] = (counter.requests[kind] ?? 0) + 1
+    const { kind, operation } = classify(req, counter)
+    counter.kinds[kind] = (counter.kinds[kind] ?? 0) + 1
+    counter.operations[operation] = (counter.operations[operation] ?? 0) + 1
     void handle(req, res)
   })
   server.keepAliveTimeout = 60_000
@@ -37,11 +68,14 @@ function counted(handle: (req: http.IncomingMessage, res: http.ServerResponse) =
     })
   })
   const stats = () => ({
-    requests: { ...counter.requests },
+    kinds: { ...counter.kinds },
+    operations: { ...counter.operations },
     bytesReceived: counter.closedBytes + [...counter.sockets].reduce((n, [socket, start]) => n + socket.bytesRead - start, 0),
   })
   const reset = () => {
-    counter.requests = {}
+    counter.kinds = {}
+    counter.operations = {}
+    counter.created = false
     counter.closedBytes = 0
     for (const socket of counter.sockets.keys()) counter.sockets.set(socket, socket.bytesRead)
   }
@@ -55,10 +89,10 @@ async function main(): Promise<void> {
   const s3 = await createS3Emulator({ dataDir, credentials, defaultRegion: 'us-east-1' })
   const cloudfront = createCloudFrontEmulator({
     credentials,
-    invalidationDelayMs: 0,
+    invalidationDelayMs: Number(process.argv[3] ?? 0),
     distributions: (now, delay) => seedDistributions(now, delay).map((d) => ({ ...d, invalidations: [] })),
   })
-  const servers = { s3: counted(s3.handle), cloudfront: counted(cloudfront.handle) }
+  const servers = { s3: counted(s3.handle, classifyS3), cloudfront: counted(cloudfront.handle, classifyCloudFront) }
   const listen = (server: http.Server) =>
     new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)))
   const ports = { s3: await listen(servers.s3.server), cloudfront: await listen(servers.cloudfront.server) }

@@ -1,17 +1,24 @@
 /**
- * `npm run bench -- publish [--runs=3]` (not a test): publishing a 5,000-file site that is already in the
- * bucket, with 50 files changed, through Haneul's publish and through `aws s3 sync` followed by
- * `aws cloudfront create-invalidation` of the keys sync printed (the workflow of aws/aws-cli#920).
+ * `npm run bench -- publish [--runs=3] [--invalidation-ms=0]` (not a test): publishing a 5,000-file site
+ * that is already in the bucket, with 50 files changed, through Haneul's publish and through `aws s3 sync`
+ * followed by `aws cloudfront create-invalidation` of the keys sync printed (the workflow of aws/aws-cli#920).
  *
- * The 50 changes: 20 edits that keep the size and carry an older mtime (a checkout or a copied build: what
- * `s3 sync`'s size-and-time rule cannot see), 20 that change the size, 10 that keep the size with a newer
- * mtime. Scenario "rebuild" also rewrites 1,000 unchanged files with identical bytes and a new mtime, as a
- * static-site generator does on every build.
+ * Scenarios:
+ * - "50 changed, all by size": every change changes the file's size, so `s3 sync` sees all 50 and both
+ *   tools do the same work; the fair comparison of requests.
+ * - "50 changed": 20 edits that keep the size and carry an older mtime (a checkout or a copied build: what
+ *   `s3 sync`'s size-and-time rule cannot see), 20 that change the size, 10 that keep the size with a
+ *   newer mtime.
+ * - "50 changed + rebuild": as "50 changed", and 1,000 unchanged files rewritten with identical bytes and
+ *   a new mtime, as a static-site generator does on every build.
  *
  * Both tools run in their own process, one after the other (order alternating per run), against one
  * server process (publish-server.ts: the sandbox's S3 and CloudFront emulators) that counts the requests
- * and bytes it received. Wall time is the whole of each tool's processes, startup included. "Missed" are
- * changed files whose object does not hold the new bytes afterwards. Medians of --runs runs.
+ * that reached it (retries included), by kind, and the bytes it received. Invalidations complete after
+ * --invalidation-ms (default 0: CloudFront answers Completed at once, so there is nothing to follow).
+ * Wall time is the whole of each tool's processes, startup included. "Missed" are changed files whose
+ * object does not hold the new bytes afterwards; "per file updated" divides the requests (without
+ * follow-ups) by the changed files that do. Medians of --runs runs.
  */
 import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
@@ -32,23 +39,35 @@ const REBUILT = 1_000
 const credentials = { accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: SANDBOX_SECRET_ACCESS_KEY }
 const toolEnv: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'AWS_CA_BUNDLE'))
 
-type Scenario = '50 changed' | '50 changed + rebuild'
+const SCENARIOS = ['50 changed, all by size', '50 changed', '50 changed + rebuild'] as const
+type Scenario = (typeof SCENARIOS)[number]
 type Tool = 'Haneul' | 'aws CLI v2'
 
 interface Stats {
-  requests: Record<string, number>
+  kinds: Record<string, number>
+  operations: Record<string, number>
   bytesReceived: number
+}
+/** Requests by kind, as the server classified them (publish-server.ts). */
+interface Requests {
+  s3List: number
+  s3Read: number
+  s3Write: number
+  cloudfrontRead: number
+  cloudfrontCreate: number
+  cloudfrontFollowUp: number
 }
 interface Measured {
   wallSeconds: number
-  s3Requests: number
-  cloudfrontRequests: number
-  requestsByKind: Record<string, number>
+  requests: Requests
+  operations: Record<string, number>
   bytesSent: number
   missed: number
   invalidatedPaths: number
   uploads: number
 }
+/** Every request but the follow-ups: what it took to update the bucket and send the invalidation. */
+const workOf = (r: Requests) => r.s3List + r.s3Read + r.s3Write + r.cloudfrontRead + r.cloudfrontCreate
 
 /** A file's bytes, reproducible from its index and version (the site generator). */
 function contentOf(index: number, version: number, sizeDelta = 0): Buffer {
@@ -74,21 +93,35 @@ interface Change {
   index: number
   kind: 'same size, older mtime' | 'other size' | 'same size, newer mtime'
 }
-const CHANGES: Change[] = Array.from({ length: 50 }, (_, i) => ({
-  index: 37 + i * 97,
-  kind: i < 20 ? 'same size, older mtime' : i < 40 ? 'other size' : 'same size, newer mtime',
-}))
+/** The same 50 files in every scenario; in "all by size" each of them changes its size. */
+const changesOf = (scenario: Scenario): Change[] =>
+  Array.from({ length: 50 }, (_, i) => ({
+    index: 37 + i * 97,
+    kind:
+      scenario === '50 changed, all by size'
+        ? 'other size'
+        : i < 20
+          ? 'same size, older mtime'
+          : i < 40
+            ? 'other size'
+            : 'same size, newer mtime',
+  }))
+const CHANGED_INDEXES = changesOf('50 changed').map((c) => c.index)
 const changedContent = (c: Change) => contentOf(c.index, 2, c.kind === 'other size' ? 17 : 0)
-const REBUILT_INDEXES = Array.from({ length: REBUILT }, (_, i) => (i * 5 + 3) % FILES).filter((i) => !CHANGES.some((c) => c.index === i))
+const REBUILT_INDEXES = Array.from({ length: REBUILT }, (_, i) => (i * 5 + 3) % FILES).filter((i) => !CHANGED_INDEXES.includes(i))
 
 const md5 = (data: Buffer) => createHash('md5').update(data).digest('hex')
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 
-async function startServer(dataDir: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'test/bench/publish-server.ts'), dataDir], {
-    cwd: repoRoot,
-    stdio: ['pipe', 'pipe', 'inherit'],
-  })
+async function startServer(dataDir: string, invalidationMs: number) {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(repoRoot, 'test/bench/publish-server.ts'), dataDir, String(invalidationMs)],
+    {
+      cwd: repoRoot,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  )
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]()
   const next = async () => JSON.parse(((await lines.next()).value as string) ?? '{}') as unknown
   const ports = (await next()) as { s3: number; cloudfront: number }
@@ -145,9 +178,10 @@ async function etagsBelow(s3: S3Client, prefix: string): Promise<Map<string, str
 
 export async function runPublishBench(flags: Map<string, string | undefined>): Promise<void> {
   const runs = Number(flags.get('runs') ?? 3)
+  const invalidationMs = Number(flags.get('invalidation-ms') ?? 0)
   const workdir = await mkdtemp(path.join(tmpdir(), 'haneul-bench-publish-'))
   const site = path.join(workdir, 'site')
-  const server = await startServer(path.join(workdir, 's3'))
+  const server = await startServer(path.join(workdir, 's3'), invalidationMs)
   const s3 = new S3Client({ endpoint: server.s3, region: 'us-east-1', forcePathStyle: true, credentials })
   const child = path.join(workdir, 'bin', 'publish-child.cjs')
   await build({
@@ -190,21 +224,22 @@ export async function runPublishBench(flags: Map<string, string | undefined>): P
     Object.values(prefixes).flatMap((prefix) => original.map(({ name, body }) => ({ key: prefix + name, body }))),
   )
 
-  const results: Record<Scenario, Record<Tool, Measured[]>> = {
-    '50 changed': { Haneul: [], 'aws CLI v2': [] },
-    '50 changed + rebuild': { Haneul: [], 'aws CLI v2': [] },
-  }
-  for (const scenario of Object.keys(results) as Scenario[]) {
+  const results = Object.fromEntries(SCENARIOS.map((s) => [s, { Haneul: [], 'aws CLI v2': [] }])) as unknown as Record<
+    Scenario,
+    Record<Tool, Measured[]>
+  >
+  for (const scenario of SCENARIOS) {
+    const changes = changesOf(scenario)
     for (let r = 0; r < runs; r++) {
       // The bucket holds the original of every changed file again, and the folder is as deployed an hour ago.
       await putAll(
         s3,
-        Object.values(prefixes).flatMap((prefix) => CHANGES.map((c) => ({ key: prefix + nameOf(c.index), body: contentOf(c.index, 1) }))),
+        Object.values(prefixes).flatMap((prefix) => changes.map((c) => ({ key: prefix + nameOf(c.index), body: contentOf(c.index, 1) }))),
       )
       const deployedS = Date.now() / 1000
-      for (const c of CHANGES) await writeFile(path.join(site, nameOf(c.index)), contentOf(c.index, 1))
+      for (const c of changes) await writeFile(path.join(site, nameOf(c.index)), contentOf(c.index, 1))
       await Promise.all(original.map(({ name }) => utimes(path.join(site, name), deployedS - 3600, deployedS - 3600)))
-      for (const c of CHANGES) {
+      for (const c of changes) {
         const file = path.join(site, nameOf(c.index))
         await writeFile(file, changedContent(c))
         const mtime = c.kind === 'same size, older mtime' ? deployedS - 7200 : deployedS + 10
@@ -275,15 +310,20 @@ export async function runPublishBench(flags: Map<string, string | undefined>): P
         }
         const stats = await server.stats()
         const etags = await etagsBelow(s3, prefixes[tool])
-        const missed = CHANGES.filter((c) => etags.get(prefixes[tool] + nameOf(c.index)) !== md5(changedContent(c))).length
-        const sum = (s: Stats) => Object.values(s.requests).reduce((n, v) => n + v, 0)
+        const missed = changes.filter((c) => etags.get(prefixes[tool] + nameOf(c.index)) !== md5(changedContent(c))).length
         results[scenario][tool].push({
           wallSeconds: seconds,
-          s3Requests: sum(stats.s3),
-          cloudfrontRequests: sum(stats.cloudfront),
-          requestsByKind: {
-            ...stats.s3.requests,
-            ...Object.fromEntries(Object.entries(stats.cloudfront.requests).map(([k, v]) => [`cloudfront ${k}`, v])),
+          requests: {
+            s3List: stats.s3.kinds.list ?? 0,
+            s3Read: stats.s3.kinds.read ?? 0,
+            s3Write: stats.s3.kinds.write ?? 0,
+            cloudfrontRead: stats.cloudfront.kinds.read ?? 0,
+            cloudfrontCreate: stats.cloudfront.kinds.create ?? 0,
+            cloudfrontFollowUp: stats.cloudfront.kinds['follow-up'] ?? 0,
+          },
+          operations: {
+            ...stats.s3.operations,
+            ...Object.fromEntries(Object.entries(stats.cloudfront.operations).map(([k, v]) => [`cloudfront ${k}`, v])),
           },
           bytesSent: stats.s3.bytesReceived + stats.cloudfront.bytesReceived,
           missed,
@@ -296,24 +336,60 @@ export async function runPublishBench(flags: Map<string, string | undefined>): P
   }
 
   const rows: string[] = [
-    '| Scenario | Tool | Wall s | Requests (S3 + CloudFront) | Bytes sent | Uploads | Missed | Paths invalidated | Wall vs aws CLI |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| Scenario | Tool | Wall s | S3 list | S3 read | S3 write | CloudFront read | CloudFront create | Requests | Per file updated | CloudFront follow-up | Bytes sent | Uploads | Missed | Paths invalidated | Wall vs aws CLI |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ]
-  const json: Record<string, unknown> = {}
-  for (const scenario of Object.keys(results) as Scenario[]) {
-    const aws = median(results[scenario]['aws CLI v2'].map((m) => m.wallSeconds))
+  const notes: string[] = []
+  const json: Record<string, unknown> = { invalidationMs }
+  const medianOf = (ms: Measured[], pick: (m: Measured) => number) => median(ms.map(pick))
+  for (const scenario of SCENARIOS) {
+    const aws = medianOf(results[scenario]['aws CLI v2'], (m) => m.wallSeconds)
+    const summary = {} as Record<
+      Tool,
+      { work: number; missed: number; s3List: number; s3Write: number; cloudfront: number; cloudfrontRead: number }
+    >
     for (const tool of ['Haneul', 'aws CLI v2'] as Tool[]) {
       const ms = results[scenario][tool]
-      const wall = median(ms.map((m) => m.wallSeconds))
-      const s3Requests = median(ms.map((m) => m.s3Requests))
-      const cfRequests = median(ms.map((m) => m.cloudfrontRequests))
+      const wall = medianOf(ms, (m) => m.wallSeconds)
+      const req = (pick: (r: Requests) => number) => medianOf(ms, (m) => pick(m.requests))
+      const work = req(workOf)
+      const missed = medianOf(ms, (m) => m.missed)
+      const updated = changesOf(scenario).length - missed
+      summary[tool] = {
+        work,
+        missed,
+        s3List: req((r) => r.s3List),
+        s3Write: req((r) => r.s3Write),
+        cloudfront: req((r) => r.cloudfrontRead + r.cloudfrontCreate),
+        cloudfrontRead: req((r) => r.cloudfrontRead),
+      }
       rows.push(
-        `| ${scenario} | ${tool} | ${wall.toFixed(2)} | ${(s3Requests + cfRequests).toLocaleString('en-US')} (${s3Requests} + ${cfRequests}) | ${Math.round(median(ms.map((m) => m.bytesSent)) / 1024).toLocaleString('en-US')} KiB | ${median(ms.map((m) => m.uploads))} | ${median(ms.map((m) => m.missed))} of 50 | ${median(ms.map((m) => m.invalidatedPaths))} | ${(wall / aws).toFixed(2)}× |`,
+        `| ${scenario} | ${tool} | ${wall.toFixed(2)} | ${req((r) => r.s3List)} | ${req((r) => r.s3Read)} | ${req((r) => r.s3Write).toLocaleString('en-US')} | ${req((r) => r.cloudfrontRead)} | ${req((r) => r.cloudfrontCreate)} | ${work.toLocaleString('en-US')} | ${updated ? (work / updated).toFixed(2) : '–'} | ${req((r) => r.cloudfrontFollowUp)} | ${Math.round(medianOf(ms, (m) => m.bytesSent) / 1024).toLocaleString('en-US')} KiB | ${medianOf(ms, (m) => m.uploads).toLocaleString('en-US')} | ${missed} of 50 | ${medianOf(ms, (m) => m.invalidatedPaths).toLocaleString('en-US')} | ${(wall / aws).toFixed(2)}× |`,
       )
       json[`${scenario} / ${tool}`] = ms
     }
+    const h = summary.Haneul
+    const c = summary['aws CLI v2']
+    const than = (a: number, b: number) => (a < b ? 'fewer than' : a === b ? 'as many as' : 'more than')
+    const n = (v: number) => v.toLocaleString('en-US')
+    // What both tools do: list, upload, create the invalidation. Haneul's CloudFront reads come on top.
+    const shared = (t: typeof h) => t.work - t.cloudfrontRead
+    let note = `${scenario}: Haneul sends ${n(h.work)} requests, ${than(h.work, c.work)} the aws CLI's ${n(c.work)} (S3 listing ${h.s3List} pages against ${c.s3List}; S3 writes ${n(h.s3Write)} against ${n(c.s3Write)}; CloudFront ${h.cloudfront} against ${c.cloudfront}).`
+    note += ` For what both do (list, upload, create the invalidation) Haneul sends ${than(shared(h), shared(c))} the CLI: ${n(shared(h))} against ${n(shared(c))}.`
+    if (c.missed > h.missed) {
+      note += ` The CLI leaves ${c.missed} of the 50 changed files stale (and does not invalidate them)${c.work < h.work ? `: that is why it sends fewer requests — ${h.s3Write - c.s3Write} fewer PUTs, for files it should have uploaded` : ''}.`
+    }
+    if (h.cloudfront > c.cloudfront) {
+      note += ` Haneul's ${h.cloudfront - c.cloudfront} further CloudFront requests are reads the CLI does not make: the account's distributions (is the bucket and origin path served by this one? and the ids for the next) and each distribution's invalidations this month (the cost shown before sending).`
+    }
+    notes.push(note)
   }
-  const table = rows.join('\n')
+  notes.push(
+    invalidationMs
+      ? `Invalidations completed after ${invalidationMs} ms; Haneul follows each to Completed (the follow-up column; polls at 1 s, 2 s, 4 s …), the CLI does not wait.`
+      : 'Invalidations completed at once (CloudFront answered Completed), so there was nothing to follow up; with a real invalidation Haneul polls at 1 s, 2 s, 4 s … up to 30 s (follow-up column), the CLI does not wait.',
+  )
+  const table = `${rows.join('\n')}\n\n${notes.map((n) => `- ${n}`).join('\n')}`
   console.log(`\n${table}\n`)
   const resultsDir = path.join(repoRoot, 'bench-results')
   await mkdir(resultsDir, { recursive: true })

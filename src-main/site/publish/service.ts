@@ -24,7 +24,7 @@ import { siteKey, type PublishStore, type StoredPublish } from './store'
 
 type CloudFrontHandlers = Pick<
   Handlers['cloudfront'],
-  'distribution' | 'planInvalidation' | 'createInvalidation' | 'invalidation' | 'listInvalidations'
+  'listDistributions' | 'planInvalidation' | 'createInvalidation' | 'invalidation' | 'listInvalidations'
 >
 
 export interface PublishServiceDeps {
@@ -300,10 +300,10 @@ export class PublishService {
   // ---- the plan's pieces ----
 
   private async checkOrigin(profileId: string, distributionId: string, bucket: string, originPath: string, signal: AbortSignal) {
-    const { distribution } = await this.deps.cloudfront.distribution(
-      { profileId, distributionId, source: 'network' },
-      { senderUrl: 'main', signal },
-    )
+    // The list has every distribution's origins; the usage reading for the cost needs the same list, and reuses it.
+    const { distributions } = await this.deps.cloudfront.listDistributions({ profileId, source: 'network' }, { senderUrl: 'main', signal })
+    const distribution = distributions.find((d) => d.id === distributionId)
+    if (!distribution) throw new HaneulError('not-found', `There is no distribution ${distributionId} in this account.`)
     const serving = distribution.origins.filter((o) => o.bucket === bucket)
     if (!serving.length)
       throw new HaneulError(
@@ -494,6 +494,8 @@ export class PublishService {
     const profileId = publish.profileId
     const distributionId = publish.distributionId!
     const ctx = { senderUrl: 'main', signal }
+    // What CloudFront said just now needs no poll to confirm; a status from before a restart does.
+    let justAnswered = false
     if (!publish.invalidation?.ids.length) {
       // A crash after sending but before saving: find the invalidation instead of paying for it twice.
       const found = publish.invalidationRequested ? await this.findSent(publish, signal) : undefined
@@ -502,7 +504,12 @@ export class PublishService {
         publish.invalidationRequested = true
         await this.save(publish)
         const sent = await this.deps.cloudfront.createInvalidation({ profileId, distributionId, paths: publish.invalidationPaths }, ctx)
-        publish.invalidation = { ids: sent.invalidations.map((i) => i.id), status: sent.invalidations.length ? 'InProgress' : 'Queued' }
+        const done = sent.invalidations.length > 0 && sent.invalidations.every((i) => i.status === 'Completed')
+        publish.invalidation = {
+          ids: sent.invalidations.map((i) => i.id),
+          status: done ? 'Completed' : sent.invalidations.length ? 'InProgress' : 'Queued',
+        }
+        justAnswered = true
         if (!sent.invalidations.length) {
           publish.message = `The invalidation waits in Haneul behind CloudFront's limits (${plural(sent.queuedPaths, 'path')}); the CloudFront view follows it.`
           await this.save(publish)
@@ -511,8 +518,15 @@ export class PublishService {
       }
       await this.save(publish)
     }
-    const pollDelay = this.deps.pollDelayMs ?? { initial: 2_000, max: 30_000 }
+    if (publish.invalidation!.status === 'Completed') return
+    // Polls back off (1 s, 2 s, 4 s … up to 30 s): a small invalidation is seen done soon, a long one costs few requests.
+    const pollDelay = this.deps.pollDelayMs ?? { initial: 1_000, max: 30_000 }
     let delayMs = pollDelay.initial
+    const wait = async () => {
+      await this.sleep(delayMs, signal)
+      delayMs = Math.min(delayMs * 2, pollDelay.max)
+    }
+    if (justAnswered) await wait()
     for (const id of publish.invalidation!.ids) {
       for (;;) {
         const { invalidation } = await this.deps.cloudfront.invalidation({ profileId, distributionId, invalidationId: id }, ctx)
@@ -521,8 +535,7 @@ export class PublishService {
           this.changed(publish.publishId)
         }
         if (invalidation.status === 'Completed') break
-        await this.sleep(delayMs, signal)
-        delayMs = Math.min(delayMs * 2, pollDelay.max)
+        await wait()
       }
     }
     publish.invalidation!.status = 'Completed'

@@ -266,6 +266,91 @@ describe('createInvalidation', () => {
   })
 })
 
+describe('requests sent', () => {
+  const calls = () => ({ ...world.cloudfront.calls })
+  const since = (before: Partial<Record<string, number>>) =>
+    Object.fromEntries(
+      Object.entries(world.cloudfront.calls)
+        .map(([name, n]) => [name, (n ?? 0) - (before[name] ?? 0)] as const)
+        .filter(([, n]) => n > 0),
+    )
+
+  it('sends after its plan without listing again, counting its own invalidations in, until the reading is old', async () => {
+    const cf = await world.openModule()
+    const distributionCount = world.cloudfront.state.distributions.length
+    const start = calls()
+    let before = calls()
+    await cf.ok('cloudfront.planInvalidation', request(many(2990, 'own')))
+    // The plan reads the account's month: the distributions, then each one's invalidations (one page each here).
+    expect(since(before)).toMatchObject({ ListDistributions: 1, ListInvalidations: distributionCount })
+    expect(since(before).GetDistribution).toBeUndefined()
+
+    before = calls()
+    const first = await cf.ok<Created>('cloudfront.createInvalidation', request(many(2990, 'own')))
+    expect(first).toMatchObject({ invalidations: [{ paths: 2990 }], queuedBatches: 0 })
+    expect(since(before)).toEqual({ CreateInvalidation: 1 })
+
+    // Its own 2,990 paths are in progress in the reading it keeps: 20 more fit 10 now, 10 later, still without listing.
+    before = calls()
+    const second = await cf.ok<Created>('cloudfront.createInvalidation', request(many(20, 'more')))
+    expect(second).toMatchObject({ invalidations: [{ paths: 10 }], queuedBatches: 1, queuedPaths: 10 })
+    expect(since(before)).toEqual({ CreateInvalidation: 1 })
+
+    // The dry run always reads the invalidations afresh, and finds the month as the emulator holds it (the
+    // list of distributions read moments ago serves again).
+    before = calls()
+    const fresh = await cf.ok<InvalidationPlan>('cloudfront.planInvalidation', request(['/x.html']))
+    expect(fresh.cost.pathsThisMonth).toBe(pathsThisMonthInEmulator())
+    expect(since(before)).toEqual({ ListInvalidations: distributionCount })
+
+    // Past its validity (or into another month) a reading is not used: the send lists again.
+    world.clock.offsetMs += 121_000
+    const mine = ours().length
+    await cf.drive(() => ours().length === mine + 1, 'the queued 10 to be sent')
+    before = calls()
+    await cf.ok<Created>('cloudfront.createInvalidation', request(['/late.html']))
+    expect(since(before)).toMatchObject({ ListDistributions: 1, ListInvalidations: distributionCount, CreateInvalidation: 1 })
+    await cf.close()
+    // Four invalidations, four CreateInvalidation requests: the two completions above each started a pump,
+    // and only one of them sent the queued batch.
+    expect(since(start).CreateInvalidation).toBe(4)
+  })
+
+  it('lets its watch use a status read since its last poll (a publish following it) instead of asking again', async () => {
+    const cf = await world.openModule()
+    const created = await cf.ok<Created>('cloudfront.createInvalidation', request(['/followed.html']))
+    const [sent] = created.invalidations
+    const gets = () => world.cloudfront.calls.GetInvalidation ?? 0
+    const follow = async () =>
+      (
+        await cf.ok<{ invalidation: { status: string } }>('cloudfront.invalidation', {
+          profileId: PROFILE,
+          distributionId: DEMO_DISTRIBUTION_ID,
+          invalidationId: sent!.id,
+        })
+      ).invalidation.status
+
+    expect(await follow()).toBe('InProgress')
+    let before = gets()
+    await cf.drive(() => watchOf(cf, sent!.watchId)?.status === 'InProgress', "the watch's first poll")
+    expect(gets() - before).toBe(0)
+
+    // Nothing read since: the next poll asks CloudFront.
+    before = gets()
+    await cf.drive(() => gets() > before, "the watch's own poll")
+    expect(watchOf(cf, sent!.watchId)?.state).toBe('watching')
+
+    // The follower sees it Completed: the watch ends on that, without a request of its own.
+    world.clock.offsetMs += 20_000
+    expect(await follow()).toBe('Completed')
+    before = gets()
+    await cf.drive(() => watchOf(cf, sent!.watchId)?.state === 'done', 'the watch to end')
+    expect(gets() - before).toBe(0)
+    expect(cf.notifications).toEqual([`CloudFront invalidation completed: ${DEMO_DISTRIBUTION_ID}: 1 path invalidated.`])
+    await cf.close()
+  })
+})
+
 describe('listInvalidations', () => {
   it('pages newest first with nextMarker', async () => {
     const cf = await world.openModule()

@@ -68,6 +68,8 @@ function writeTree(root: string, files: Record<string, string>, mtimeOffsetS?: n
 
 interface App {
   module: PublishModule
+  /** The waits between invalidation polls, in order. */
+  sleeps: number[]
   engine: TransferEngine
   events: AppEvent[]
   ok<T>(operation: string, payload: unknown): Promise<T>
@@ -80,6 +82,7 @@ interface App {
 /** "The app": a transfer engine and a publish module on a data folder, the CloudFront module's handlers, the sandbox profile. */
 async function openApp(dataDir: string, folder: string, options: { autoResume?: boolean; bandwidth?: number } = {}): Promise<App> {
   const events: AppEvent[] = []
+  const sleeps: number[] = []
   const listeners = new Set<() => void>()
   const { services } = world.harness
   const engine = new TransferEngine({
@@ -101,11 +104,11 @@ async function openApp(dataDir: string, folder: string, options: { autoResume?: 
     },
     notify: () => {},
     autoResume: options.autoResume,
-    // Waiting between invalidation polls moves the emulator's clock instead of sleeping.
+    // Waiting between invalidation polls moves the emulator's clock instead of sleeping (the default delays).
     sleep: async (ms) => {
+      sleeps.push(ms)
       world.clock.offsetMs += ms
     },
-    pollDelayMs: { initial: 2_000, max: 30_000 },
   })
   const router = createRouter({
     contract: { publish: publishApi },
@@ -116,6 +119,7 @@ async function openApp(dataDir: string, folder: string, options: { autoResume?: 
     router.handle(operation, payload, { senderUrl: SENDER, signal: new AbortController().signal }) as Promise<Result<T>>
   return {
     module,
+    sleeps,
     engine,
     events,
     call,
@@ -154,6 +158,15 @@ async function objectsBelow(prefix: string): Promise<Map<string, { etag: string;
   } while (token)
   return out
 }
+
+/** CloudFront requests the emulator received since `before` (a copy of its call counts), by operation. */
+const cloudfrontCalls = () => ({ ...world.cloudfront.calls })
+const cloudfrontSince = (before: Partial<Record<string, number>>) =>
+  Object.fromEntries(
+    Object.entries(world.cloudfront.calls)
+      .map(([name, n]) => [name, (n ?? 0) - (before[name] ?? 0)] as const)
+      .filter(([, n]) => n > 0),
+  )
 
 const invalidationsOfStaging = () => world.cloudfront.state.distributions.find((d) => d.id === STAGING_DISTRIBUTION_ID)!.invalidations
 /** The staging distribution's invalidations made since `before` (the emulator's list, in whatever order it keeps). */
@@ -203,7 +216,14 @@ describe('publishing a changed folder', () => {
     writeTree(folder, { 'docs/index.html': '<h1>docs, longer</h1>', 'new.html': '<p>new</p>' }, -3600)
     writeTree(folder, { 'index.html': v1['index.html'] }, 3600)
     rmSync(join(folder, 'img', 'logo.svg'))
+    let callsBefore = cloudfrontCalls()
     const second = await plan(app, { deletions: true })
+    // The dry run reads the distributions once (the origin check, and the ids for the month's usage) and
+    // each one's invalidations (path counts of those already seen are kept, its own included).
+    expect(cloudfrontSince(callsBefore)).toEqual({
+      ListDistributions: 1,
+      ListInvalidations: world.cloudfront.state.distributions.length,
+    })
     const byName = Object.fromEntries(second.items.map((i) => [i.name, i]))
     expect(second.counts).toEqual({ new: 1, changed: 2, unchanged: 3, delete: 1, problem: 0 })
     expect(byName['css/site.css']).toMatchObject({ action: 'changed', reason: expect.stringMatching(/same size, content differs/) })
@@ -215,8 +235,14 @@ describe('publishing a changed folder', () => {
     expect(second.invalidation!.plan.pathCount).toBe(5)
 
     const sentBefore = idsNow()
+    callsBefore = cloudfrontCalls()
+    app.sleeps.length = 0
     const run = await app.ok<{ publish: PublishView }>('publish.start', { planId: second.planId })
     const done = await app.until(run.publish.publishId, ['completed', 'interrupted', 'failed'])
+    // Sending reuses the dry run's reading: no second distribution read or usage listing, one create, and
+    // polls that back off until the emulator's 20 s have passed (seen at 1, 3, 7, 15 and 31 s).
+    expect(app.sleeps).toEqual([1_000, 2_000, 4_000, 8_000, 16_000])
+    expect(cloudfrontSince(callsBefore)).toEqual({ CreateInvalidation: 1, GetInvalidation: 5 })
     expect(done).toMatchObject({
       state: 'completed',
       uploadsDone: 3,
@@ -238,7 +264,7 @@ describe('publishing a changed folder', () => {
     await app.close()
   })
 
-  it('refuses an origin path the distribution does not serve, and a pattern that does not compile', async () => {
+  it('refuses an origin path the distribution does not serve, an unknown distribution, and a pattern that does not compile', async () => {
     const folder = tempDir('wrong')
     writeTree(folder, { 'a.html': 'a' })
     const app = await openApp(tempDir('data'), folder)
@@ -256,6 +282,17 @@ describe('publishing a changed folder', () => {
         code: 'bad-request',
         message: expect.stringMatching(/serves "haneul-demo-site" with origin path "\/staging", not "\/prod"/),
       },
+    })
+    const unknown = await app.call('publish.plan', {
+      profileId: PROFILE,
+      bucket: BUCKET,
+      originPath: ORIGIN,
+      folderId,
+      distributionId: 'ENOSUCHDIST001',
+    })
+    expect(unknown).toMatchObject({
+      ok: false,
+      error: { code: 'not-found', message: 'There is no distribution ENOSUCHDIST001 in this account.' },
     })
     const pattern = await app.call('publish.saveRules', {
       profileId: PROFILE,
