@@ -23,6 +23,7 @@ import type { InputOf, OutputOf } from '../../src-main/api/contract'
 import { api, isCode, messageOf } from '../api'
 import { useAppEvent } from '../composables/events'
 import { useProfilesStore } from './profiles'
+import { offlineFirst, useLatestRequest } from './latest-request'
 import { toError, type ListingError } from './storage'
 import { useWatchesStore } from './watches'
 
@@ -79,12 +80,7 @@ export const useCloudFrontStore = defineStore('cloudfront', () => {
   const profiles = useProfilesStore()
   const watches = useWatchesStore()
 
-  const tickets: Record<string, number> = {}
-  /** A ticket for one kind of request; `current()` is false once a newer request of that kind started. */
-  function ticket(kind: string): () => boolean {
-    const mine = (tickets[kind] = (tickets[kind] ?? 0) + 1)
-    return () => tickets[kind] === mine
-  }
+  const { ticket, dropAll } = useLatestRequest()
 
   // ── Distributions ────────────────────────────────────────────────────────────────────────────────
   /** Distributions of the active profile. */
@@ -95,30 +91,6 @@ export const useCloudFrontStore = defineStore('cloudfront', () => {
   const listCachedAtMs = ref<number>()
   /** Offline and nothing was cached. */
   const listOfflineEmpty = ref(false)
-
-  /**
-   * Loads something offline-first: its snapshot at once (when `cached` answers), then the live answer.
-   * Offline with a snapshot shown is not an error: the snapshot stays with its age.
-   */
-  async function offlineFirst<T extends { cachedAtMs?: number }>(
-    current: () => boolean,
-    load: (source: 'cache' | 'network') => Promise<T>,
-    show: (value: T) => void,
-    fail: (error: ListingError | 'offline-empty') => void,
-  ): Promise<void> {
-    const cached = await load('cache').catch(() => undefined)
-    if (!current()) return
-    if (cached) show(cached)
-    try {
-      const live = await load('network')
-      if (current()) show(live)
-    } catch (error) {
-      if (!current()) return
-      if (isCode(error, 'offline')) {
-        if (!cached) fail('offline-empty')
-      } else fail(toError(error))
-    }
-  }
 
   async function loadList(): Promise<void> {
     const profileId = profiles.activeId
@@ -507,7 +479,7 @@ export const useCloudFrontStore = defineStore('cloudfront', () => {
 
   /** A different profile: nothing of the old one's stays on screen. */
   function reset(): void {
-    for (const kind of Object.keys(tickets)) ticket(kind)
+    dropAll()
     cancelLogs()
     openId.value = undefined
     distribution.value = undefined

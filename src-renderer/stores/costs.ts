@@ -14,6 +14,7 @@ import type { BucketCosts, costsApi, PrefixCostNodeShape, ScanResult, WhatIfRule
 import { api, isCode } from '../api'
 import { useAppEvent } from '../composables/events'
 import { useProfilesStore } from './profiles'
+import { useLatestRequest } from './latest-request'
 import { toError, type ListingError } from './storage'
 
 export type Prices = OutputOf<(typeof costsApi)['prices']>
@@ -60,11 +61,7 @@ export function suggestedRuleId(draft: RuleDraft, nowMs: number): string {
 
 export const useCostsStore = defineStore('costs', () => {
   const profiles = useProfilesStore()
-  const tickets: Record<string, number> = {}
-  function ticket(kind: string): () => boolean {
-    const mine = (tickets[kind] = (tickets[kind] ?? 0) + 1)
-    return () => tickets[kind] === mine
-  }
+  const { ticket, dropAll } = useLatestRequest()
 
   // ── The place ────────────────────────────────────────────────────────────────────────────────────
   /** The bucket and prefix the route names. */
@@ -365,7 +362,7 @@ export const useCostsStore = defineStore('costs', () => {
 
   /** A different profile: nothing of the old one's stays on screen. */
   function reset(): void {
-    for (const kind of Object.keys(tickets)) ticket(kind)
+    dropAll()
     cancelScan()
     bucket.value = undefined
     prefix.value = ''

@@ -20,9 +20,10 @@ import type {
   codepipelineApi,
 } from '../../src-main/api/codepipeline'
 import type { InputOf, OutputOf } from '../../src-main/api/contract'
-import { api, isCode } from '../api'
+import { api } from '../api'
 import { useApprovalsStore } from './approvals'
 import { useProfilesStore } from './profiles'
+import { offlineFirst, useLatestRequest } from './latest-request'
 import { toError, type ListingError } from './storage'
 
 export type ExecutionStatus = NonNullable<InputOf<(typeof codepipelineApi)['executions']>['status']>
@@ -58,33 +59,7 @@ export const usePipelinesStore = defineStore('pipelines', () => {
   const profiles = useProfilesStore()
   const approvals = useApprovalsStore()
 
-  const tickets: Record<string, number> = {}
-  /** A ticket for one kind of request; `current()` is false once a newer request of that kind started. */
-  function ticket(kind: string): () => boolean {
-    const mine = (tickets[kind] = (tickets[kind] ?? 0) + 1)
-    return () => tickets[kind] === mine
-  }
-
-  /** Loads offline-first: the snapshot at once (when `load('cache')` answers), then the live answer. */
-  async function offlineFirst<T extends { cachedAtMs?: number }>(
-    current: () => boolean,
-    load: (source: 'cache' | 'network') => Promise<T>,
-    show: (value: T) => void,
-    fail: (error: ListingError | 'offline-empty') => void,
-  ): Promise<void> {
-    const cached = await load('cache').catch(() => undefined)
-    if (!current()) return
-    if (cached) show(cached)
-    try {
-      const live = await load('network')
-      if (current()) show(live)
-    } catch (error) {
-      if (!current()) return
-      if (isCode(error, 'offline')) {
-        if (!cached) fail('offline-empty')
-      } else fail(toError(error))
-    }
-  }
+  const { ticket, dropAll } = useLatestRequest()
 
   // ── The list ─────────────────────────────────────────────────────────────────────────────────────
   /** Pipelines of the active profile with each stage's latest status and the approvals waiting. */
@@ -126,7 +101,7 @@ export const usePipelinesStore = defineStore('pipelines', () => {
   let followTimer: ReturnType<typeof setTimeout> | undefined
 
   function reset(): void {
-    for (const kind of Object.keys(tickets)) tickets[kind] = (tickets[kind] ?? 0) + 1
+    dropAll()
     stopFollowing()
     pipelines.value = []
     listCachedAtMs.value = undefined

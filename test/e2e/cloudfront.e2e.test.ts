@@ -43,6 +43,15 @@ describe('CloudFront in Chromium', () => {
     expect(await page.locator('[data-testid="cf-errors"]').textContent()).toContain('/404.html')
     expect(await page.locator('[data-testid="cf-details"]').textContent()).toContain('s3://haneul-demo-logs/cloudfront/')
     await app.screenshot('cloudfront-details')
+
+    // The tabs follow the arrow keys, focus and all (the WAI-ARIA tabs pattern).
+    await page.locator('[data-tab="details"]').focus()
+    await page.keyboard.press('ArrowRight')
+    await page.locator('[data-tab="invalidations"][aria-selected="true"]:focus').waitFor()
+    expect(await page.locator('[role="tabpanel"]').getAttribute('id')).toBe('cf-panel-invalidations')
+    await page.keyboard.press('ArrowLeft')
+    await page.locator('[data-tab="details"][aria-selected="true"]:focus').waitFor()
+    await page.locator('[data-testid="cf-origins"]').waitFor()
   })
 
   it('invalidates two objects chosen in Storage: encoded paths and cost first, then followed to Completed', async () => {
