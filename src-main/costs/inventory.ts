@@ -12,7 +12,7 @@
 import { GetObjectCommand, ListBucketInventoryConfigurationsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3'
 import type { InventoryConfiguration } from '@aws-sdk/client-s3'
 import { createInterface } from 'node:readline'
-import { type Readable } from 'node:stream'
+import { pipeline, type Readable } from 'node:stream'
 import { createGunzip } from 'node:zlib'
 import type { IntelligentTieringTier } from './prices'
 import type { ScannedObject } from './scan-aggregator'
@@ -203,7 +203,8 @@ export async function readInventoryReport(
       abortSignal: options.signal,
     })
     const body = object.Body as Readable
-    const lines = createInterface({ input: body.pipe(createGunzip()), crlfDelay: Infinity })
+    // pipeline, not pipe: a body the network breaks (or a cancel) must end the read with its error.
+    const lines = createInterface({ input: pipeline(body, createGunzip(), () => {}), crlfDelay: Infinity })
     for await (const line of lines) {
       if (line === '') continue
       const fields = parseInventoryLine(line)
