@@ -15,7 +15,6 @@ import { cloudWatchRegion } from '../api/services'
 import { HaneulError, toApiError } from '../core/errors'
 import type { Settings } from '../core/settings'
 import type { OfflineFirst } from '../offline/offline-first'
-import { defaultClientOptions } from '../profiles/clients'
 import type { ModuleOf } from '../router'
 import { bucketRegion, explainS3Error } from '../s3/index'
 import { dailyStorage } from './bucket-metrics'
@@ -23,8 +22,8 @@ import { explainCloudWatchError, explainEngineError, rethrow } from './errors'
 import { LifecyclePlans, readLifecycle } from './lifecycle-plans'
 import { ScanStore } from './prefix-scan'
 import { priceBook, type PriceBook, type PriceOverrides } from './prices'
-import type { NewScanFields, ScanState, WorkerClientSettings } from './scan-protocol'
-import { ScanWorkerHost, type ScanWorkerEntry } from './scan-worker-host'
+import type { NewScanFields, ScanState } from './scan-protocol'
+import { ScanWorkerHost, workerClientSettings, type ScanWorkerEntry } from './scan-worker-host'
 import { metricsCostSeries, metricsMonthlyCost } from './storage-cost'
 import { whatIfLifecycleRule, type TransitionDefaultMinimumObjectSize } from './what-if'
 
@@ -70,23 +69,6 @@ interface KeptScan {
   state?: ScanState
   /** Why the scan stopped before the end, while it has. */
   stopped?: string
-}
-
-/** What the worker's own S3 client needs to be the profile's client (credentials are asked for apart). */
-async function workerClientSettings(client: S3Client): Promise<WorkerClientSettings> {
-  const { config } = client
-  const endpoint = config.isCustomEndpoint && config.endpoint ? await config.endpoint() : undefined
-  return {
-    region: await config.region(),
-    ...(endpoint
-      ? { endpoint: `${endpoint.protocol}//${endpoint.hostname}${endpoint.port ? `:${endpoint.port}` : ''}${endpoint.path}` }
-      : {}),
-    forcePathStyle: config.forcePathStyle ?? false,
-    followRegionRedirects: config.followRegionRedirects ?? false,
-    maxAttempts: await config.maxAttempts(),
-    connectionTimeoutMs: defaultClientOptions.connectionTimeoutMs,
-    socketTimeoutMs: defaultClientOptions.socketTimeoutMs,
-  }
 }
 
 const KEEP_PLANS = 20

@@ -69,6 +69,8 @@ export interface ScanState {
   listed: { objects: number; bytes: number }
   phase: 'objects' | 'uploads' | 'done'
   afterKey?: string
+  /** The object table's memory. */
+  tableBytes: number
 }
 
 export type FromScanWorker =

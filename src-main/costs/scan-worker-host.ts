@@ -7,10 +7,12 @@
  */
 import { existsSync } from 'node:fs'
 import { Worker } from 'node:worker_threads'
+import type { S3Client } from '@aws-sdk/client-s3'
 import type { AwsCredentialIdentity } from '@aws-sdk/types'
 import type { ApiError } from '../api/contract'
 import { HaneulError, toApiError } from '../core/errors'
-import type { FromScanWorker, ScanState, ToScanWorker } from './scan-protocol'
+import { defaultClientOptions } from '../profiles/clients'
+import type { FromScanWorker, ScanState, ToScanWorker, WorkerClientSettings } from './scan-protocol'
 
 /** The worker's script; execArgv for running it from TypeScript sources (tests). */
 export interface ScanWorkerEntry {
@@ -19,12 +21,13 @@ export interface ScanWorkerEntry {
 }
 
 /**
- * The worker's heap. Parsing 1,000-key pages makes garbage fast and V8 sizes an unbounded heap for the
- * machine's memory, so without limits the heap grows to hundreds of MB before it collects. What the
- * worker keeps on its heap is the SDK and the bounded aggregators (the object tables' columns are
- * ArrayBuffers, outside these limits). Measured in `npm run bench -- costs` (src-main/costs/README.md).
+ * The worker's heap. Parsing 1,000-key pages makes short-lived garbage fast, and V8 sizes its young
+ * generation for the machine's memory, so the heap grows to hundreds of MB before it collects. A small
+ * young generation keeps that garbage small without costing CPU; an old-generation limit (even 160 MB)
+ * made V8 collect so often that the scan took 1.4–1.6× the CPU, so there is none. Measured in
+ * `npm run bench -- costs` (src-main/costs/README.md).
  */
-export const SCAN_WORKER_LIMITS = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 8 }
+export const SCAN_WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 }
 
 /**
  * Where the worker script is: beside this file when running from sources (scan-worker.ts, through tsx);
@@ -41,12 +44,31 @@ export function defaultScanWorkerEntry(): ScanWorkerEntry {
   throw new Error('The scan worker (costs-scan-worker.js) is missing from the build.')
 }
 
+/** What the worker's own S3 client needs to be the profile's client (credentials are asked for apart). */
+export async function workerClientSettings(client: S3Client): Promise<WorkerClientSettings> {
+  const { config } = client
+  const endpoint = config.isCustomEndpoint && config.endpoint ? await config.endpoint() : undefined
+  return {
+    region: await config.region(),
+    ...(endpoint
+      ? { endpoint: `${endpoint.protocol}//${endpoint.hostname}${endpoint.port ? `:${endpoint.port}` : ''}${endpoint.path}` }
+      : {}),
+    forcePathStyle: config.forcePathStyle ?? false,
+    followRegionRedirects: config.followRegionRedirects ?? false,
+    maxAttempts: await config.maxAttempts(),
+    connectionTimeoutMs: defaultClientOptions.connectionTimeoutMs,
+    socketTimeoutMs: defaultClientOptions.socketTimeoutMs,
+  }
+}
+
 type RunRequest = Omit<Extract<ToScanWorker, { type: 'run' }>, 'type' | 'callId'>
 type WhatIfRequest = Omit<Extract<ToScanWorker, { type: 'whatIf' }>, 'type' | 'callId'>
 type WhatIfAnswer = NonNullable<Extract<FromScanWorker, { type: 'whatIf' }>['answer']>
 
 export interface ScanWorkerHostOptions {
   entry?: () => ScanWorkerEntry
+  /** The worker's heap limits (default SCAN_WORKER_LIMITS; the bench tries others). */
+  resourceLimits?: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number }
   /** The identity the worker's client for this scan signs with (resolved, with its expiry). */
   credentials(scanId: string): Promise<AwsCredentialIdentity>
   /** The worker died: the scans it kept are gone. */
@@ -81,6 +103,11 @@ export class ScanWorkerHost {
     const answer = (await this.call({ type: 'whatIf', ...request })) as Extract<FromScanWorker, { type: 'whatIf' }>
     if (answer.error) throw new HaneulError(answer.error.code, answer.error.message, answer.error.retryable)
     return answer.answer!
+  }
+
+  /** The worker's V8 heap (the bench samples it); undefined while no worker runs. */
+  heapStatistics(): Promise<{ used_heap_size: number; total_heap_size: number }> | undefined {
+    return this.worker?.getHeapStatistics()
   }
 
   /** Aborts the scan's request in flight; its run answers `cancelled`. */
@@ -118,7 +145,7 @@ export class ScanWorkerHost {
   private started(): Worker {
     if (this.worker) return this.worker
     const entry = (this.options.entry ?? defaultScanWorkerEntry)()
-    const worker = new Worker(entry.url, { execArgv: entry.execArgv, resourceLimits: SCAN_WORKER_LIMITS })
+    const worker = new Worker(entry.url, { execArgv: entry.execArgv, resourceLimits: this.options.resourceLimits ?? SCAN_WORKER_LIMITS })
     worker.on('message', (message: FromScanWorker) => this.receive(worker, message))
     const lost = (reason: string) => {
       if (this.worker !== worker) return

@@ -93,6 +93,7 @@ async function run(message: Extract<ToScanWorker, { type: 'run' }>): Promise<voi
       from: scan.from,
       listed: { ...scan.listed },
       phase: position.phase,
+      tableBytes: scan.table.byteSize(),
       ...(position.afterKey !== undefined ? { afterKey: position.afterKey } : {}),
     },
     ...(error ? { error } : {}),
