@@ -13,6 +13,8 @@ export default defineConfig({
           sandbox: resolve('src-main/sandbox/process-entry.ts'),
           // CloudFront log parsing runs in worker threads (src-main/cloudfront/log-analysis/worker-pool.ts finds it).
           'cloudfront-log-worker': resolve('src-main/cloudfront/log-analysis/worker.ts'),
+          // Prefix scans run in a worker thread (src-main/costs/scan-worker-host.ts finds it).
+          'costs-scan-worker': resolve('src-main/costs/scan-worker.ts'),
         },
       },
     },

@@ -1,6 +1,6 @@
 /** Refusals of the costs module in words: CloudWatch denied, engine limits, lifecycle writes S3 refused. */
 import { HaneulError } from '../core/errors'
-import { explainS3Error } from '../s3/index'
+import { explainS3Error } from '../s3/errors'
 import { LifecycleMergeError } from './lifecycle-merge'
 import { UnknownRegionError } from './prices'
 

@@ -7,6 +7,7 @@
  */
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
 import type { S3Client } from '@aws-sdk/client-s3'
+import type { AwsCredentialIdentity } from '@aws-sdk/types'
 import { randomUUID } from 'node:crypto'
 import type { ScanResult } from '../api/costs'
 import type { AppEvent } from '../api/events'
@@ -19,10 +20,12 @@ import { bucketRegion, explainS3Error } from '../s3/index'
 import { dailyStorage } from './bucket-metrics'
 import { explainCloudWatchError, explainEngineError, rethrow } from './errors'
 import { LifecyclePlans, readLifecycle } from './lifecycle-plans'
-import { InventoryUnavailable, newScan, runScan, scanFromInventory, ScanStore, type PrefixScan } from './prefix-scan'
+import { ScanStore } from './prefix-scan'
 import { priceBook, type PriceBook, type PriceOverrides } from './prices'
+import type { NewScanFields, ScanState } from './scan-protocol'
+import { ScanWorkerHost, workerClientSettings, type ScanWorkerEntry } from './scan-worker-host'
 import { metricsCostSeries, metricsMonthlyCost } from './storage-cost'
-import { evaluateLifecycleRules, evaluateWhatIf, whatIfLifecycleRule, type TransitionDefaultMinimumObjectSize } from './what-if'
+import { whatIfLifecycleRule, type TransitionDefaultMinimumObjectSize } from './what-if'
 
 export interface CostsClientSource {
   client(profileId: string, service: 's3', region?: string): Promise<S3Client>
@@ -51,6 +54,21 @@ export interface CostsModuleDeps {
   keepScans?: number
   /** Least time between two progress events of one scan. */
   progressEveryMs?: number
+  /** The scan worker's script (default: beside scan-worker-host.ts, or in the build). */
+  scanWorker?: () => ScanWorkerEntry
+}
+
+/** A scan the worker keeps, as main knows it: whose, of what, and where it was after its last run. */
+interface KeptScan {
+  id: string
+  profileId: string
+  bucket: string
+  prefix: string
+  versions: boolean
+  book: PriceBook
+  state?: ScanState
+  /** Why the scan stopped before the end, while it has. */
+  stopped?: string
 }
 
 const KEEP_PLANS = 20
@@ -60,7 +78,21 @@ export function createCostsModule(deps: CostsModuleDeps): ModuleOf<'costs'> {
   const nowMs = deps.nowMs ?? Date.now
   const pageSize = deps.pageSize ?? 1000
   const progressEveryMs = deps.progressEveryMs ?? 250
-  const scans = new ScanStore(deps.keepScans ?? 3)
+  /** The S3 client of each scan running now: its credentials are what the worker's client signs with. */
+  const runClients = new Map<string, S3Client>()
+  const worker = new ScanWorkerHost({
+    ...(deps.scanWorker ? { entry: deps.scanWorker } : {}),
+    credentials: async (scanId) => {
+      const client = runClients.get(scanId)
+      if (!client) throw new HaneulError('credentials-missing', 'The scan asked for credentials after it ended.')
+      return (client.config.credentials as () => Promise<AwsCredentialIdentity>)()
+    },
+    onLost: (reason) => {
+      deps.log(`costs: the scan worker stopped (${reason}); its scans are gone`)
+      scans.clear()
+    },
+  })
+  const scans = new ScanStore<KeptScan>(deps.keepScans ?? 3, (id) => worker.drop(id))
   const plans = new LifecyclePlans(KEEP_PLANS)
   const regions = new Map<string, string>()
 
@@ -92,21 +124,20 @@ export function createCostsModule(deps: CostsModuleDeps): ModuleOf<'costs'> {
   })
   const summaryKey = (bucket: string, prefix: string, versions: boolean) => `costs:scan\n${bucket}\n${prefix}\n${versions}`
 
-  function scanResult(scan: PrefixScan): ScanResult {
-    const summary = { ...scan.aggregator.summary(), ...(scan.stopped ? { partial: scan.stopped } : {}) }
-    const { position } = scan
+  function scanResult(scan: KeptScan, state: ScanState): ScanResult {
+    const summary = { ...state.summary, ...(scan.stopped ? { partial: scan.stopped } : {}) }
     return {
       scanId: scan.id,
       bucket: scan.bucket,
       versions: scan.versions,
-      from: scan.from,
+      from: state.from,
       summary,
       ...(scan.stopped
         ? {
             stopped: {
               reason: scan.stopped,
-              phase: position.phase === 'uploads' ? ('uploads' as const) : ('objects' as const),
-              ...(position.afterKey !== undefined ? { afterKey: position.afterKey } : {}),
+              phase: state.phase === 'uploads' ? ('uploads' as const) : ('objects' as const),
+              ...(state.afterKey !== undefined ? { afterKey: state.afterKey } : {}),
               resumable: true,
             },
           }
@@ -162,7 +193,8 @@ export function createCostsModule(deps: CostsModuleDeps): ModuleOf<'costs'> {
           if (!snapshot) throw new HaneulError('not-found', 'This prefix has not been scanned yet: nothing is cached.')
           return snapshot
         }
-        let scan: PrefixScan
+        let scan: KeptScan
+        let create: NewScanFields | undefined
         if (resumeScanId) {
           const found = scans.get(resumeScanId)
           if (!found) throw new HaneulError('not-found', 'That scan is no longer kept (only the last few are). Scan again.')
@@ -180,7 +212,8 @@ export function createCostsModule(deps: CostsModuleDeps): ModuleOf<'costs'> {
             throw error
           })
           if (typeof region !== 'string') return region
-          scan = newScan({ id: randomUUID(), profileId, bucket, prefix, versions, book: book(region), nowMs: nowMs() })
+          create = { id: randomUUID(), profileId, bucket, prefix, versions, book: book(region), nowMs: nowMs() }
+          scan = { id: create.id, profileId, bucket, prefix, versions, book: create.book }
         }
         scans.put(scan)
         scan.stopped = undefined
@@ -191,48 +224,60 @@ export function createCostsModule(deps: CostsModuleDeps): ModuleOf<'costs'> {
           lastProgress = at
           emit({ type: 'costs.scanProgress', requestId, objects, bytes })
         }
-        // A new scan reads the latest inventory report when one covers the prefix; reading it is not
-        // resumable, so a failure there drops the scan rather than leave half a report to resume onto.
-        if (!resumeScanId && method !== 'listing') {
-          try {
-            await s3Offline.network(profileId, async () =>
-              scanFromInventory(await clients.client(profileId, 's3'), scan, {
-                required: method === 'inventory',
-                signal,
-                onPage: progress,
-              }),
-            )
-          } catch (error) {
-            scans.delete(scan.id)
-            if (error instanceof InventoryUnavailable)
-              throw new HaneulError('not-found', `No inventory report can be used: ${error.message}.`)
-            if (signal.aborted) throw new HaneulError('cancelled', 'The scan was cancelled.')
-            throw explainS3Error(error)
-          }
-        }
+        // The worker lists (or reads the latest inventory report that covers the prefix, for a new scan
+        // unless told to list) and keeps the scan; cancelling aborts its request in flight.
+        const cancel = () => worker.cancel(scan.id)
         try {
-          await s3Offline.network(profileId, async () =>
-            runScan(await clients.client(profileId, 's3'), scan, { pageSize, signal, onPage: progress }).catch(rethrow(explainS3Error)),
-          )
+          await s3Offline.network(profileId, async () => {
+            const client = await clients.client(profileId, 's3')
+            runClients.set(scan.id, client)
+            signal.addEventListener('abort', cancel)
+            try {
+              const running = worker.run(
+                {
+                  scanId: scan.id,
+                  ...(create ? { create } : {}),
+                  ...(create && method !== 'listing'
+                    ? { inventory: method === 'inventory' ? ('required' as const) : ('optional' as const) }
+                    : {}),
+                  client: await workerClientSettings(client),
+                  pageSize,
+                },
+                progress,
+              )
+              if (signal.aborted) cancel()
+              const outcome = await running
+              if (outcome.state) scan.state = outcome.state
+              if (outcome.error) throw new HaneulError(outcome.error.code, outcome.error.message, outcome.error.retryable)
+            } finally {
+              signal.removeEventListener('abort', cancel)
+              runClients.delete(scan.id)
+            }
+          })
         } catch (error) {
           const { code, message } = toApiError(error)
           if (code === 'cancelled' || signal.aborted) {
             scans.delete(scan.id)
             throw new HaneulError('cancelled', 'The scan was cancelled.')
           }
-          if (code !== 'offline' && code !== 'interrupted') throw error
+          if ((code !== 'offline' && code !== 'interrupted') || !scan.state) {
+            // A new scan that failed is of no use (its id is never returned); a resumed one keeps its position.
+            if (!resumeScanId || !scan.state) scans.delete(scan.id)
+            throw error
+          }
           // Offline before the first page of a new scan: the last summary, else the error (an empty
           // "partial" summary would read as a bucket that costs nothing).
-          if (!resumeScanId && scan.listed.objects === 0) {
+          if (!resumeScanId && scan.state.listed.objects === 0) {
             scans.delete(scan.id)
             const snapshot = await cached()
             if (snapshot) return snapshot
             throw error
           }
-          scan.stopped = `The scan stopped after ${scan.listed.objects} objects: ${message}`
+          scan.stopped = `The scan stopped after ${scan.state.listed.objects} objects: ${message}`
         }
-        progress(scan.listed.objects, scan.listed.bytes, true)
-        const result = scanResult(scan)
+        const state = scan.state!
+        progress(state.listed.objects, state.listed.bytes, true)
+        const result = scanResult(scan, state)
         const { scanId: _id, ...kept } = result
         snapshots.put(profileId, key, kept).catch((error: unknown) => deps.log(`costs: scan summary not saved: ${String(error)}`))
         return result
@@ -256,24 +301,21 @@ export function createCostsModule(deps: CostsModuleDeps): ModuleOf<'costs'> {
             ? { transitionDefaultMinimumObjectSize: existing.TransitionDefaultMinimumObjectSize as TransitionDefaultMinimumObjectSize }
             : {}),
         }
-        try {
-          const result = evaluateWhatIf(scan.table, scan.book, rule, options)
-          if (rule.tag)
-            result.warnings.push('A listing does not return object tags: a rule with a tag matches only objects whose tags were read.')
-          if (scan.stopped) result.warnings.push(`The scan is partial: ${scan.stopped}`)
-          const existingRules = evaluateLifecycleRules(scan.table, scan.book, existing?.Rules ?? [], {
-            ...options,
-            uploads: scan.aggregator.summary().incompleteUploads.kept,
-          })
-          return {
-            result,
-            existingRules,
-            ...(existingRulesProblem ? { existingRulesProblem } : {}),
-            ...(scan.stopped ? { partial: scan.stopped } : {}),
-            prices: pricesOf(scan.book),
-          }
-        } catch (error) {
-          throw explainEngineError(error)
+        const { result, existingRules } = await worker.whatIf({
+          scanId,
+          rule,
+          ...options,
+          rules: existing?.Rules ?? [],
+        })
+        if (rule.tag)
+          result.warnings.push('A listing does not return object tags: a rule with a tag matches only objects whose tags were read.')
+        if (scan.stopped) result.warnings.push(`The scan is partial: ${scan.stopped}`)
+        return {
+          result,
+          existingRules,
+          ...(existingRulesProblem ? { existingRulesProblem } : {}),
+          ...(scan.stopped ? { partial: scan.stopped } : {}),
+          prices: pricesOf(scan.book),
         }
       },
 
@@ -329,5 +371,6 @@ export function createCostsModule(deps: CostsModuleDeps): ModuleOf<'costs'> {
         }
       },
     },
+    close: () => worker.close(),
   }
 }

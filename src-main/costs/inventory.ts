@@ -24,7 +24,7 @@ import {
 import type { InventoryConfiguration } from '@aws-sdk/client-s3'
 import { parquetMetadataAsync, parquetRead, parquetSchema, type AsyncBuffer, type FileMetaData } from 'hyparquet'
 import { createInterface } from 'node:readline'
-import { type Readable } from 'node:stream'
+import { pipeline, type Readable } from 'node:stream'
 import { createGunzip } from 'node:zlib'
 import { HaneulError } from '../core/errors'
 import type { IntelligentTieringTier } from './prices'
@@ -310,7 +310,8 @@ async function* csvRows(client: S3Client, report: InventoryReport, fileKey: stri
   const missing = missingColumns('CSV', report.fileSchema)
   if (missing.length) throw unreadable(report, fileKey, `the manifest's schema lacks ${missing.join(', ')}`)
   const object = await client.send(new GetObjectCommand({ Bucket: report.destinationBucket, Key: fileKey }), { abortSignal: signal })
-  const lines = createInterface({ input: (object.Body as Readable).pipe(createGunzip()), crlfDelay: Infinity })
+  // pipeline, not pipe: a body the network breaks (or a cancel) must end the read with its error.
+  const lines = createInterface({ input: pipeline(object.Body as Readable, createGunzip(), () => {}), crlfDelay: Infinity })
   try {
     for await (const line of lines) {
       if (line === '') continue

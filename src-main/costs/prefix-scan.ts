@@ -13,7 +13,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3'
 import type { ScanOrigin } from '../api/costs'
-import { findInventoryReport, readInventoryReport, type InventoryChoice } from './inventory'
+import { findInventoryReport, readInventoryReport, type InventoryChoice, type InventoryReport } from './inventory'
 import { ObjectTable } from './object-table'
 import type { PriceBook } from './prices'
 import { ScanAggregator, type ScannedObject } from './scan-aggregator'
@@ -27,6 +27,12 @@ export interface ScanPosition {
   uploadIdMarker?: string
   /** The last key folded in. */
   afterKey?: string
+  /**
+   * While the objects come from an inventory report: the report (kept, so a resume reads the same one),
+   * the data file being read, and how many of that file's objects are folded in already. Report files
+   * never change, so a resume re-reads the file and skips those.
+   */
+  inventory?: { report: InventoryReport; file: number; foldedInFile: number }
 }
 
 export interface PrefixScan {
@@ -70,7 +76,10 @@ export function newScan(fields: Omit<PrefixScan, 'aggregator' | 'table' | 'posit
   }
 }
 
-/** Lists from where the scan is to the end; a failure leaves `position` at the page that failed. */
+/**
+ * Lists (or reads the chosen inventory report) from where the scan is to the end; a failure leaves
+ * `position` at the page (or report file and object) that failed, so calling it again resumes.
+ */
 export async function runScan(client: S3Client, scan: PrefixScan, options: ScanOptions): Promise<void> {
   const { bucket, prefix, position } = scan
   const abortSignal = options.signal
@@ -81,6 +90,7 @@ export async function runScan(client: S3Client, scan: PrefixScan, options: ScanO
     listed.bytes += object.size
     position.afterKey = object.key
   }
+  if (position.phase === 'objects' && position.inventory) await readReport(client, scan, position.inventory, fold, options)
   while (position.phase === 'objects') {
     if (scan.versions) {
       const page = await client.send(
@@ -179,14 +189,14 @@ export async function runScan(client: S3Client, scan: PrefixScan, options: ScanO
 }
 
 /**
- * Reads the objects from the bucket's latest S3 Inventory report instead of listing them, when one covers
- * the prefix (`required`: or fails saying why). On success the scan goes on to the uploads phase; a
- * failure while reading leaves nothing half-folded that a resume could count twice (the caller drops it).
+ * Chooses the bucket's latest S3 Inventory report for runScan to read the objects from instead of listing
+ * them, when one covers the prefix (`required`: or fails saying why). Without one the scan stays a
+ * listing, with the reason in `from`.
  */
-export async function scanFromInventory(
+export async function chooseInventoryReport(
   client: S3Client,
   scan: PrefixScan,
-  options: { required: boolean; signal?: AbortSignal; onPage(objects: number, bytes: number): void },
+  options: { required: boolean; signal?: AbortSignal },
 ): Promise<void> {
   const choice: InventoryChoice = await findInventoryReport(client, scan.bucket, scan.prefix, scan.versions, options.signal).catch(
     (error: unknown) => {
@@ -201,20 +211,7 @@ export async function scanFromInventory(
     return
   }
   const { report } = choice
-  const { listed } = scan
-  await readInventoryReport(client, report, {
-    prefix: scan.prefix,
-    versions: scan.versions,
-    ...(options.signal ? { signal: options.signal } : {}),
-    fold: (object) => {
-      scan.aggregator.add(object)
-      listed.objects++
-      listed.bytes += object.size
-      scan.position.afterKey = object.key
-    },
-    onFile: () => options.onPage(listed.objects, listed.bytes),
-  })
-  scan.position.phase = 'uploads'
+  scan.position.inventory = { report, file: 0, foldedInFile: 0 }
   scan.from = {
     kind: 'inventory',
     configurationId: report.configurationId,
@@ -225,26 +222,70 @@ export async function scanFromInventory(
   }
 }
 
+/** Reads the report's files from where `at` says, skipping what an interrupted read folded in already. */
+async function readReport(
+  client: S3Client,
+  scan: PrefixScan,
+  at: NonNullable<ScanPosition['inventory']>,
+  fold: (object: ScannedObject) => void,
+  options: ScanOptions,
+): Promise<void> {
+  let skip = at.foldedInFile
+  await readInventoryReport(
+    client,
+    { ...at.report, files: at.report.files.slice(at.file) },
+    {
+      prefix: scan.prefix,
+      versions: scan.versions,
+      ...(options.signal ? { signal: options.signal } : {}),
+      fold: (object) => {
+        if (skip > 0) {
+          skip--
+          return
+        }
+        fold(object)
+        at.foldedInFile++
+      },
+      onFile: () => {
+        at.file++
+        at.foldedInFile = 0
+        skip = 0
+        options.onPage(scan.listed.objects, scan.listed.bytes)
+      },
+    },
+  )
+  scan.position.inventory = undefined
+  scan.position.phase = 'uploads'
+}
+
 export class InventoryUnavailable extends Error {}
 
-/** The last few scans by id (oldest dropped first): their tables are what whatIf evaluates. */
-export class ScanStore {
-  private readonly scans = new Map<string, PrefixScan>()
-  constructor(private readonly keep: number) {}
+/** The last few scans by id (oldest dropped first, and `onDrop` told): their tables are what whatIf evaluates. */
+export class ScanStore<T extends { id: string } = PrefixScan> {
+  private readonly scans = new Map<string, T>()
+  constructor(
+    private readonly keep: number,
+    private readonly onDrop: (id: string) => void = () => {},
+  ) {}
 
-  get(id: string): PrefixScan | undefined {
+  get(id: string): T | undefined {
     return this.scans.get(id)
   }
 
   /** Adds (or refreshes) a scan as the newest. */
-  put(scan: PrefixScan): void {
+  put(scan: T): void {
     this.scans.delete(scan.id)
     this.scans.set(scan.id, scan)
-    while (this.scans.size > this.keep) this.scans.delete(this.scans.keys().next().value!)
+    while (this.scans.size > this.keep) this.delete(this.scans.keys().next().value!)
   }
 
   delete(id: string): void {
-    this.scans.delete(id)
+    if (this.scans.delete(id)) this.onDrop(id)
+  }
+
+  /** Forgets every scan without telling onDrop (their owner is gone). */
+  clear(): void {
+    this.scans.clear()
   }
 
   get size(): number {

@@ -1,22 +1,25 @@
 /**
- * One measured run of the costs benchmark, in its own process so its peak RSS is its own:
- * `bare` lists the prefix with a plain ListObjectsV2 loop (the floor), `scan` runs Haneul's exact scan
- * (prefix-scan.ts: the same listing folded into the ScanAggregator and the ObjectTable) through the
- * same client, then times a what-if rule over the scanned objects. Prints one JSON line.
- * `node --import tsx test/bench/costs-scan-child.ts <endpoint> <bucket> <prefix> bare|scan`
+ * One measured run of the costs benchmark, in its own process so its peak RSS is its own (the whole
+ * process's: the scan worker is a thread of it): `bare` lists the prefix with a plain ListObjectsV2 loop
+ * on the main thread (the floor), `scan` runs Haneul's exact scan as the app does — in the scan worker
+ * (scan-worker.ts: its own client, built from this client's settings and signing with its credentials,
+ * the listing folded into the ScanAggregator and the ObjectTable) — then times a what-if rule over the
+ * scanned objects, asked of the worker. Lag is this (main) thread's event loop. Prints one JSON line.
+ * `node costs-scan-child.cjs <endpoint> <bucket> <prefix> bare|scan <scan-worker.cjs>`
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3'
 import { NodeHttpHandler } from '@smithy/node-http-handler'
-import { newScan, runScan } from '../../src-main/costs/prefix-scan'
+import { pathToFileURL } from 'node:url'
+import type { AwsCredentialIdentity } from '@aws-sdk/types'
 import { priceBook } from '../../src-main/costs/prices'
-import { evaluateWhatIf } from '../../src-main/costs/what-if'
+import { ScanWorkerHost, workerClientSettings } from '../../src-main/costs/scan-worker-host'
 import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from '../../src-main/sandbox/credentials'
 
 async function main(): Promise<void> {
-  const [endpoint, bucket, prefix, mode] = process.argv.slice(2)
-  if (!endpoint || !bucket || prefix === undefined || (mode !== 'bare' && mode !== 'scan'))
-    throw new Error('usage: costs-scan-child.ts <endpoint> <bucket> <prefix> bare|scan')
+  const [endpoint, bucket, prefix, mode, workerScript] = process.argv.slice(2)
+  if (!endpoint || !bucket || prefix === undefined || (mode !== 'bare' && mode !== 'scan' && mode !== 'idle'))
+    throw new Error('usage: costs-scan-child.ts <endpoint> <bucket> <prefix> bare|scan|idle')
   const client = new S3Client({
     endpoint,
     region: 'us-east-1',
@@ -25,7 +28,7 @@ async function main(): Promise<void> {
     requestHandler: new NodeHttpHandler({ httpAgent: { keepAlive: true, maxSockets: 50 } }),
   })
   // Where the memory is at its peak: V8's heap, or buffers outside it.
-  const peak = { heapTotal: 0, external: 0 }
+  const peak = { heapTotal: 0, external: 0, workerHeapTotal: 0, workerHeapUsed: 0 }
   const sample = setInterval(() => {
     const m = process.memoryUsage()
     peak.heapTotal = Math.max(peak.heapTotal, m.heapTotal)
@@ -38,7 +41,10 @@ async function main(): Promise<void> {
   let objects = 0
   let whatIfMs: number | undefined
   let tableMiB: number | undefined
-  if (mode === 'bare') {
+  if (mode === 'idle') {
+    // The floor: this process's event-loop lag doing nothing for 10 s, at the machine's load.
+    await new Promise((resolve) => setTimeout(resolve, 10_000))
+  } else if (mode === 'bare') {
     let ContinuationToken: string | undefined
     do {
       const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken, MaxKeys: 1000 }))
@@ -47,13 +53,42 @@ async function main(): Promise<void> {
     } while (ContinuationToken)
   } else {
     const nowMs = Date.now()
-    const scan = newScan({ id: 'bench', profileId: 'bench', bucket, prefix, versions: false, book: priceBook('us-east-1'), nowMs })
-    await runScan(client, scan, { pageSize: 1000, onPage: () => {} })
-    objects = scan.listed.objects
-    tableMiB = scan.table.byteSize() / 1024 / 1024
+    if (!workerScript) throw new Error('scan mode needs the bundled scan worker')
+    const host = new ScanWorkerHost({
+      entry: () => ({ url: pathToFileURL(workerScript) }),
+      // COSTS_BENCH_LIMITS='{"maxYoungGenerationSizeMb":16}' tries other heap limits than the app's.
+      ...(process.env.COSTS_BENCH_LIMITS ? { resourceLimits: JSON.parse(process.env.COSTS_BENCH_LIMITS) as object } : {}),
+      credentials: () => (client.config.credentials as () => Promise<AwsCredentialIdentity>)(),
+      onLost: (reason) => console.error(`the scan worker stopped: ${reason}`),
+    })
+    const workerSample = setInterval(() => {
+      host
+        .heapStatistics()
+        ?.then((h) => {
+          peak.workerHeapTotal = Math.max(peak.workerHeapTotal, h.total_heap_size)
+          peak.workerHeapUsed = Math.max(peak.workerHeapUsed, h.used_heap_size)
+        })
+        // Not started yet, or already stopped.
+        .catch(() => {})
+    }, 200)
+    const book = priceBook('us-east-1')
+    const { state, error } = await host.run(
+      {
+        scanId: 'bench',
+        create: { id: 'bench', profileId: 'bench', bucket, prefix, versions: false, book, nowMs },
+        client: await workerClientSettings(client),
+        pageSize: 1000,
+      },
+      () => {},
+    )
+    if (error || !state) throw new Error(`the scan failed: ${error?.message}`)
+    objects = state.listed.objects
+    tableMiB = state.tableBytes / 1024 / 1024
     const t = performance.now()
-    const result = evaluateWhatIf(scan.table, scan.book, { olderThanDays: 90, target: 'GLACIER' }, { nowMs })
+    const { result } = await host.whatIf({ scanId: 'bench', rule: { olderThanDays: 90, target: 'GLACIER' }, nowMs, rules: [] })
     whatIfMs = performance.now() - t
+    clearInterval(workerSample)
+    await host.close()
     if (result.matched.objects === 0) throw new Error('the what-if rule matched nothing: the bench data is wrong')
   }
   const ms = performance.now() - started - (whatIfMs ?? 0)
@@ -70,6 +105,12 @@ async function main(): Promise<void> {
       peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
       peakHeapMiB: Math.round(peak.heapTotal / 1024 / 1024),
       peakExternalMiB: Math.round(peak.external / 1024 / 1024),
+      ...(mode === 'scan'
+        ? {
+            workerHeapMiB: Math.round(peak.workerHeapTotal / 1024 / 1024),
+            workerHeapUsedMiB: Math.round(peak.workerHeapUsed / 1024 / 1024),
+          }
+        : {}),
       lagP99Ms: Math.round((lag.percentile(99) / 1e6) * 10) / 10,
       ...(whatIfMs !== undefined ? { whatIfMs: Math.round(whatIfMs) } : {}),
       ...(tableMiB !== undefined ? { tableMiB: Math.round(tableMiB) } : {}),

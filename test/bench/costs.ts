@@ -20,7 +20,7 @@ const BUCKET = 'costs-bench'
 const benchPrefix = (count: number) => `n${count}/`
 
 interface Run {
-  mode: 'bare' | 'scan'
+  mode: 'bare' | 'scan' | 'idle'
   objects: number
   ms: number
   /** CPU of the scanning process (user + system): steadier than wall time on a shared machine. */
@@ -30,6 +30,8 @@ interface Run {
   lagP99Ms: number
   whatIfMs?: number
   tableMiB?: number
+  /** The scan worker's V8 heap at its peak (it is inside peakRssMiB: threads share the process). */
+  workerHeapMiB?: number
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
@@ -64,27 +66,36 @@ export async function runCostsBench(flags: Map<string, string | undefined>): Pro
     })
     // The scanning child runs bundled, as main does in the app (tsx's loader alone would add ~100 MiB).
     const script = path.join(dataDir, 'costs-scan-child.cjs')
-    await build({
-      entryPoints: [path.join(repoRoot, 'test/bench/costs-scan-child.ts')],
-      bundle: true,
-      platform: 'node',
-      target: 'node22',
-      format: 'cjs',
-      outfile: script,
-      logLevel: 'warning',
-    })
+    const workerScript = path.join(dataDir, 'costs-scan-worker.cjs')
+    for (const [entry, outfile] of [
+      ['test/bench/costs-scan-child.ts', script],
+      ['src-main/costs/scan-worker.ts', workerScript],
+    ] as const)
+      await build({
+        entryPoints: [path.join(repoRoot, entry)],
+        bundle: true,
+        platform: 'node',
+        target: 'node22',
+        format: 'cjs',
+        outfile,
+        logLevel: 'warning',
+      })
     const endpoint = `http://127.0.0.1:${ready.port}`
     console.log(`Load: ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores (wall times move with it; CPU times much less).`)
     console.log(
       `Seeded ${counts.map((n) => n.toLocaleString('en-US')).join(' + ')} objects in ${(ready.seedMs / 1000).toFixed(1)} s; load ${loadavg()[0]!.toFixed(1)}`,
     )
+    const idle = await child(script, [endpoint, BUCKET, '', 'idle'])
+    console.log(`An idle process's event-loop lag p99 at this load (the floor): ${idle.lagP99Ms} ms; load ${loadavg()[0]!.toFixed(1)}`)
     const rows: string[] = []
     for (const count of counts) {
       const bare: Run[] = []
       const scan: Run[] = []
+      const load: number[] = []
       for (let r = 0; r < runs; r++) {
+        load.push(loadavg()[0]!)
         bare.push(await child(script, [endpoint, BUCKET, benchPrefix(count), 'bare']))
-        scan.push(await child(script, [endpoint, BUCKET, benchPrefix(count), 'scan']))
+        scan.push(await child(script, [endpoint, BUCKET, benchPrefix(count), 'scan', workerScript]))
       }
       for (const run of [...bare, ...scan])
         if (run.objects !== count) throw new Error(`${run.mode} listed ${run.objects} objects, expected ${count}`)
@@ -95,15 +106,15 @@ export async function runCostsBench(flags: Map<string, string | undefined>): Pro
       rows.push(
         `| ${count.toLocaleString('en-US')} | ${(bareMs / 1000).toFixed(1)} s | ${(scanMs / 1000).toFixed(1)} s | ${(bareMs / scanMs).toFixed(2)}× | ` +
           `${(bareCpu / 1000).toFixed(1)} s | ${(scanCpu / 1000).toFixed(1)} s | ${(bareCpu / scanCpu).toFixed(2)}× | ` +
-          `${median(bare.map((r) => r.peakRssMiB))} MiB | ${median(scan.map((r) => r.peakRssMiB))} MiB (heap ${median(scan.map((r) => r.peakHeapMiB))}) | ${median(scan.map((r) => r.tableMiB ?? 0))} MiB | ` +
-          `${median(scan.map((r) => r.lagP99Ms))} ms | ${median(scan.map((r) => r.whatIfMs ?? 0))} ms |`,
+          `${median(bare.map((r) => r.peakRssMiB))} MiB | ${median(scan.map((r) => r.peakRssMiB))} MiB (heaps: main ${median(scan.map((r) => r.peakHeapMiB))}, worker ${median(scan.map((r) => r.workerHeapMiB ?? 0))}) | ${median(scan.map((r) => r.tableMiB ?? 0))} MiB | ` +
+          `${median(scan.map((r) => r.lagP99Ms))} ms | ${median(scan.map((r) => r.whatIfMs ?? 0))} ms | ${load.map((l) => l.toFixed(1)).join('–')} |`,
       )
     }
     console.log(`\nMedians of ${runs} runs, each in a fresh process (targets: ≥ 0.9×, ≤ 150 MiB flat, lag p99 < 50 ms, what-if < 1 s)\n`)
     console.log(
-      '| objects | bare ListObjectsV2 | Haneul scan | speed vs bare | bare CPU | scan CPU | CPU vs bare | bare peak RSS | scan peak RSS | table | scan lag p99 | what-if |',
+      '| objects | bare ListObjectsV2 | Haneul scan | speed vs bare | bare CPU | scan CPU | CPU vs bare | bare peak RSS | scan peak RSS (process) | table | main lag p99 | what-if | load |',
     )
-    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
     for (const row of rows) console.log(row)
   } finally {
     server.kill('SIGTERM')

@@ -149,7 +149,16 @@ describe('scanPrefix', () => {
 
   it('is partial when the network goes mid-scan, says where it stopped, and resumes to the full figures', async () => {
     const s3Port = Number(new URL(world.sandbox.endpoints.s3!).port)
-    const proxy = await FaultProxy.start({ targetPort: s3Port, eligible: () => false })
+    // The third page of the listing finds the network gone (the scan's requests come from its worker's
+    // own client, so the proxy, not a middleware, counts them).
+    let listings = 0
+    const proxy: FaultProxy = await FaultProxy.start({
+      targetPort: s3Port,
+      eligible: (req) => {
+        if (req.method === 'GET' && /[?&]list-type=2/.test(req.url ?? '') && ++listings === 3) void proxy.setOffline(true)
+        return false
+      },
+    })
     const proxied = new S3Client({
       endpoint: proxy.endpoint,
       region: 'us-east-1',
@@ -157,15 +166,6 @@ describe('scanPrefix', () => {
       maxAttempts: 2,
       credentials: { accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: SANDBOX_SECRET_ACCESS_KEY },
     })
-    let listings = 0
-    proxied.middlewareStack.add(
-      (next, context) => async (args) => {
-        // The third page of the listing finds the network gone.
-        if (context.commandName === 'ListObjectsV2Command' && ++listings === 3) await proxy.setOffline(true)
-        return next(args)
-      },
-      { step: 'initialize' },
-    )
     const real = world.harness.services.clients
     const clients = {
       client: (profileId: string, service: 's3' | 'cloudwatch', region?: string) =>
