@@ -20,7 +20,7 @@ import { combineCrcs, compositeOf, createHasher, isCrcAlgorithm, multipartEtag, 
 import { MiB } from './config'
 import type { TransferFileHandle } from './deps'
 import { TransferJob, runPool, type JobContext, type JobIdentity } from './job'
-import { AppendLog, GroupCommit, createLog, readLog } from './journal'
+import { AppendLog, createLog, readLog } from './journal'
 import type { ChecksumReport, DownloadRecord, DownloadRequest, DownloadVerification } from './model'
 import { downloadRangeBytes, planRanges, type Range } from './range-plan'
 import { IntegrityError, withRetries, type Attempt, type RetryContext } from './retry'
@@ -33,6 +33,8 @@ type RangeRecord = Extract<DownloadRecord, { t: 'range' }>
 export const PARTIAL_SUFFIX = '.haneul-partial'
 const WRITE_BLOCK_BYTES = 8 * MiB
 const MAX_RESTARTS = 3
+/** Finished ranges wait until this many of their bytes are in, then share one fdatasync and journal flush. */
+export const SYNC_SPAN_BYTES = 128 * MiB
 const CHECKSUM_ALGORITHMS = RESPONSE_CHECKSUMS
 
 /** The object is not the one the download started with (If-Match failed). */
@@ -273,29 +275,45 @@ export class DownloadJob extends TransferJob {
     const batchSignal = AbortSignal.any([signal, batch.signal])
     setMaxListeners(0, batchSignal)
     const rangeRetry = { ...retry, signal: batchSignal }
-    // Ranges finishing together share one fdatasync of the partial file before their journal records.
-    const durable = new GroupCommit<RangeRecord>(async (records) => {
+    // A range's record may only claim bytes that are on disk: ranges are synced in spans (RangeCommits).
+    const commits = new RangeCommits(async (records) => {
       await handle.datasync()
       await Promise.all(records.map((record) => log.append(record)))
-    })
-    await runPool(
-      pending.length,
-      2 * this.ctx.config().concurrency,
-      async (index) => {
-        const range = pending[index] as Range
-        const checksum = await this.ctx.scheduler.run(
-          this.id,
-          () => this.fetchRange(client, handle, header, range, rangeRetry),
-          batchSignal,
-        )
-        const record: RangeRecord = { t: 'range', i: range.i, checksum }
-        await durable.add(record)
-        this.doneRanges.set(range.i, record)
-        this.partsDone++
-        this.meter.confirm(range.lengthBytes)
-      },
-      batch,
-    )
+    }, SYNC_SPAN_BYTES)
+    const confirmations: Array<Promise<void>> = []
+    let failure: { error: unknown } | undefined
+    try {
+      await runPool(
+        pending.length,
+        2 * this.ctx.config().concurrency,
+        async (index) => {
+          const range = pending[index] as Range
+          const checksum = await this.ctx.scheduler.run(
+            this.id,
+            () => this.fetchRange(client, handle, header, range, rangeRetry),
+            batchSignal,
+          )
+          const record: RangeRecord = { t: 'range', i: range.i, checksum }
+          // Not awaited: the worker goes on to the next range while this one waits for its span's sync.
+          confirmations.push(
+            commits.add(record, range.lengthBytes).then(() => {
+              this.doneRanges.set(range.i, record)
+              this.partsDone++
+              this.meter.confirm(range.lengthBytes)
+            }),
+          )
+        },
+        batch,
+      )
+    } catch (error) {
+      failure = { error }
+    }
+    // Whatever landed is synced and recorded, also when the batch failed or was paused: a resume keeps it.
+    commits.flush()
+    const settled = await Promise.allSettled(confirmations)
+    if (failure) throw failure.error
+    const rejected = settled.find((result) => result.status === 'rejected')
+    if (rejected) throw rejected.reason
   }
 
   private fetchRange(
@@ -516,6 +534,45 @@ export class DownloadJob extends TransferJob {
   private async failVerification(error: HaneulError): Promise<HaneulError> {
     await this.forgetProgress()
     return error
+  }
+}
+
+/**
+ * Ranges made durable in spans. A finished range's record waits until `spanBytes` of finished ranges have
+ * gathered (or `flush()` is called: the last range is in, or the batch stopped); then one flushBatch
+ * (fdatasync of the partial file, then the records) covers them all. The rule that keeps a resume honest:
+ * a record is appended only after a sync that started after its range's bytes were written. Flushes run
+ * one after another, so a later span never overtakes an earlier one.
+ */
+class RangeCommits {
+  private waiting: Array<{ record: RangeRecord; done: () => void; failed: (error: unknown) => void }> = []
+  private waitingBytes = 0
+  private chain: Promise<void> = Promise.resolve()
+
+  constructor(
+    private readonly flushBatch: (records: RangeRecord[]) => Promise<void>,
+    private readonly spanBytes: number,
+  ) {}
+
+  add(record: RangeRecord, bytes: number): Promise<void> {
+    return new Promise<void>((done, failed) => {
+      this.waiting.push({ record, done, failed })
+      this.waitingBytes += bytes
+      if (this.waitingBytes >= this.spanBytes) this.flush()
+    })
+  }
+
+  flush(): void {
+    const batch = this.waiting
+    this.waiting = []
+    this.waitingBytes = 0
+    if (batch.length === 0) return
+    this.chain = this.chain.then(() =>
+      this.flushBatch(batch.map((entry) => entry.record)).then(
+        () => batch.forEach((entry) => entry.done()),
+        (error: unknown) => batch.forEach((entry) => entry.failed(error)),
+      ),
+    )
   }
 }
 
