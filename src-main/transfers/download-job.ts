@@ -18,7 +18,7 @@ import { GetObjectAttributesCommand, HeadObjectCommand, type HeadObjectCommandOu
 import { HaneulError } from '../core/errors'
 import { combineCrcs, compositeOf, createHasher, isCrcAlgorithm, multipartEtag, type ChecksumAlgorithm, type Hasher } from './checksums'
 import { MiB } from './config'
-import type { TransferFileHandle } from './deps'
+import type { Clock, TransferFileHandle } from './deps'
 import { TransferJob, runPool, type JobContext, type JobIdentity } from './job'
 import { AppendLog, createLog, readLog } from './journal'
 import type { ChecksumReport, DownloadRecord, DownloadRequest, DownloadVerification } from './model'
@@ -35,6 +35,8 @@ const WRITE_BLOCK_BYTES = 8 * MiB
 const MAX_RESTARTS = 3
 /** Finished ranges wait until this many of their bytes are in, then share one fdatasync and journal flush. */
 export const SYNC_SPAN_BYTES = 128 * MiB
+/** …or until the first of them has waited this long. */
+const SYNC_SPAN_MAX_WAIT_MS = 1_000
 const CHECKSUM_ALGORITHMS = RESPONSE_CHECKSUMS
 
 /** The object is not the one the download started with (If-Match failed). */
@@ -276,10 +278,15 @@ export class DownloadJob extends TransferJob {
     setMaxListeners(0, batchSignal)
     const rangeRetry = { ...retry, signal: batchSignal }
     // A range's record may only claim bytes that are on disk: ranges are synced in spans (RangeCommits).
-    const commits = new RangeCommits(async (records) => {
-      await handle.datasync()
-      await Promise.all(records.map((record) => log.append(record)))
-    }, SYNC_SPAN_BYTES)
+    const commits = new RangeCommits(
+      async (records) => {
+        await handle.datasync()
+        await Promise.all(records.map((record) => log.append(record)))
+      },
+      SYNC_SPAN_BYTES,
+      this.ctx.clock,
+      SYNC_SPAN_MAX_WAIT_MS,
+    )
     const confirmations: Array<Promise<void>> = []
     let failure: { error: unknown } | undefined
     try {
@@ -539,7 +546,8 @@ export class DownloadJob extends TransferJob {
 
 /**
  * Ranges made durable in spans. A finished range's record waits until `spanBytes` of finished ranges have
- * gathered (or `flush()` is called: the last range is in, or the batch stopped); then one flushBatch
+ * gathered, or `maxWaitMs` have passed (a slow download still shows confirmed ranges every second), or
+ * `flush()` is called (the last range is in, or the batch stopped); then one flushBatch
  * (fdatasync of the partial file, then the records) covers them all. The rule that keeps a resume honest:
  * a record is appended only after a sync that started after its range's bytes were written. Flushes run
  * one after another, so a later span never overtakes an earlier one.
@@ -549,9 +557,13 @@ class RangeCommits {
   private waitingBytes = 0
   private chain: Promise<void> = Promise.resolve()
 
+  private cancelTimer?: () => void
+
   constructor(
     private readonly flushBatch: (records: RangeRecord[]) => Promise<void>,
     private readonly spanBytes: number,
+    private readonly clock: Clock,
+    private readonly maxWaitMs: number,
   ) {}
 
   add(record: RangeRecord, bytes: number): Promise<void> {
@@ -559,10 +571,13 @@ class RangeCommits {
       this.waiting.push({ record, done, failed })
       this.waitingBytes += bytes
       if (this.waitingBytes >= this.spanBytes) this.flush()
+      else this.cancelTimer ??= this.clock.setTimer(() => this.flush(), this.maxWaitMs)
     })
   }
 
   flush(): void {
+    this.cancelTimer?.()
+    this.cancelTimer = undefined
     const batch = this.waiting
     this.waiting = []
     this.waitingBytes = 0
