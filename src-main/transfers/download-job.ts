@@ -2,8 +2,9 @@
  * One download: HeadObject, then ranged GETs pinned to the object's ETag (If-Match) written at their offsets
  * into `<destination>.haneul-partial`, then verification, fsync and a rename into place.
  *
- * A range counts as done once its bytes are fdatasync-ed and its record is in the journal (group commit, off the
- * request slot), so a resumed download fetches only ranges that were in flight. Verification:
+ * A range counts as done once its bytes are fdatasync-ed and its record is in the journal (ranges share one
+ * fdatasync per 128 MiB span, off the request slot), so a resumed download fetches only ranges that were in
+ * flight or in the span not yet synced. Verification:
  * - FULL_OBJECT CRC (CRC32, CRC32C, CRC64NVME): the range CRCs combine into the object's CRC, no second read.
  * - COMPOSITE (multipart with checksums): part sizes and checksums come from GetObjectAttributes, one request per
  *   1,000 parts, so ranges can still be any size (CRC ranges combine within their part; SHA parts are one range
