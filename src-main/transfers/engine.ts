@@ -35,6 +35,7 @@ import {
   type UploadRequest,
 } from './model'
 import { classifyError } from './retry'
+import { LeanObjectGets, type ObjectGets } from './s3-get'
 import { BandwidthLimiter, RequestScheduler } from './scheduler'
 import { UploadJob } from './upload-job'
 
@@ -48,6 +49,8 @@ export interface TransferEngineDeps {
   connectivity?: Connectivity
   /** Where the engine says what it could not do itself (the app's log). */
   log?: (message: string) => void
+  /** The GETs that move a download's bytes. Default: signed undici requests (s3-get.ts). */
+  objectGets?: ObjectGets
 }
 
 /** Why a running job was told to stop; carried as the abort reason. */
@@ -104,6 +107,7 @@ export class TransferEngine {
       bandwidth: this.bandwidth,
       buffers: this.buffers,
       folderSyncs: new FolderSyncs(this.fs),
+      objectGets: deps.objectGets ?? new LeanObjectGets(),
       journalDir: deps.journalDir,
       changed: (job) => this.emit('onProgress', job),
       retried: (job, info) => {
@@ -342,6 +346,7 @@ export class TransferEngine {
     for (const entry of running) entry.controller?.abort(new JobStop('close'))
     await Promise.all(running.map((entry) => entry.running))
     await (await this.engineLog)?.close()
+    await this.context.objectGets.close()
   }
 
   // ---- internals ----

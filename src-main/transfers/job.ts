@@ -12,6 +12,7 @@ import type { TransferConfig } from './config'
 import type { Clock, Connectivity, S3ClientSource, TransferFileSystem } from './deps'
 import type { ChecksumReport, TransferKind, TransferSnapshot, TransferState } from './model'
 import { ProgressMeter } from './progress'
+import type { ObjectGets } from './s3-get'
 import { refreshCredentials } from './s3-io'
 import { withRetries, type Attempt, type RetryContext, type RetryInfo } from './retry'
 import type { BandwidthLimiter, RequestScheduler } from './scheduler'
@@ -27,6 +28,8 @@ export interface JobContext {
   buffers: BufferPool
   /** fsyncs of a folder after a rename into it, shared by renames that land together. */
   folderSyncs: FolderSyncs
+  /** The GETs that move a download's bytes (lean signed requests, s3-get.ts). */
+  objectGets: ObjectGets
   journalDir: string
   /** Something subscribers should hear about now (a state change, a restart). */
   changed(job: TransferJob): void

@@ -352,10 +352,16 @@ async function main(): Promise<void> {
   )
 
   console.log(`preparing data in ${workdir} …`)
+  // --workload="1 GiB,download 2000" (parts of workloads' names, comma-separated, numbers without their
+  // thousands commas) runs a subset; only the folders it uses are written.
+  const wanted = (flags.get('workload') ?? flags.get('only') ?? '').split(',')
+  const workloads: Workload[] = WORKLOADS.filter((w) => wanted.some((part) => w.replaceAll(',', '').includes(part.trim())))
+  if (workloads.length === 0) throw new Error(`--workload matches none of: ${WORKLOADS.join('; ')}`)
   const bigFile = path.join(workdir, 'big-1g.bin')
   await writeRandomFile(bigFile, GiB)
-  for (const { dir, files, fileBytes } of Object.values(FOLDERS)) {
+  for (const [name, { dir, files, fileBytes }] of Object.entries(FOLDERS)) {
     await mkdir(path.join(workdir, dir))
+    if (!workloads.some((w) => w.endsWith(name))) continue
     for (let i = 0; i < files; i++) await writeRandomFile(path.join(workdir, dir, `file-${String(i).padStart(5, '0')}.bin`), fileBytes)
   }
   if (flags.has('rss-4g')) await writeRandomFile(path.join(workdir, 'big-4g.bin'), 4 * GiB)
@@ -372,11 +378,6 @@ async function main(): Promise<void> {
   try {
     await client.send(new CreateBucketCommand({ Bucket: BUCKET }))
     const tools: ToolName[] = ['Haneul', ...(baseline ? (['Haneul (base)'] as const) : []), 'aws CLI v2', 'rclone', 'lib-storage']
-    // --workload="1 GiB,download 2000" (parts of workloads' names, comma-separated, numbers without their
-    // thousands commas) runs a subset.
-    const wanted = (flags.get('workload') ?? flags.get('only') ?? '').split(',')
-    const workloads: Workload[] = WORKLOADS.filter((w) => wanted.some((part) => w.replaceAll(',', '').includes(part.trim())))
-    if (workloads.length === 0) throw new Error(`--workload matches none of: ${WORKLOADS.join('; ')}`)
     // What every tool downloads, uploaded by Haneul so each object carries a full-object CRC32 to verify against.
     const seeds: BenchJob[] = [
       { endpoint: ctx.endpoint, credentials, mode: 'upload-file', bucket: BUCKET, key: 'download/1g', localPath: bigFile },
