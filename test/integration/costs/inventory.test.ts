@@ -10,7 +10,13 @@ import { createHash } from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { gzipSync } from 'node:zlib'
-import { CreateBucketCommand, DeleteObjectCommand, PutBucketInventoryConfigurationCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  PutBucketInventoryConfigurationCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ScanResult } from '../../../src-main/api/costs'
 import type { CostsClientSource } from '../../../src-main/costs/handlers'
