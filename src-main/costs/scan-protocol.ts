@@ -10,7 +10,7 @@ import type { LifecycleRule } from '@aws-sdk/client-s3'
 import type { ApiError } from '../api/contract'
 import type { ScanOrigin } from '../api/costs'
 import type { ScanSummary } from './scan-aggregator'
-import type { PriceBook } from './prices'
+import type { PrefixScan } from './prefix-scan'
 import type { LifecycleRuleEffect, PlanResult, TransitionDefaultMinimumObjectSize, WhatIfRule } from './what-if'
 
 /** The S3 client's configuration, as main's client for the profile has it (credentials apart). */
@@ -26,15 +26,8 @@ export interface WorkerClientSettings {
   socketTimeoutMs: number
 }
 
-export interface NewScanFields {
-  id: string
-  profileId: string
-  bucket: string
-  prefix: string
-  versions: boolean
-  book: PriceBook
-  nowMs: number
-}
+/** What a new scan starts from: the scan's own identity fields, shared with `PrefixScan`. */
+export type NewScanFields = Pick<PrefixScan, 'id' | 'profileId' | 'bucket' | 'prefix' | 'versions' | 'book' | 'nowMs'>
 
 export type ToScanWorker =
   | {
